@@ -1,0 +1,47 @@
+# One command each: `make run` sets up, indexes the sample corpus and serves it;
+# `make test` sets up and runs the test suite.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+INDEX  ?= index
+HOST   ?= 127.0.0.1
+PORT   ?= 8080
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run index serve test test-fast bench eval-entities eval-relevance loadtest clean
+
+install: $(STAMP)
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+index: $(STAMP)
+	$(BIN)/newsindex build --index $(INDEX) corpus/
+
+run: index
+	$(BIN)/newsindex serve --index $(INDEX) --host $(HOST) --port $(PORT)
+
+serve: $(STAMP)
+	$(BIN)/newsindex serve --index $(INDEX) --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser and not slow"
+
+bench: $(STAMP)
+	$(BIN)/python -m indexer.bench
+
+eval-entities: $(STAMP)
+	$(BIN)/python -m indexer.eval_entities
+
+eval-relevance: $(STAMP)
+	$(BIN)/python -m indexer.eval_relevance
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache
+	find $(INDEX) -mindepth 1 -not -name .gitkeep -exec rm -rf {} +
