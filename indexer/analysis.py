@@ -1,0 +1,230 @@
+"""German text analysis for the index: a tokenizer piped into small filters.
+
+    GermanTokenizer() | LowercaseFilter() | HyphenPartsFilter()
+        | GermanNormalizeFilter() | GermanStopFilter() | GermanStemFilter()
+
+* :class:`GermanTokenizer` keeps words with umlauts and ß, numbers such as
+  ``8.000`` or ``3,5``, and hyphenated compounds (``NATO-Staaten``) as one
+  token with exact character offsets.
+* :class:`HyphenPartsFilter` adds the parts of a hyphenated compound at the
+  same position, so ``NATO-Staaten`` is found by ``NATO`` and by ``Staaten``.
+* :class:`GermanNormalizeFilter` folds spelling variants: ``ß``→``ss``,
+  ``ä``/``ae``→``a``, ``ö``/``oe``→``o``, ``ü``/``ue``→``u`` (not after ``q``
+  or a vowel), accents removed; ``Muenchen``, ``Munchen`` and ``München``
+  become one word.
+* :class:`GermanStemFilter` applies the Snowball German stemmer (C speed via
+  PyStemmer when installed) through a cache.  The filter pickles by reference,
+  because whoosh stores the schema, analyzer included, inside the index.
+
+Stopwords are removed and positions renumbered on both the index and the
+query side, so the phrase ``"Tag des Sieges"`` matches exactly where ``Tag``
+is followed by ``Sieges`` with only stopwords between them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+import snowballstemmer
+from whoosh.analysis import Filter, LowercaseFilter, Tokenizer
+from whoosh.analysis.acore import Token
+
+
+def _load_stopwords() -> frozenset[str]:
+    text = resources.files("indexer").joinpath("data/stopwords_de.txt").read_text("utf-8")
+    return frozenset(
+        line.strip().lower() for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    )
+
+
+GERMAN_STOPWORDS = _load_stopwords()
+
+#: A word: letters/digits, joined by hyphens, apostrophes inside words, or
+#: digit groups with . and , (8.000, 3,5).
+WORD = re.compile(
+    r"\d+(?:[.,]\d+)+"
+    r"|\w+(?:['’]\w+)*(?:-\w+(?:['’]\w+)*)*",
+    re.UNICODE,
+)
+
+
+class GermanTokenizer(Tokenizer):
+    """Splits text into words, numbers and hyphenated compounds.
+
+    Produces tokens with ``text``, ``pos``, ``startchar`` and ``endchar``
+    (offsets into the original string) when asked for them.
+    """
+
+    def __init__(self, expression: re.Pattern = WORD) -> None:
+        self.expression = expression
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.expression.pattern == other.expression.pattern
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
+                 **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(value)
+            yield token
+            return
+        pos = start_pos
+        for match in self.expression.finditer(value):
+            token.text = match.group(0).strip("_")
+            if not token.text:
+                continue
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = token.text
+            if positions:
+                token.pos = pos
+                pos += 1
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            yield token
+
+
+class HyphenPartsFilter(Filter):
+    """Emits the parts of a hyphenated compound after the compound itself.
+
+    The parts share the compound's position (like synonyms), so phrase
+    positions stay exact, and carry the part's own character offsets, so a
+    snippet marks exactly the part that matched.
+    """
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, tokens):
+        for token in tokens:
+            text = token.text
+            if "-" not in text:
+                yield token
+                continue
+            startchar = getattr(token, "startchar", None)
+            pos = getattr(token, "pos", None)
+            yield token
+            offset = 0
+            for part in text.split("-"):
+                if part:
+                    # Later filters may have changed the reused token: reset it.
+                    token.text = part
+                    token.stopped = False
+                    if pos is not None:
+                        token.pos = pos
+                    if startchar is not None:
+                        token.startchar = startchar + offset
+                        token.endchar = token.startchar + len(part)
+                    yield token
+                offset += len(part) + 1
+
+
+_UMLAUT_DIGRAPH = re.compile(r"(?<![qaeiouäöü])(ae|oe|ue)")
+_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "ẞ": "ss"})
+
+
+@lru_cache(maxsize=200_000)
+def normalize_german(word: str) -> str:
+    """Fold German spelling variants of a lowercase word to one form."""
+    word = _UMLAUT_DIGRAPH.sub(lambda m: m.group(1)[0], word)
+    word = word.translate(_FOLD)
+    if not word.isascii():
+        decomposed = unicodedata.normalize("NFKD", word)
+        word = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return word
+
+
+class GermanNormalizeFilter(Filter):
+    """ß→ss, umlauts and their ae/oe/ue spellings to the base vowel, accents off."""
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = normalize_german(token.text)
+            yield token
+
+
+_STEMMER = None
+
+
+@lru_cache(maxsize=500_000)
+def stem_german(word: str) -> str:
+    """The Snowball German stem of a normalised lowercase word (cached)."""
+    global _STEMMER
+    if _STEMMER is None:
+        _STEMMER = snowballstemmer.stemmer("german")
+    if len(word) < 4 or word[0].isdigit():
+        return word
+    return _STEMMER.stemWord(word)
+
+
+class GermanStopFilter(Filter):
+    """Removes stopwords and closes the gaps they leave in positions.
+
+    Unlike whoosh's ``StopFilter(renumber=True)``, tokens that share a
+    position (a compound and its parts) keep sharing it after renumbering.
+    """
+
+    def __init__(self, stoplist: frozenset[str] = GERMAN_STOPWORDS) -> None:
+        self.stops = frozenset(stoplist)
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.stops == other.stops
+
+    def __call__(self, tokens):
+        stops = self.stops
+        base = last_original = None
+        offset = -1
+        for token in tokens:
+            if token.text in stops:
+                if not token.removestops:
+                    token.stopped = True
+                    yield token
+                continue
+            token.stopped = False
+            if token.positions:
+                if base is None:
+                    base = token.pos
+                if token.pos != last_original:
+                    last_original = token.pos
+                    offset += 1
+                token.pos = base + offset
+            yield token
+
+
+class GermanStemFilter(Filter):
+    """Snowball German stemming.  Pickles by reference: it holds no stemmer."""
+
+    is_morph = True  # tells whoosh to keep unstemmed words for spelling
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if not token.stopped:
+                token.text = stem_german(token.text)
+            yield token
+
+
+def german_analyzer():
+    """The analyzer for ``title`` and ``body``, at index and query time."""
+    return (GermanTokenizer() | LowercaseFilter() | HyphenPartsFilter()
+            | GermanNormalizeFilter()
+            | GermanStopFilter()
+            | GermanStemFilter())
