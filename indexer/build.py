@@ -1,0 +1,263 @@
+"""Building and updating the index: corpus → documents → entities → whoosh.
+
+:func:`build` writes a complete new generation from the given paths;
+:func:`update` starts from the live generation and adds new articles,
+replaces changed ones (by content hash) and optionally deletes vanished ones.
+Both hold the writer lock, stage their work beside the live index and publish
+it atomically (see :mod:`indexer.store`), and both report every skipped
+record with its file, line and reason.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from whoosh import index as whoosh_index
+
+from indexer.corpus import Problem, iter_files, read_file
+from indexer.documents import Document
+from indexer.entities import extract_entities
+from indexer.progress import Progress
+from indexer.schema import AnalysedDocument, build_schema, to_fields
+from indexer.store import Generation, IndexStore
+
+#: Problems kept verbatim in a report; beyond that they are only counted.
+MAX_LISTED_PROBLEMS = 1000
+WRITER_MEMORY_MB = 256
+
+
+@dataclass
+class BuildReport:
+    """What a build or update did, for the summary line and the manifest."""
+
+    command: str
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    skipped: Counter = field(default_factory=Counter)  # error kind -> count
+    warnings: Counter = field(default_factory=Counter)  # warning kind -> count
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+    generation: str = ""
+    documents: int = 0  # documents in the index afterwards
+
+    @property
+    def indexed(self) -> int:
+        return self.added + self.replaced
+
+    def record(self, problem: Problem) -> None:
+        counter = self.skipped if problem.severity == "error" else self.warnings
+        counter[problem.kind] += 1
+        if len(self.problems) < MAX_LISTED_PROBLEMS:
+            self.problems.append(problem)
+
+    def summary(self) -> str:
+        parts = [f"{self.command}: indexed {self.indexed:,}"]
+        if self.command == "update":
+            parts.append(f"(added {self.added:,}, replaced {self.replaced:,}, "
+                         f"unchanged {self.unchanged:,}, deleted {self.deleted:,})")
+        skipped = sum(self.skipped.values())
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.skipped.items()))
+        parts.append(f"skipped {skipped:,}" + (f" ({reasons})" if reasons else ""))
+        if self.warnings:
+            warned = ", ".join(f"{k} {v}" for k, v in sorted(self.warnings.items()))
+            parts.append(f"warnings {sum(self.warnings.values()):,} ({warned})")
+        parts.append(f"documents {self.documents:,}")
+        parts.append(f"in {self.seconds:.1f} s")
+        return "; ".join(parts)
+
+    def to_dict(self) -> dict:
+        return {
+            "command": self.command,
+            "indexed": self.indexed,
+            "added": self.added,
+            "replaced": self.replaced,
+            "unchanged": self.unchanged,
+            "deleted": self.deleted,
+            "skipped": dict(self.skipped),
+            "warnings": dict(self.warnings),
+            "seconds": round(self.seconds, 3),
+            "documents": self.documents,
+        }
+
+
+ProblemSink = Callable[[Problem], None]
+
+
+def read_documents(paths: Iterable[str | os.PathLike], report: BuildReport,
+                   progress: Progress | None = None,
+                   on_problem: ProblemSink | None = None) -> Iterator[Document]:
+    """Every good document under ``paths``, once per id; problems go to the report."""
+    files = list(iter_files(paths))
+    first_seen: dict[str, str] = {}
+    done_bytes = docs = 0
+
+    def note(problem: Problem) -> None:
+        report.record(problem)
+        if on_problem:
+            on_problem(problem)
+
+    for entry in files:
+        if isinstance(entry, Problem):
+            note(entry)
+            continue
+        size = _size(entry)
+        in_file = 0
+        for item in read_file(entry):
+            if isinstance(item, Problem):
+                note(item)
+                continue
+            if item.id in first_seen:
+                note(Problem("duplicate-id", item.origin,
+                             f"duplicate id {item.id!r} (first seen at {first_seen[item.id]})"))
+                continue
+            first_seen[item.id] = item.origin
+            docs += 1
+            in_file = min(size, in_file + len(item.body) + len(item.title))
+            if progress:
+                progress.advance(done_bytes + in_file, docs)
+            yield item
+        done_bytes += size
+        if progress:
+            progress.advance(done_bytes, docs)
+
+
+def total_bytes(paths: Iterable[str | os.PathLike]) -> int:
+    return sum(_size(p) for p in iter_files(paths) if isinstance(p, Path))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def analyse(doc: Document) -> AnalysedDocument:
+    """Find the entities of one document (title and body separately)."""
+    return AnalysedDocument(doc, extract_entities(doc.body), extract_entities(doc.title))
+
+
+def analyse_all(docs: Iterable[Document]) -> Iterator[AnalysedDocument]:
+    for doc in docs:
+        yield analyse(doc)
+
+
+def build(store: IndexStore, paths: list[str], progress: bool | Progress = False,
+          on_problem: ProblemSink | None = None, wait: float = 0.0) -> BuildReport:
+    """Build a complete new index generation from ``paths`` and publish it."""
+    started = time.monotonic()
+    report = BuildReport("build")
+    meter = _progress(progress, paths)
+    with store.writer("build", wait=wait) as generations:
+        staging = generations.stage_empty()
+        ix = whoosh_index.create_in(staging, build_schema())
+        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+        try:
+            for item in analyse_all(read_documents(paths, report, meter, on_problem)):
+                writer.add_document(**to_fields(item))
+                report.added += 1
+            writer.commit(optimize=True)
+        except BaseException:
+            writer.cancel()
+            raise
+        report.documents = ix.doc_count()
+        ix.close()
+        if meter:
+            meter.finish()
+        report.seconds = time.monotonic() - started
+        generation = generations.publish(staging, _manifest(report, paths))
+    report.generation = generation.name
+    return report
+
+
+def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
+           progress: bool | Progress = False, on_problem: ProblemSink | None = None,
+           wait: float = 0.0) -> BuildReport:
+    """Apply the corpus at ``paths`` to the live index as a new generation.
+
+    Unchanged articles are left alone, so running the same update twice
+    publishes nothing the second time.
+    """
+    started = time.monotonic()
+    report = BuildReport("update")
+    meter = _progress(progress, paths)
+    with store.writer("update", wait=wait) as generations:
+        staging = generations.stage_copy_of_current()
+        ix = whoosh_index.open_dir(staging)
+        with ix.reader() as reader:
+            known = _known_hashes(reader)
+        seen: set[str] = set()
+        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+        try:
+            for doc in read_documents(paths, report, meter, on_problem):
+                seen.add(doc.id)
+                previous = known.get(doc.id)
+                if previous == doc.content_hash:
+                    report.unchanged += 1
+                    continue
+                fields_ = to_fields(analyse(doc))
+                if previous is None:
+                    writer.add_document(**fields_)
+                    report.added += 1
+                else:
+                    writer.update_document(**fields_)
+                    report.replaced += 1
+            if delete_missing:
+                for doc_id in known.keys() - seen:
+                    writer.delete_by_term("id", doc_id)
+                    report.deleted += 1
+            changed = report.added or report.replaced or report.deleted
+            if changed:
+                writer.commit()
+            else:
+                writer.cancel()
+        except BaseException:
+            writer.cancel()
+            raise
+        report.documents = ix.doc_count()
+        ix.close()
+        if meter:
+            meter.finish()
+        report.seconds = time.monotonic() - started
+        if changed:
+            generation = generations.publish(staging, _manifest(report, paths))
+            report.generation = generation.name
+        else:
+            generations.discard(staging)
+            report.generation = store.current().name
+    return report
+
+
+def _known_hashes(reader) -> dict[str, str]:
+    """id -> content hash of every live document."""
+    known = {}
+    for docnum, stored in reader.iter_docs():
+        known[stored["id"]] = stored.get("content_hash", "")
+    return known
+
+
+def _progress(progress: bool | Progress, paths: list[str]) -> Progress | None:
+    if isinstance(progress, Progress):
+        return progress
+    return Progress(total_bytes(paths)) if progress else None
+
+
+def _manifest(report: BuildReport, paths: list[str]) -> dict:
+    return {
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "paths": [os.path.basename(os.path.normpath(p)) or str(p) for p in paths],
+        **report.to_dict(),
+    }
+
+
+def open_generation(generation: Generation):
+    """Open a published generation's whoosh index."""
+    return whoosh_index.open_dir(generation.path)

@@ -1,0 +1,103 @@
+"""The whoosh schema of the archive and the mapping from a document to it.
+
+Text fields use the German analyzer and store character offsets, so snippets
+are cut from stored offsets without analysing a body again.  Every facet a
+search can count (date, section, source, persons, places, organisations) is
+also packed into one compact per-document column, ``facet_data``, which the
+search side loads once per index generation into arrays.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timezone
+
+from whoosh import analysis, fields
+
+from indexer.analysis import german_analyzer
+from indexer.corpus import BERLIN
+from indexer.documents import Document
+from indexer.entities import Entity
+
+#: Entity facet fields by entity type.
+ENTITY_FIELDS = {"PER": "persons", "LOC": "places", "ORG": "orgs"}
+
+
+def build_schema() -> fields.Schema:
+    analyzer = german_analyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True, sortable=True),
+        content_hash=fields.ID(stored=True, sortable=True),
+        title=fields.TEXT(analyzer=analyzer, stored=True, phrase=True, chars=True,
+                          spelling=True),
+        body=fields.TEXT(analyzer=analyzer, stored=True, phrase=True, chars=True,
+                         spelling=True),
+        date=fields.DATETIME(stored=True, sortable=True),
+        year=fields.NUMERIC(int, stored=False, signed=False),
+        month=fields.ID(stored=False),
+        persons=fields.KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+        places=fields.KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+        orgs=fields.KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+        section=fields.ID(stored=True, analyzer=_lowercase_id()),
+        source=fields.ID(stored=True, analyzer=_lowercase_id()),
+        url=fields.STORED(),
+        published=fields.STORED(),
+        entities=fields.STORED(),
+        origin=fields.STORED(),
+        facet_data=fields.COLUMN(),
+    )
+
+
+def _lowercase_id() -> analysis.Analyzer:
+    """The whole value as one token, lowercased (case-insensitive filters)."""
+    return analysis.IDTokenizer() | analysis.LowercaseFilter()
+
+
+@dataclass
+class AnalysedDocument:
+    """A document with its entities, ready to be written to the index."""
+
+    doc: Document
+    entities: list[Entity]  # found in the body, with offsets into it
+    title_entities: list[Entity]
+
+
+def facet_values(entities: list[Entity]) -> dict[str, list[str]]:
+    """Canonical entity values per facet field, in order of first mention."""
+    values: dict[str, dict[str, None]] = {name: {} for name in ENTITY_FIELDS.values()}
+    for entity in entities:
+        field = ENTITY_FIELDS.get(entity.type)
+        if field:
+            values[field][entity.canonical.replace(",", " ").strip()] = None
+    return {field: [v for v in found if v] for field, found in values.items()}
+
+
+def to_fields(item: AnalysedDocument) -> dict:
+    """The keyword arguments for ``writer.add_document`` / ``update_document``."""
+    doc = item.doc
+    facets = facet_values(item.title_entities + item.entities)
+    record = {
+        "id": doc.id,
+        "content_hash": doc.content_hash,
+        "title": doc.title,
+        "body": doc.body,
+        "section": doc.section,
+        "source": doc.source,
+        "url": doc.url,
+        "origin": doc.origin,
+        "entities": [[e.start, e.end, e.type, e.canonical] for e in item.entities],
+        **{field: ",".join(values) for field, values in facets.items()},
+    }
+    day = 0
+    if doc.date is not None:
+        local = doc.date.astimezone(BERLIN)
+        record["date"] = doc.date.astimezone(timezone.utc).replace(tzinfo=None)
+        record["year"] = local.year
+        record["month"] = f"{local:%Y-%m}"
+        record["published"] = local.isoformat()
+        day = local.year * 10000 + local.month * 100 + local.day
+    packed = [day, doc.section, doc.source, facets["persons"], facets["places"], facets["orgs"]]
+    record["facet_data"] = json.dumps(packed, ensure_ascii=False,
+                                      separators=(",", ":")).encode("utf-8")
+    return {name: value for name, value in record.items() if value not in ("", None)}
