@@ -1,0 +1,149 @@
+"""Facet counting over whole result sets, from per-generation column arrays.
+
+When an index generation is opened, :class:`FacetTable` reads the compact
+``facet_data`` column once and keeps every facet as NumPy arrays indexed by
+document number: a code per document for single-valued facets (section,
+source, year, month) and CSR arrays for the multi-valued entity facets.
+Counting a result set of any size is then a ``bincount`` over the matching
+document numbers, instead of a walk over stored documents in Python.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Facets in the order a page shows them.
+FACET_FIELDS = ("persons", "places", "orgs", "section", "source", "year", "month")
+ENTITY_FACETS = ("persons", "places", "orgs")
+SCALAR_FACETS = ("section", "source", "year", "month")
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet with its count in the current result set."""
+
+    value: str
+    count: int
+    selected: bool = False
+
+    def to_dict(self) -> dict:
+        return {"value": self.value, "count": self.count, "selected": self.selected}
+
+
+class _Vocabulary:
+    """Interns strings to dense integer codes; code 0 is "no value"."""
+
+    def __init__(self) -> None:
+        self.values: list[str] = [""]
+        self.codes: dict[str, int] = {"": 0}
+
+    def code(self, value: str) -> int:
+        code = self.codes.get(value)
+        if code is None:
+            code = self.codes[value] = len(self.values)
+            self.values.append(value)
+        return code
+
+
+class FacetTable:
+    """Facet columns of one index generation."""
+
+    def __init__(self, doc_count: int, days: np.ndarray, scalars: dict, entities: dict) -> None:
+        self.doc_count = doc_count
+        self.days = days  # yyyymmdd per document, 0 if undated
+        self._scalars = scalars  # field -> (codes array, values list)
+        self._entities = entities  # field -> (entry_doc, entry_code, values list)
+        self._lookup = {
+            field: {v.casefold(): i for i, v in enumerate(values)}
+            for field, (_, values) in scalars.items()
+        }
+        self._lookup.update({
+            field: {v.casefold(): i for i, v in enumerate(values)}
+            for field, (_, _, values) in entities.items()
+        })
+
+    @classmethod
+    def from_reader(cls, reader) -> "FacetTable":
+        size = reader.doc_count_all()
+        days = np.zeros(size, dtype=np.int32)
+        vocab = {field: _Vocabulary() for field in FACET_FIELDS}
+        scalar_codes = {field: np.zeros(size, dtype=np.int32) for field in SCALAR_FACETS}
+        entry_doc: dict[str, list[int]] = {field: [] for field in ENTITY_FACETS}
+        entry_code: dict[str, list[int]] = {field: [] for field in ENTITY_FACETS}
+        column = reader.column_reader("facet_data")
+        for docnum in range(size):
+            raw = column[docnum]
+            if not raw:
+                continue
+            day, section, source, persons, places, orgs = json.loads(raw)
+            days[docnum] = day
+            scalar_codes["section"][docnum] = vocab["section"].code(section)
+            scalar_codes["source"][docnum] = vocab["source"].code(source)
+            if day:
+                scalar_codes["year"][docnum] = vocab["year"].code(str(day // 10000))
+                scalar_codes["month"][docnum] = vocab["month"].code(
+                    f"{day // 10000:04d}-{day // 100 % 100:02d}")
+            for field, names in (("persons", persons), ("places", places), ("orgs", orgs)):
+                codes = vocab[field]
+                for name in names:
+                    entry_doc[field].append(docnum)
+                    entry_code[field].append(codes.code(name))
+        scalars = {f: (scalar_codes[f], vocab[f].values) for f in SCALAR_FACETS}
+        entities = {
+            f: (np.asarray(entry_doc[f], dtype=np.int32),
+                np.asarray(entry_code[f], dtype=np.int32), vocab[f].values)
+            for f in ENTITY_FACETS
+        }
+        return cls(size, days, scalars, entities)
+
+    # -- counting ---------------------------------------------------------
+
+    def counts(self, field: str, docnums: np.ndarray) -> np.ndarray:
+        """Count per value code of ``field`` over the given documents."""
+        if field in self._scalars:
+            codes, values = self._scalars[field]
+            return np.bincount(codes[docnums], minlength=len(values))
+        entry_doc, entry_code, values = self._entities[field]
+        member = np.zeros(self.doc_count, dtype=bool)
+        member[docnums] = True
+        return np.bincount(entry_code[member[entry_doc]], minlength=len(values))
+
+    def facet(self, field: str, docnums: np.ndarray, selected: tuple[str, ...] = (),
+              limit: int = 10) -> list[FacetValue]:
+        """The top ``limit`` values by count, selected values always included."""
+        counts = self.counts(field, docnums)
+        counts[0] = 0  # "no value" is not a facet value
+        values = self.values(field)
+        if field in ("year", "month"):
+            order = [i for i in np.flatnonzero(counts)]
+            order.sort(key=lambda i: values[i], reverse=True)
+        else:
+            nonzero = np.flatnonzero(counts)
+            order = nonzero[np.lexsort((nonzero, -counts[nonzero]))].tolist()
+        wanted = {s.casefold() for s in selected}
+        top = order[:limit] if limit else order
+        result = [FacetValue(values[i], int(counts[i]), values[i].casefold() in wanted)
+                  for i in top]
+        shown = {v.value.casefold() for v in result}
+        for name in selected:
+            if name.casefold() not in shown:
+                code = self._lookup[field].get(name.casefold())
+                count = int(counts[code]) if code is not None else 0
+                result.insert(0, FacetValue(self.canonical(field, name), count, True))
+        return result
+
+    def values(self, field: str) -> list[str]:
+        if field in self._scalars:
+            return self._scalars[field][1]
+        return self._entities[field][2]
+
+    def canonical(self, field: str, value: str) -> str:
+        """The stored spelling of a facet value typed in any case."""
+        code = self._lookup.get(field, {}).get(value.casefold())
+        return self.values(field)[code] if code else value
+
+    def value_count(self, field: str) -> int:
+        return len(self.values(field)) - 1

@@ -1,0 +1,143 @@
+"""The query language: user text to a whoosh query, with limits and clear errors.
+
+Syntax (documented for users in the README):
+
+* words, all required by default: ``Russland Nordkorea``
+* ``"phrases"``; ``AND``/``OR``/``NOT`` and the German ``UND``/``ODER``/``NICHT``;
+  parentheses; ``-wort`` excludes, ``+wort`` requires
+* ``wort*`` prefix search (at most :data:`MAX_EXPANSIONS` words)
+* fields: ``title:``/``titel:``, ``person:``, ``place:``/``ort:``,
+  ``org:``, ``section:``/``ressort:``, ``source:``/``quelle:``, ``year:``/``jahr:``,
+  ``date:[2020-01 to 2021-06]``
+
+Everything a person can get wrong raises :class:`QueryError` with a message
+saying what to change.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from whoosh import query as wq
+from whoosh.qparser import (
+    FieldAliasPlugin,
+    MultifieldParser,
+    OperatorsPlugin,
+    PlusMinusPlugin,
+)
+from whoosh.qparser.dateparse import DateParserPlugin
+
+MAX_QUERY_CHARS = 500
+MAX_CLAUSES = 40
+MAX_EXPANSIONS = 300
+#: Fields searched by words without a field name, and their weights.
+DEFAULT_FIELDS = ("title", "body")
+FIELD_BOOSTS = {"title": 2.0, "body": 1.0}
+#: Field names people may type, by the schema field they mean.
+FIELD_ALIASES = {
+    "title": ["titel"],
+    "persons": ["person", "personen"],
+    "places": ["place", "ort", "orte"],
+    "orgs": ["org", "organisation"],
+    "section": ["ressort", "rubrik"],
+    "source": ["quelle"],
+    "year": ["jahr"],
+    "date": ["datum"],
+}
+SEARCHABLE_FIELDS = frozenset(
+    ["title", "body", "persons", "places", "orgs", "section", "source", "year", "month",
+     "date", "id"]
+)
+
+
+class QueryError(ValueError):
+    """A query that cannot be run; the message is meant for the person who typed it."""
+
+
+def make_parser(schema) -> MultifieldParser:
+    parser = MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=FIELD_BOOSTS)
+    parser.replace_plugin(OperatorsPlugin(
+        And=r"(?<=\s)(?:AND|UND|&&)(?=\s)",
+        Or=r"(?<=\s)(?:OR|ODER|\|\|)(?=\s)",
+        Not=r"(^|(?<=(\s|[()])))(?:NOT|NICHT)(?=\s)",
+        AndNot=None,
+        AndMaybe=None,
+        Require=None,
+    ))
+    parser.add_plugin(PlusMinusPlugin())
+    parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
+    parser.add_plugin(DateParserPlugin(free=False))
+    return parser
+
+
+class QueryParser:
+    """Parses and checks user queries against one schema (cached)."""
+
+    def __init__(self, schema) -> None:
+        self._parser = make_parser(schema)
+        self._parse = lru_cache(maxsize=512)(self._parse_uncached)
+
+    def parse(self, text: str) -> wq.Query:
+        text = (text or "").strip()
+        if len(text) > MAX_QUERY_CHARS:
+            raise QueryError(f"The query has {len(text)} characters; at most "
+                             f"{MAX_QUERY_CHARS} are allowed. Shorten it.")
+        if not text:
+            return wq.Every()
+        return self._parse(text)
+
+    def _parse_uncached(self, text: str) -> wq.Query:
+        try:
+            parsed = self._parser.parse(text)
+        except Exception as exc:  # whoosh raises assorted errors on odd input
+            raise QueryError(f"The query could not be read ({exc}). Check quotes, "
+                             "brackets and field names.") from None
+        check(parsed)
+        return parsed
+
+
+def check(q: wq.Query) -> None:
+    """Refuse queries that are malformed or too large to run."""
+    leaves = 0
+    for node in _walk(q):
+        error = getattr(node, "error", None)
+        if error:
+            raise QueryError(f"Part of the query could not be read ({error}). "
+                             "Dates look like 2024, 2024-11 or 2024-11-01, ranges like "
+                             "date:[2020 to 2022].")
+        fieldname = getattr(node, "fieldname", None)
+        if fieldname and fieldname not in SEARCHABLE_FIELDS:
+            raise QueryError(f"The field '{fieldname}:' cannot be searched.")
+        if not node.is_leaf():
+            continue
+        leaves += 1
+        if isinstance(node, wq.FuzzyTerm):
+            continue
+        if isinstance(node, (wq.Prefix, wq.Wildcard)) and len(node.text.strip("*?")) < 2:
+            raise QueryError(f"'{node.text}' is too short for a wildcard: give at least "
+                             "two letters before '*'.")
+    if leaves > MAX_CLAUSES:
+        raise QueryError(f"The query has {leaves} search terms; at most {MAX_CLAUSES} "
+                         "are allowed. Split it into several searches.")
+
+
+def check_expansions(q: wq.Query, reader) -> None:
+    """Refuse wildcards that expand to too many words in this index."""
+    for node in _walk(q):
+        if isinstance(node, (wq.Prefix, wq.Wildcard, wq.Regex, wq.FuzzyTerm)):
+            count = 0
+            for _ in node._btexts(reader):
+                count += 1
+                if count > MAX_EXPANSIONS:
+                    raise QueryError(
+                        f"'{node.text}*' matches more than {MAX_EXPANSIONS} different words. "
+                        "Use a longer prefix."
+                        if isinstance(node, wq.Prefix) else
+                        f"'{node.text}' matches more than {MAX_EXPANSIONS} different words. "
+                        "Make it more specific.")
+
+
+def _walk(q: wq.Query):
+    yield q
+    for child in q.children():
+        yield from _walk(child)

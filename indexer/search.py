@@ -1,0 +1,366 @@
+"""Searching the archive: one function used by the web app, the API and the CLI.
+
+:class:`Archive` follows an index directory and hands out :class:`Snapshot`
+objects, each bound to one index generation, so a request sees one
+consistent index even while a new generation is being published.
+:func:`search` runs a :class:`SearchRequest` against a snapshot and returns a
+:class:`SearchResult` with ranked hits, highlighted snippets, facet counts
+over the whole result set and a spelling suggestion.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from functools import cached_property
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh import scoring, sorting
+
+from indexer.facets import ENTITY_FACETS, FACET_FIELDS, FacetTable, FacetValue
+from indexer.query import QueryError, QueryParser, check_expansions
+from indexer.snippets import fragments, mark, match_spans
+from indexer.store import Generation, IndexStore
+
+SORTS = ("relevance", "date", "-date")
+MAX_PAGE_SIZE = 100
+MAX_DEPTH = 10_000  # page × size
+FACET_LIMIT = 10
+#: Filters a request can carry, by the index field they restrict.
+FILTER_FIELDS = {
+    "person": "persons",
+    "place": "places",
+    "org": "orgs",
+    "section": "section",
+    "source": "source",
+    "year": "year",
+    "month": "month",
+}
+BM25 = scoring.BM25F(B=0.75, K1=1.2)
+REFRESH_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """Everything that defines one result page."""
+
+    q: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # FILTER_FIELDS keys
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    size: int = 10
+    facet_limit: int = FACET_LIMIT
+    snippets: bool = True
+
+    def validate(self) -> None:
+        if self.sort not in SORTS:
+            raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {self.sort!r}.")
+        if not 1 <= self.size <= MAX_PAGE_SIZE:
+            raise QueryError(f"size must be between 1 and {MAX_PAGE_SIZE}.")
+        if self.page < 1:
+            raise QueryError("page must be 1 or more.")
+        if self.page * self.size > MAX_DEPTH:
+            raise QueryError(f"Results are available up to position {MAX_DEPTH:,} "
+                             "(page × size); narrow the search with filters instead.")
+        unknown = set(self.filters) - set(FILTER_FIELDS)
+        if unknown:
+            raise QueryError(f"Unknown filter {sorted(unknown)[0]!r}; filters are "
+                             f"{', '.join(FILTER_FIELDS)}.")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise QueryError("The start date is after the end date.")
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    title_html: str
+    published: str | None  # ISO 8601, Europe/Berlin
+    source: str
+    section: str
+    url: str
+    score: float | None
+    snippets: list[str]
+    persons: list[str]
+    places: list[str]
+    orgs: list[str]
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class SearchResult:
+    request: SearchRequest
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    suggestion: str | None
+    took_ms: float
+    generation: str
+
+    @property
+    def pages(self) -> int:
+        reachable = min(self.total, MAX_DEPTH)
+        return max(1, -(-reachable // self.request.size))
+
+    def to_dict(self) -> dict:
+        """The JSON shape of a result (the API schema, documented in docs/api.md)."""
+        req = self.request
+        return {
+            "query": {
+                "q": req.q,
+                "filters": {k: list(v) for k, v in req.filters.items() if v},
+                "from": req.date_from.isoformat() if req.date_from else None,
+                "to": req.date_to.isoformat() if req.date_to else None,
+                "sort": req.sort,
+            },
+            "total": self.total,
+            "page": req.page,
+            "size": req.size,
+            "pages": self.pages,
+            "took_ms": self.took_ms,
+            "generation": self.generation,
+            "suggestion": self.suggestion,
+            "hits": [hit.to_dict() for hit in self.hits],
+            "facets": {name: [v.to_dict() for v in values]
+                       for name, values in self.facets.items()},
+        }
+
+
+class Snapshot:
+    """One open index generation: searcher, parser and facet columns."""
+
+    def __init__(self, generation: Generation) -> None:
+        self.generation = generation
+        self.index = whoosh_index.open_dir(generation.path)
+        self.parser = QueryParser(self.index.schema)
+        self._local = threading.local()
+
+    @property
+    def searcher(self):
+        """This thread's searcher: whoosh readers keep file positions, so
+        threads must not share one."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._local.searcher = self.index.searcher(weighting=BM25)
+        return searcher
+
+    @cached_property
+    def facets(self) -> FacetTable:
+        return FacetTable.from_reader(self.searcher.reader())
+
+    @property
+    def doc_count(self) -> int:
+        return self.searcher.doc_count()
+
+
+class Archive:
+    """Follows an index directory and switches to new generations when published."""
+
+    def __init__(self, path, refresh_seconds: float = REFRESH_SECONDS) -> None:
+        self.store = IndexStore(path)
+        self.refresh_seconds = refresh_seconds
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+        self._checked = 0.0
+
+    def snapshot(self) -> Snapshot:
+        """The newest generation (checked at most every ``refresh_seconds``)."""
+        now = time.monotonic()
+        current = self._snapshot
+        if current is not None and now - self._checked < self.refresh_seconds:
+            return current
+        with self._lock:
+            self._checked = now
+            name = self.store.current_name()
+            if self._snapshot is None or (name and name != self._snapshot.generation.name):
+                fresh = Snapshot(self.store.current())
+                fresh.facets  # load columns before the first request uses them
+                self._snapshot = fresh  # the old one closes when its last user drops it
+            return self._snapshot
+
+
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    """A request's parsed query, alone and with the request's filters applied."""
+
+    user_query: wq.Query
+    restricted: wq.Query
+
+
+def prepare(snapshot: Snapshot, request: SearchRequest) -> PreparedQuery:
+    """Validate ``request`` and build its whoosh queries; raises QueryError."""
+    request.validate()
+    user_query = snapshot.parser.parse(request.q)
+    check_expansions(user_query, snapshot.searcher.reader())
+    return PreparedQuery(user_query, _restrict(user_query, request, snapshot))
+
+
+def matching_docnums(snapshot: Snapshot, prepared: PreparedQuery) -> np.ndarray:
+    """Document numbers of every match (unscored), for counts and facets."""
+    return np.fromiter(prepared.restricted.docs(snapshot.searcher), dtype=np.int64)
+
+
+def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
+    """Run one search request; raises :class:`QueryError` for bad input."""
+    started = time.perf_counter()
+    prepared = prepare(snapshot, request)
+    searcher = snapshot.searcher
+
+    docnums = matching_docnums(snapshot, prepared)
+    total = int(docnums.size)
+    limit = request.page * request.size
+    ranked = request.sort == "relevance" and bool(request.q.strip())
+    if ranked:
+        results = searcher.search(prepared.restricted, limit=limit)
+    else:
+        sortedby = sorting.FieldFacet("date", reverse=request.sort != "date")
+        results = searcher.search(prepared.restricted, limit=limit, sortedby=sortedby)
+    top = list(results.items())[(request.page - 1) * request.size:]
+    terms = _terms_by_field(prepared.user_query, searcher)
+    hits = [_hit(snapshot, docnum, score if ranked else None, terms, request)
+            for docnum, score in top]
+
+    facets = {
+        name: snapshot.facets.facet(name, docnums,
+                                    request.filters.get(_filter_key(name), ()),
+                                    request.facet_limit)
+        for name in FACET_FIELDS
+    }
+    suggestion = suggest(snapshot, request.q) if total < 3 and request.q.strip() else None
+    return SearchResult(request, total, hits, facets, suggestion,
+                        round((time.perf_counter() - started) * 1000, 2),
+                        snapshot.generation.name)
+
+
+def _filter_key(field_name: str) -> str:
+    return next(k for k, v in FILTER_FIELDS.items() if v == field_name)
+
+
+def _restrict(user_query: wq.Query, request: SearchRequest, snapshot: Snapshot) -> wq.Query:
+    clauses = [user_query]
+    for key, values in request.filters.items():
+        values = tuple(v for v in values if v)
+        if not values:
+            continue
+        field_name = FILTER_FIELDS[key]
+        terms = [_filter_term(field_name, v) for v in values]
+        clauses.append(wq.ConstantScoreQuery(wq.Or(terms), 0.0))
+    if request.date_from or request.date_to:
+        start = _utc(request.date_from) if request.date_from else None
+        end = _utc(request.date_to + timedelta(days=1)) - timedelta(microseconds=1) \
+            if request.date_to else None
+        clauses.append(wq.ConstantScoreQuery(wq.DateRange("date", start, end), 0.0))
+    return clauses[0] if len(clauses) == 1 else wq.And(clauses)
+
+
+def _filter_term(field_name: str, value: str) -> wq.Query:
+    if field_name == "year":
+        if not re.fullmatch(r"\d{4}", value):
+            raise QueryError(f"year must be four digits, not {value!r}.")
+        return wq.NumericRange("year", int(value), int(value))
+    if field_name == "month" and not re.fullmatch(r"\d{4}-\d{2}", value):
+        raise QueryError(f"month must look like 2024-11, not {value!r}.")
+    if field_name in ENTITY_FACETS or field_name in ("section", "source"):
+        value = value.lower()
+    return wq.Term(field_name, value)
+
+
+def _utc(day: date) -> datetime:
+    from indexer.corpus import BERLIN
+    local = datetime(day.year, day.month, day.day, tzinfo=BERLIN)
+    return local.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _terms_by_field(q: wq.Query, searcher) -> dict[str, set[bytes]]:
+    """The indexed terms a query matches in title and body, wildcards expanded.
+
+    (whoosh's ``Query.existing_terms`` loses fields after the first term, so
+    the leaves are walked here.)
+    """
+    reader = searcher.reader()
+    schema = reader.schema
+    terms: dict[str, set[bytes]] = {"title": set(), "body": set()}
+    for leaf in q.leaves():
+        if isinstance(leaf, wq.Not) or not leaf.has_terms():
+            continue
+        for fieldname, text in leaf.expanded_terms(reader, phrases=True):
+            if fieldname in terms:
+                btext = text if isinstance(text, bytes) else schema[fieldname].to_bytes(text)
+                if (fieldname, btext) in reader:
+                    terms[fieldname].add(btext)
+    return terms
+
+
+def _hit(snapshot: Snapshot, docnum: int, score: float, terms: dict[str, set[bytes]],
+         request: SearchRequest) -> Hit:
+    searcher = snapshot.searcher
+    stored = searcher.stored_fields(docnum)
+    body, title = stored.get("body", ""), stored.get("title", "")
+    snippets: list[str] = []
+    if request.snippets:
+        snippets = fragments(body, match_spans(searcher, "body", docnum, terms["body"]))
+    title_spans = match_spans(searcher, "title", docnum, terms["title"])
+    return Hit(
+        id=stored["id"],
+        title=title,
+        title_html=mark(title, title_spans),
+        published=stored.get("published"),
+        source=stored.get("source", ""),
+        section=stored.get("section", ""),
+        url=stored.get("url", ""),
+        score=round(float(score), 4) if score is not None else None,
+        snippets=snippets,
+        persons=_split(stored.get("persons")),
+        places=_split(stored.get("places")),
+        orgs=_split(stored.get("orgs")),
+    )
+
+
+def _split(value: str | None) -> list[str]:
+    return [v for v in (value or "").split(",") if v]
+
+
+def suggest(snapshot: Snapshot, text: str) -> str | None:
+    """A respelling of ``text`` whose words occur in the archive, or ``None``."""
+    words = re.findall(r"(?<![:\w])[^\W\d_]{4,}(?![:\w*])", text)
+    if not words:
+        return None
+    searcher = snapshot.searcher
+    correctors = [searcher.corrector(f"spell_{name}") for name in ("body", "title")]
+    changed = text
+    for word in words:
+        if _word_hits(snapshot, word) > 0:
+            continue
+        candidates = [c for corrector in correctors
+                      for c in corrector.suggest(word.lower(), limit=1, maxdist=2)]
+        if candidates:
+            replacement = candidates[0]
+            if word[:1].isupper():
+                replacement = replacement[:1].upper() + replacement[1:]
+            changed = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", replacement, changed, count=1)
+    return changed if changed != text else None
+
+
+def _word_hits(snapshot: Snapshot, word: str) -> int:
+    q = snapshot.parser.parse(word)
+    return len(list(q.docs(snapshot.searcher)))
+
+
+def get_article(snapshot: Snapshot, doc_id: str) -> dict | None:
+    """The stored fields of one article by id, or ``None``."""
+    docnum = snapshot.searcher.document_number(id=doc_id)
+    if docnum is None:
+        return None
+    return dict(snapshot.searcher.stored_fields(docnum))
