@@ -1,0 +1,41 @@
+"""The web front end: an application factory serving the search page and JSON API.
+
+``create_app(config)`` builds a Flask app bound to one index directory.  The
+HTML blueprint (:mod:`web.pages`) and the JSON blueprint (:mod:`web.api`)
+render the same data: every HTML page has a JSON twin.  Configuration comes
+from the mapping passed in and from ``NEWSINDEX_*`` environment variables
+(``NEWSINDEX_INDEX_DIR``).
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from indexer.search import Archive
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(
+        INDEX_DIR=os.environ.get("NEWSINDEX_DIR", "index"),
+        REFRESH_SECONDS=2.0,
+        JSON_SORT_KEYS=False,
+    )
+    app.config.from_prefixed_env("NEWSINDEX")
+    if config:
+        app.config.update(config)
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    app.extensions["archive"] = Archive(app.config["INDEX_DIR"],
+                                        refresh_seconds=float(app.config["REFRESH_SECONDS"]))
+
+    from web import api, errors, formatting, pages, security
+
+    app.register_blueprint(pages.blueprint)
+    app.register_blueprint(api.blueprint, url_prefix="/api")
+    errors.register(app)
+    security.register(app)
+    formatting.register(app)
+    return app

@@ -1,0 +1,69 @@
+"""The JSON API: the machine-readable twin of every HTML page.
+
+``GET /api/search`` takes the search page's parameters; ``GET
+/api/articles/<id>`` returns one article; ``GET /api`` describes both.  The
+response schema is documented in ``docs/api.md`` and is stable: fields are
+added, never renamed or removed.  Errors are JSON with ``error``,
+``message`` and ``status``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
+
+from indexer.search import search
+from web.articles import load_article
+from web.params import facets_with_urls, search_request, url_with
+
+blueprint = Blueprint("api", __name__)
+
+
+def snapshot():
+    return current_app.extensions["archive"].snapshot()
+
+
+@blueprint.get("")
+@blueprint.get("/")
+def describe():
+    return jsonify({
+        "endpoints": {
+            "search": url_for("api.search_json"),
+            "article": url_for("api.article_json", doc_id="ID"),
+        },
+        "parameters": {
+            "q": "query text: words, \"phrases\", AND/UND, OR/ODER, NOT/NICHT, -word, word*, "
+                 "title:, person:, place:, org:, section:, source:, year:, date:[2020 to 2021]",
+            "person, place, org, section, source, year, month": "filters, repeatable",
+            "from, to": "date range, YYYY-MM-DD (inclusive)",
+            "sort": "relevance | date | -date",
+            "page": "1-based page number",
+            "size": "hits per page, 1-100",
+        },
+        "documentation": "docs/api.md",
+    })
+
+
+@blueprint.get("/search")
+def search_json():
+    snap = snapshot()
+    result = search(snap, search_request(request.args))
+    payload = result.to_dict()
+    payload["facets"] = facets_with_urls(result, request.args, "api.search_json")
+    payload["links"] = {
+        "self": url_with("api.search_json", request.args, page=result.request.page),
+        "html": url_with("pages.search_page", request.args, page=result.request.page),
+        "next": url_with("api.search_json", request.args, page=result.request.page + 1)
+        if result.request.page < result.pages else None,
+        "prev": url_with("api.search_json", request.args, page=result.request.page - 1)
+        if result.request.page > 1 else None,
+    }
+    return jsonify(payload)
+
+
+@blueprint.get("/articles/<doc_id>")
+def article_json(doc_id: str):
+    article = load_article(snapshot(), doc_id)
+    if article is None:
+        abort(404, description=f"No article with id {doc_id!r}.")
+    article["links"] = {"html": url_for("pages.article_page", doc_id=doc_id)}
+    return jsonify(article)

@@ -1,0 +1,63 @@
+"""One article for display: stored fields to the shape both twins render.
+
+Entities are stored with character offsets into the body; here they become
+marked-up paragraphs for the HTML page and a plain list for JSON.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from indexer.search import Snapshot, get_article
+from web.security import safe_url
+
+ENTITY_LABELS = {"PER": "Person", "LOC": "Ort", "ORG": "Organisation"}
+
+
+def load_article(snapshot: Snapshot, doc_id: str) -> dict | None:
+    stored = get_article(snapshot, doc_id)
+    if stored is None:
+        return None
+    body = stored.get("body", "")
+    entities = [
+        {"start": start, "end": end, "type": kind, "text": body[start:end], "canonical": canonical}
+        for start, end, kind, canonical in stored.get("entities", [])
+    ]
+    return {
+        "id": stored["id"],
+        "title": stored.get("title", ""),
+        "published": stored.get("published"),
+        "source": stored.get("source", ""),
+        "section": stored.get("section", ""),
+        "url": safe_url(stored.get("url")),
+        "body": body,
+        "persons": _split(stored.get("persons")),
+        "places": _split(stored.get("places")),
+        "orgs": _split(stored.get("orgs")),
+        "entities": entities,
+    }
+
+
+def _split(value: str | None) -> list[str]:
+    return [v for v in (value or "").split(",") if v]
+
+
+def body_paragraphs_html(article: dict) -> list[str]:
+    """The body as escaped HTML paragraphs with entity mentions marked."""
+    body = article["body"]
+    out: list[str] = []
+    position = 0
+    for entity in article["entities"]:
+        start, end = entity["start"], entity["end"]
+        if start < position or end > len(body):
+            continue
+        out.append(escape(body[position:start], quote=False))
+        label = ENTITY_LABELS.get(entity["type"], entity["type"])
+        out.append(
+            f'<span class="entity entity-{escape(entity["type"].lower())}" '
+            f'title="{label}: {escape(entity["canonical"])}">'
+            f"{escape(body[start:end], quote=False)}</span>"
+        )
+        position = end
+    out.append(escape(body[position:], quote=False))
+    return [p for p in "".join(out).split("\n\n") if p.strip()]

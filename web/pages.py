@@ -1,0 +1,89 @@
+"""The HTML pages for researchers: search results and articles.
+
+Server-rendered and usable without JavaScript: every control is a link or a
+form, every state is in the URL.  Each page links its JSON twin.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+
+from indexer.search import SORTS, search
+from web.articles import body_paragraphs_html, load_article
+from web.params import FACET_PARAMS, facets_with_urls, search_request, url_with
+
+blueprint = Blueprint("pages", __name__)
+
+FACET_TITLES = {
+    "persons": "Personen",
+    "places": "Orte",
+    "orgs": "Organisationen",
+    "section": "Ressort",
+    "source": "Quelle",
+    "year": "Jahr",
+    "month": "Monat",
+}
+SORT_TITLES = {"relevance": "Relevanz", "-date": "Neueste zuerst", "date": "Älteste zuerst"}
+FILTER_TITLES = {"person": "Person", "place": "Ort", "org": "Organisation",
+                 "section": "Ressort", "source": "Quelle", "year": "Jahr", "month": "Monat"}
+
+
+def snapshot():
+    return current_app.extensions["archive"].snapshot()
+
+
+@blueprint.get("/")
+def search_page():
+    args = request.args
+    result = search(snapshot(), search_request(args))
+    page = result.request.page
+    chips = [
+        {"label": FILTER_TITLES[key], "value": value,
+         "remove_url": url_with("pages.search_page", args,
+                                **{key: [v for v in args.getlist(key) if v != value] or None})}
+        for key in FACET_PARAMS.values() for value in args.getlist(key) if value
+    ]
+    for key, label in (("from", "ab"), ("to", "bis")):
+        if args.get(key):
+            chips.append({"label": label, "value": args[key],
+                          "remove_url": url_with("pages.search_page", args, **{key: None})})
+    return render_template(
+        "search.html",
+        result=result,
+        facets=facets_with_urls(result, args, "pages.search_page"),
+        facet_titles=FACET_TITLES,
+        chips=chips,
+        sorts=[(s, SORT_TITLES[s], url_with("pages.search_page", args, sort=s)) for s in SORTS],
+        prev_url=url_with("pages.search_page", args, page=page - 1) if page > 1 else None,
+        next_url=url_with("pages.search_page", args, page=page + 1)
+        if page < result.pages else None,
+        json_url=url_with("api.search_json", args, page=page),
+        suggestion_url=url_with("pages.search_page", args, q=result.suggestion)
+        if result.suggestion else None,
+        args=args,
+    )
+
+
+@blueprint.get("/articles/<doc_id>")
+def article_page(doc_id: str):
+    article = load_article(snapshot(), doc_id)
+    if article is None:
+        abort(404, description=f"Es gibt keinen Artikel mit der Kennung {doc_id!r}.")
+    facet_links = {
+        name: [(value, url_for("pages.search_page", **{FACET_PARAMS[name]: value}))
+               for value in article[name]]
+        for name in ("persons", "places", "orgs")
+    }
+    return render_template(
+        "article.html",
+        article=article,
+        paragraphs=body_paragraphs_html(article),
+        facet_links=facet_links,
+        facet_titles=FACET_TITLES,
+        json_url=url_for("api.article_json", doc_id=doc_id),
+        back_url=request.referrer if _same_site(request.referrer) else url_for("pages.search_page"),
+    )
+
+
+def _same_site(referrer: str | None) -> bool:
+    return bool(referrer) and referrer.startswith(request.host_url)

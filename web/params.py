@@ -1,0 +1,116 @@
+"""Request parameters: URL query strings to search requests, and back to URLs.
+
+The HTML page and the JSON API take the same parameters, parsed here once:
+``q``, ``person``, ``place``, ``org``, ``section``, ``source``, ``year``,
+``month`` (each repeatable), ``from``/``to`` (ISO dates), ``sort``, ``page``
+and ``size``.  Facet values get a ``toggle_url`` built from the current
+parameters, so a click adds or removes exactly that filter.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import request, url_for
+from werkzeug.datastructures import MultiDict
+
+from indexer.query import QueryError
+from indexer.search import FILTER_FIELDS, SearchRequest, SearchResult
+
+#: Facet field → URL parameter that filters by it.
+FACET_PARAMS = {field: key for key, field in FILTER_FIELDS.items()}
+MAX_FILTER_VALUES = 20
+KNOWN_PARAMS = {"q", "from", "to", "sort", "page", "size", *FILTER_FIELDS}
+
+
+def search_request(args: MultiDict, default_size: int = 10) -> SearchRequest:
+    """Parse and validate URL parameters; raises QueryError with a readable message."""
+    filters = {}
+    for key in FILTER_FIELDS:
+        values = tuple(dict.fromkeys(v.strip() for v in args.getlist(key) if v.strip()))
+        if len(values) > MAX_FILTER_VALUES:
+            raise QueryError(f"At most {MAX_FILTER_VALUES} values per filter ('{key}').")
+        if values:
+            filters[key] = values
+    parsed = SearchRequest(
+        q=args.get("q", ""),
+        filters=filters,
+        date_from=_date(args, "from"),
+        date_to=_date(args, "to"),
+        sort=args.get("sort", "relevance") or "relevance",
+        page=_int(args, "page", 1),
+        size=_int(args, "size", default_size),
+    )
+    parsed.validate()
+    return parsed
+
+
+def _int(args: MultiDict, name: str, default: int) -> int:
+    raw = args.get(name, "")
+    if raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise QueryError(f"'{name}' must be a whole number, not {raw[:40]!r}.") from None
+
+
+def _date(args: MultiDict, name: str) -> date | None:
+    raw = args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        if len(raw) == 4 and raw.isdigit():
+            return date(int(raw), 1, 1) if name == "from" else date(int(raw), 12, 31)
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise QueryError(f"'{name}' must be a date like 2024-11-01, not {raw[:40]!r}.") from None
+
+
+def url_with(endpoint: str, args: MultiDict, **changes) -> str:
+    """``endpoint``'s URL with the current parameters, some replaced.
+
+    A change of ``None`` removes the parameter; page resets to 1 unless it
+    is changed explicitly.
+    """
+    merged = MultiDict(args)
+    merged.pop("page", None)
+    for key, value in changes.items():
+        merged.poplist(key)
+        if value is None:
+            continue
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            merged.add(key, item)
+    clean = [(k, v) for k, v in merged.items(multi=True) if v != "" and k in KNOWN_PARAMS]
+    return url_for(endpoint, **_group(clean))
+
+
+def _group(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    return grouped
+
+
+def toggle(args: MultiDict, key: str, value: str, endpoint: str) -> str:
+    """The URL that adds ``value`` to filter ``key``, or removes it if present."""
+    current = args.getlist(key)
+    folded = value.casefold()
+    if any(v.casefold() == folded for v in current):
+        remaining = [v for v in current if v.casefold() != folded]
+    else:
+        remaining = current + [value]
+    return url_with(endpoint, args, **{key: remaining or None})
+
+
+def facets_with_urls(result: SearchResult, args: MultiDict, endpoint: str) -> dict:
+    """Facets as JSON-ready dicts, each value with its ``toggle_url``."""
+    return {
+        name: [{**v.to_dict(), "toggle_url": toggle(args, FACET_PARAMS[name], v.value, endpoint)}
+               for v in values]
+        for name, values in result.facets.items()
+    }
+
+
+def current_args() -> MultiDict:
+    return request.args
