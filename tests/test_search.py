@@ -1,0 +1,198 @@
+"""Search semantics on a real on-disk index: query language, filters, facets, snippets."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from indexer.query import MAX_QUERY_CHARS, QueryError
+from indexer.search import SearchRequest, search
+
+
+def ids(snapshot, q="", **kwargs):
+    return {hit.id for hit in search(snapshot, SearchRequest(q=q, size=100, **kwargs)).hits}
+
+
+def run(snapshot, q="", **kwargs):
+    return search(snapshot, SearchRequest(q=q, size=100, **kwargs))
+
+
+# -- German analysis at work ---------------------------------------------------
+
+
+def test_stemmed_match_finds_inflected_forms(snapshot):
+    assert ids(snapshot, "Soldat") == {"soldaten", "hochwasser", "feed-3"}
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("Haus", {"hochwasser"}),
+    ("Strasse", {"hochwasser", "muenchen"}),
+    ("Muenchen", {"muenchen", "feed-2"}),
+    ("Munchen", {"muenchen", "feed-2"}),
+    ("münchen", {"muenchen", "feed-2"}),
+])
+def test_umlaut_and_sharp_s_variants(snapshot, query, expected):
+    assert ids(snapshot, query) == expected
+
+
+def test_snippet_marks_the_surface_form_that_matched(snapshot):
+    result = run(snapshot, "Soldat")
+    by_id = {hit.id: hit for hit in result.hits}
+    assert "<mark>Soldaten</mark>" in " ".join(by_id["soldaten"].snippets)
+    hochwasser = run(snapshot, "Haus").hits[0]
+    assert "<mark>Häusern</mark>" in " ".join(hochwasser.snippets)
+    assert "<mark>Häuser</mark>" in hochwasser.title_html
+
+
+def test_snippets_are_escaped(snapshot):
+    [hit] = run(snapshot, "Cyberabwehr").hits
+    html = " ".join(hit.snippets) + hit.title_html
+    assert "<img" not in html and "<script>" not in html and "<b>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;script&gt;" in hit.title_html
+    assert "<mark>Cyberabwehr</mark>" in html
+
+
+# -- query language ------------------------------------------------------------
+
+
+def test_default_operator_is_and(snapshot):
+    assert ids(snapshot, "Soldaten Kursk") == {"soldaten"}
+
+
+@pytest.mark.parametrize("query", ["Merkel OR Lindner", "Merkel ODER Lindner"])
+def test_or(snapshot, query):
+    assert ids(snapshot, query) == {"klima", "haushalt"}
+
+
+@pytest.mark.parametrize("query", ["Soldaten NOT Kursk", "Soldaten NICHT Kursk", "Soldaten -Kursk"])
+def test_not(snapshot, query):
+    assert ids(snapshot, query) == {"hochwasser", "feed-3"}
+
+
+@pytest.mark.parametrize("query", ["Scholz AND Merz", "Scholz UND Merz"])
+def test_and(snapshot, query):
+    assert ids(snapshot, query) == {"haushalt"}
+
+
+def test_phrase_is_exact(snapshot):
+    assert ids(snapshot, '"Bundeskanzler Olaf Scholz"') == {"haushalt"}
+    assert ids(snapshot, '"Scholz Olaf"') == set()
+
+
+def test_prefix_wildcard(snapshot):
+    assert ids(snapshot, "Klima*") == {"klima"}
+
+
+def test_title_field(snapshot):
+    assert ids(snapshot, "title:Hochwasser") == {"hochwasser"}
+    assert ids(snapshot, "titel:Soldaten") == {"soldaten"}
+
+
+def test_entity_fields(snapshot):
+    assert ids(snapshot, 'person:"Olaf Scholz"') == {"haushalt"}
+    assert "soldaten" in ids(snapshot, "place:Kursk")
+
+
+def test_date_range_in_query(snapshot):
+    assert ids(snapshot, "date:[2021 to 2022]") == {"hochwasser", "feed-3"}
+
+
+def test_title_matches_rank_first(snapshot):
+    result = run(snapshot, "Hochwasser")
+    assert result.hits[0].id == "hochwasser"
+
+
+# -- filters, sorting, paging ---------------------------------------------------------
+
+
+def test_entity_filter_with_query(snapshot):
+    result = run(snapshot, "Soldat", filters={"person": ("Wladimir Putin",)})
+    assert [hit.id for hit in result.hits] == ["soldaten"]
+    assert "Wladimir Putin" in result.hits[0].persons
+    assert "Kursk" in result.hits[0].places
+
+
+def test_filters_combine_and_values_within_a_filter_are_alternatives(snapshot):
+    assert ids(snapshot, filters={"year": ("2019", "2021")}) == {"muenchen", "klima", "hochwasser"}
+    assert ids(snapshot, filters={"year": ("2019",), "section": ("wirtschaft",)}) == set()
+    assert ids(snapshot, filters={"section": ("Sport",)}) == {"feed-2"}
+
+
+def test_date_range_filter_is_inclusive_in_berlin_time(snapshot):
+    found = ids(snapshot, date_from=date(2024, 11, 6), date_to=date(2024, 11, 6))
+    assert found == {"haushalt"}
+    assert ids(snapshot, date_from=date(2024, 1, 1)) == {"haushalt", "soldaten"}
+
+
+def test_sort_by_date_both_ways(snapshot):
+    newest = [h.id for h in run(snapshot, "", sort="-date").hits]
+    oldest = [h.id for h in run(snapshot, "", sort="date").hits]
+    assert newest[:2] == ["haushalt", "soldaten"]
+    assert oldest[:2] == ["klima", "muenchen"]
+    assert all(h.score is None for h in run(snapshot, "Soldat", sort="date").hits)
+
+
+def test_paging(snapshot):
+    first = search(snapshot, SearchRequest(q="", sort="-date", size=3, page=1))
+    second = search(snapshot, SearchRequest(q="", sort="-date", size=3, page=2))
+    assert first.total == second.total == 8
+    assert first.pages == 3
+    assert not {h.id for h in first.hits} & {h.id for h in second.hits}
+
+
+# -- facets --------------------------------------------------------------------------
+
+
+def test_facets_count_the_whole_result_set_not_the_page(snapshot):
+    result = search(snapshot, SearchRequest(q="Soldat", size=1))
+    years = {v.value: v.count for v in result.facets["year"]}
+    assert years == {"2024": 1, "2022": 1, "2021": 1}
+    assert len(result.hits) == 1
+
+
+def test_selected_facet_values_are_flagged_and_kept(snapshot):
+    result = run(snapshot, "", filters={"person": ("wladimir putin",)})
+    selected = [v for v in result.facets["persons"] if v.selected]
+    assert [(v.value, v.count) for v in selected] == [("Wladimir Putin", 1)]
+
+
+def test_entity_facets_use_canonical_names(snapshot):
+    persons = {v.value for v in run(snapshot, "").facets["persons"]}
+    assert {"Olaf Scholz", "Wladimir Putin"} <= persons
+    assert "Putins" not in persons
+
+
+# -- suggestions and errors -------------------------------------------------------------------
+
+
+def test_spelling_suggestion_for_a_typo(snapshot):
+    result = run(snapshot, "Hochwaser")
+    assert result.total == 0
+    assert result.suggestion == "Hochwasser"
+
+
+@pytest.mark.parametrize("query,fragment", [
+    ("x" * (MAX_QUERY_CHARS + 1), "at most"),
+    ("a*", "too short"),
+    ("date:[gestern to morgen]", "could not be read"),
+])
+def test_bad_queries_raise_readable_errors(snapshot, query, fragment):
+    with pytest.raises(QueryError, match=fragment):
+        run(snapshot, query)
+
+
+@pytest.mark.parametrize("kwargs,fragment", [
+    ({"size": 0}, "size"),
+    ({"size": 101}, "size"),
+    ({"page": 0}, "page"),
+    ({"page": 1000, "size": 100}, "position"),
+    ({"sort": "random"}, "sort"),
+    ({"filters": {"colour": ("red",)}}, "Unknown filter"),
+    ({"filters": {"year": ("zwanzig",)}}, "year"),
+    ({"date_from": date(2024, 2, 1), "date_to": date(2024, 1, 1)}, "after"),
+])
+def test_bad_parameters_raise_readable_errors(snapshot, kwargs, fragment):
+    with pytest.raises(QueryError, match=fragment):
+        search(snapshot, SearchRequest(**kwargs))

@@ -1,0 +1,49 @@
+"""Snippet assembly from character spans: choice of passages, marking, escaping."""
+
+from __future__ import annotations
+
+from indexer.snippets import fragments, mark
+
+TEXT = ("Der Bundestag debattiert. " * 20 + "Nordkoreanische Soldaten stehen in Kursk. "
+        + "Fülltext ohne Bezug. " * 30 + "Die Soldaten sollen abziehen, fordert Seoul. "
+        + "Schluss <b>fett</b> & Ende.")
+
+
+def spans_of(text: str, *words: str) -> list[tuple[int, int]]:
+    found = []
+    for word in words:
+        start = text.find(word)
+        while start != -1:
+            found.append((start, start + len(word)))
+            start = text.find(word, start + 1)
+    return sorted(found)
+
+
+def test_mark_wraps_spans_and_escapes_everything_else():
+    text = "a <b> Soldaten & co"
+    assert mark(text, [(6, 14)]) == "a &lt;b&gt; <mark>Soldaten</mark> &amp; co"
+
+
+def test_mark_ignores_overlapping_or_out_of_range_spans():
+    assert mark("abcdef", [(0, 3), (2, 4), (5, 9)]) == "<mark>abc</mark>def"
+
+
+def test_fragments_prefer_passages_where_several_words_meet():
+    spans = spans_of(TEXT, "Soldaten", "Kursk", "Seoul")
+    [best] = fragments(TEXT, spans, max_fragments=1)
+    assert "<mark>Soldaten</mark> stehen in <mark>Kursk</mark>" in best
+
+
+def test_fragments_are_in_text_order_and_do_not_overlap():
+    spans = spans_of(TEXT, "Soldaten", "Kursk", "Seoul")
+    result = fragments(TEXT, spans, max_fragments=3, width=80)
+    assert len(result) == 2
+    assert "Kursk" in result[0] and "Seoul" in result[1]
+    assert result[0].startswith("… ") and result[1].endswith(" …")
+
+
+def test_fragments_without_matches_fall_back_to_the_escaped_lead():
+    [lead] = fragments("<i>Kurz</i> & knapp.", [])
+    assert lead == "&lt;i&gt;Kurz&lt;/i&gt; &amp; knapp."
+    [long_lead] = fragments("Wort " * 200, [])
+    assert long_lead.endswith(" …") and len(long_lead) < 260

@@ -1,0 +1,155 @@
+"""The Flask app: the JSON API's contract and errors, and the HTML pages."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+HIT_KEYS = {"id", "title", "title_html", "published", "source", "section", "url", "score",
+            "snippets", "persons", "places", "orgs"}
+
+
+# -- JSON API -------------------------------------------------------------------
+
+
+def test_api_search_schema(client):
+    response = client.get("/api/search?q=Soldat&person=Wladimir%20Putin")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    data = response.get_json()
+    assert list(data) == ["query", "total", "page", "size", "pages", "took_ms", "generation",
+                          "suggestion", "hits", "facets", "links"]
+    assert data["query"] == {"q": "Soldat", "filters": {"person": ["Wladimir Putin"]},
+                             "from": None, "to": None, "sort": "relevance"}
+    assert data["total"] == 1
+    [hit] = data["hits"]
+    assert set(hit) == HIT_KEYS
+    assert hit["id"] == "soldaten"
+    assert "Wladimir Putin" in hit["persons"] and "Kursk" in hit["places"]
+    assert any("<mark>Soldaten</mark>" in s for s in hit["snippets"])
+    assert set(data["facets"]) == {"persons", "places", "orgs", "section", "source", "year",
+                                   "month"}
+    putin = next(v for v in data["facets"]["persons"] if v["value"] == "Wladimir Putin")
+    assert putin == {"value": "Wladimir Putin", "count": 1, "selected": True,
+                     "toggle_url": "/api/search?q=Soldat"}
+
+
+def test_facet_toggle_url_adds_a_filter(client):
+    data = client.get("/api/search?q=Soldat").get_json()
+    year = next(v for v in data["facets"]["year"] if v["value"] == "2021")
+    assert not year["selected"]
+    params = parse_qs(urlsplit(year["toggle_url"]).query)
+    assert params == {"q": ["Soldat"], "year": ["2021"]}
+    narrowed = client.get(year["toggle_url"]).get_json()
+    assert [h["id"] for h in narrowed["hits"]] == ["hochwasser"]
+
+
+def test_api_paging_links(client):
+    data = client.get("/api/search?sort=-date&size=3").get_json()
+    assert data["pages"] == 3 and data["links"]["prev"] is None
+    second = client.get(data["links"]["next"]).get_json()
+    assert second["page"] == 2
+    assert second["links"]["html"].startswith("/?")
+
+
+@pytest.mark.parametrize("query,fragment", [
+    ("size=500", "size"),
+    ("size=abc", "whole number"),
+    ("page=-1", "page"),
+    ("sort=zufall", "sort"),
+    ("from=2024-13-01", "date"),
+    ("from=2024-02-01&to=2024-01-01", "after"),
+    ("year=neunzehn", "year"),
+    ("q=" + "x" * 600, "characters"),
+    ("q=date:[gestern%20to%20morgen]", "could not be read"),
+])
+def test_api_bad_requests_are_json_400(client, query, fragment):
+    response = client.get("/api/search?" + query)
+    assert response.status_code == 400
+    data = response.get_json()
+    assert data["status"] == 400 and data["error"] == "bad_request"
+    assert fragment in data["message"]
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_api_article(client):
+    data = client.get("/api/articles/soldaten").get_json()
+    assert data["id"] == "soldaten"
+    assert data["published"] == "2024-10-24T11:05:00+02:00"
+    assert "Wladimir Putin" in data["persons"]
+    putins = next(e for e in data["entities"] if e["text"] == "Putins")
+    assert putins["canonical"] == "Wladimir Putin" and putins["type"] == "PER"
+    assert data["body"][putins["start"]:putins["end"]] == "Putins"
+
+
+def test_api_unknown_article_and_route_are_json_404(client):
+    for path in ("/api/articles/nope", "/api/nothing-here"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response.get_json()["error"] == "not_found"
+
+
+def test_api_description(client):
+    data = client.get("/api").get_json()
+    assert data["endpoints"]["search"] == "/api/search"
+
+
+# -- HTML -----------------------------------------------------------------------------
+
+
+def test_search_page_shows_hits_snippets_and_facets(client):
+    response = client.get("/?q=Soldat")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "3 Treffer für „Soldat“" in html
+    assert "<mark>Soldaten</mark>" in html
+    assert 'href="/articles/soldaten"' in html
+    assert "Personen" in html and "Wladimir Putin" in html
+    assert 'type="application/json" href="/api/search?q=Soldat' in html
+
+
+def test_search_page_without_query_lists_newest_articles(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "8 Treffer" in html
+    assert html.index("Scholz entlässt Lindner") < html.index("Wiesn in München")
+
+
+def test_search_page_filter_chip_and_removal(client):
+    html = client.get("/?q=Soldat&year=2021").get_data(as_text=True)
+    assert "Jahr: 2021" in html
+    assert 'href="/?q=Soldat"' in html  # removes the chip
+
+
+def test_search_page_bad_query_is_a_readable_400(client):
+    response = client.get("/?size=1000")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "size must be between 1 and 100" in html and "Traceback" not in html
+
+
+def test_article_page_escapes_untrusted_text_and_drops_javascript_urls(client):
+    html = client.get("/articles/feed-3").get_data(as_text=True)
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert" in html
+    assert "javascript:" not in html
+
+
+def test_article_page_marks_entities(client):
+    html = client.get("/articles/soldaten").get_data(as_text=True)
+    assert 'title="Person: Wladimir Putin">Putins</span>' in html
+    assert 'href="/?person=Wladimir+Putin"' in html
+
+
+def test_security_headers(client):
+    response = client.get("/?q=Soldat")
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_missing_index_is_a_503_with_advice(tmp_path):
+    from web import create_app
+    client = create_app({"INDEX_DIR": str(tmp_path / "none"), "TESTING": True}).test_client()
+    response = client.get("/api/search?q=x")
+    assert response.status_code == 503
+    assert "newsindex build" in response.get_json()["message"]
