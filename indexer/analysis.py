@@ -191,6 +191,8 @@ class GermanStopFilter(Filter):
         base = last_original = None
         offset = -1
         for token in tokens:
+            if base is None and token.positions:
+                base = token.pos
             if token.text in stops:
                 if not token.removestops:
                     token.stopped = True
@@ -198,8 +200,6 @@ class GermanStopFilter(Filter):
                 continue
             token.stopped = False
             if token.positions:
-                if base is None:
-                    base = token.pos
                 if token.pos != last_original:
                     last_original = token.pos
                     offset += 1

@@ -28,7 +28,7 @@ from indexer.entities.gazetteer import Gazetteer, load
 
 #: Capitalised words (and acronyms), hyphenated or slashed compounds included.
 CAPITALISED = re.compile(
-    r"(?<![\w-])(?:[A-ZÄÖÜ]|Ǆ)[\w'’]*(?:[-/][\w'’]+)*(?:\.(?=\s+[A-ZÄÖÜ]))?")
+    r"(?<![\w-])[A-ZÄÖÜ][\w'’]*(?:[-/][\w'’]+)*")
 NAME_WORD = re.compile(r"[A-ZÄÖÜ][a-zäöüßàáâãçèéêëìíîïñòóôõšžćčłńśźżğış'’]+"
                        r"(?:-[A-ZÄÖÜ][a-zäöüßàáâãçèéêëìíîïñòóôõšžćčłńśźżğış'’]+)?")
 ACRONYM = re.compile(r"[A-ZÄÖÜ]{2,5}\d?")
@@ -57,6 +57,11 @@ AMBIGUOUS_PLACES = frozenset({"Essen", "Halle", "Oder", "Elbe", "Union", "Niger"
 PLACE_PREPOSITIONS = frozenset({"in", "aus", "nach", "bei", "von", "über", "um", "durch",
                                 "Richtung", "nahe", "zwischen"})
 MAX_NAME_WORDS = 4
+#: Endings of German nouns that follow a genitive name ("Bidens Wahlsieg").
+NOUN_ENDING = re.compile(
+    r"(?:ung|heit|keit|schaft|ismus|ion|tät|tum|nis|sieg|kurs|rede|besuch|plan|gesetz|krieg|"
+    r"wahl|amt|zeit|reise|haus|partei|team|kabinett|regierung|sprecher|politik|erklärung|"
+    r"nachfolger|vorgänger|worten|angaben|sicht|sohn|tochter|frau|mann)$")
 
 
 @dataclass(frozen=True)
@@ -148,13 +153,14 @@ def _gazetteer_matches(tokens: _Tokens, gazetteer: Gazetteer) -> list[_Candidate
             if length == 1 and word in AMBIGUOUS_PLACES and \
                     tokens.word_before(i) not in PLACE_PREPOSITIONS:
                 continue
+            # Multi-word names outrank person runs ("Robert Koch-Institut").
             found.append(_Candidate(matches[i].start(), matches[i + length - 1].end(),
-                                    kind, canonical, 3))
+                                    kind, canonical, 5 if length > 1 else 3))
             continue
-        if "-" in word:  # first part of a compound: "NATO-Staaten", "Russland-Reise"
+        if "-" in word:  # an organisation heading a compound: "NATO-Staaten", "CDU-Chef"
             head = word.split("-", 1)[0]
-            entry = gazetteer.lookup((head,)) or gazetteer.lookup((_strip_genitive(head),))
-            if entry and head not in AMBIGUOUS_PLACES and entry[1] != "CDU/CSU":
+            entry = gazetteer.lookup((head,))
+            if entry and entry[0] == "ORG" and entry[1] != "CDU/CSU":
                 start = matches[i].start()
                 found.append(_Candidate(start, start + len(head), entry[0], entry[1], 2))
     return found
@@ -195,8 +201,12 @@ def _person_runs(tokens: _Tokens, gazetteer: Gazetteer) -> list[_Candidate]:
         if first in gazetteer.first_names and NAME_WORD.fullmatch(word):
             end = _name_run(tokens, i, gazetteer)
             if end >= i + 2:
+                canonical = ""
+                if _genitive_cut(tokens, end, gazetteer):
+                    canonical = person_canonical(
+                        tokens.text[matches[i].start():matches[end - 1].end() - 1])
                 found.append(_Candidate(matches[i].start(), matches[end - 1].end(), "PER",
-                                        "", 4))
+                                        canonical, 4))
                 i = end
                 continue
         i += 1
@@ -219,7 +229,17 @@ def _name_run(tokens: _Tokens, start: int, gazetteer: Gazetteer) -> int:
         if end > start and gazetteer.lookup((word,)) and word not in gazetteer.first_names:
             break
         end += 1
+        if end - start >= 2 and _genitive_cut(tokens, end, gazetteer):
+            break  # genitive before a noun: "Joe Bidens Wahlsieg"
     return end
+
+
+def _genitive_cut(tokens: _Tokens, end: int, gazetteer: Gazetteer) -> bool:
+    """The run's last word is a genitive followed by a capitalised noun."""
+    words = tokens.words
+    return (words[end - 1].endswith("s") and end < len(words) and tokens.adjacent(end)
+            and NOUN_ENDING.search(words[end]) is not None
+            and words[end] not in gazetteer.first_names)
 
 
 def _particle_between(tokens: _Tokens, i: int) -> bool:
@@ -327,3 +347,4 @@ def person_canonical(surface: str) -> str:
     if len(words) > 2:
         words = [w for w in words if not PATRONYMIC.fullmatch(w)]
     return " ".join(words)
+
