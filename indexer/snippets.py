@@ -75,8 +75,14 @@ def fragments(text: str, spans: list[tuple[int, int]], max_fragments: int = MAX_
     result = []
     for start, end in chosen:
         pad = max(0, (width - (end - start)) // 2)
-        left = _word_boundary(text, max(0, start - pad), backwards=True)
-        right = _word_boundary(text, min(len(text), end + pad), backwards=False)
+        # Stay inside the paragraph of the matches.
+        paragraph_start = text.rfind("\n\n", 0, start) + 2 if "\n\n" in text[:start] else 0
+        paragraph_end = text.find("\n\n", end)
+        paragraph_end = len(text) if paragraph_end == -1 else paragraph_end
+        left = _word_boundary(text, max(paragraph_start, start - pad), backwards=True)
+        right = _word_boundary(text, min(paragraph_end, end + pad), backwards=False)
+        left = max(left, paragraph_start)
+        right = min(right, paragraph_end)
         html = mark(text, spans, left, right)
         prefix = "… " if left > 0 else ""
         suffix = " …" if right < len(text) else ""

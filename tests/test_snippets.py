@@ -47,3 +47,9 @@ def test_fragments_without_matches_fall_back_to_the_escaped_lead():
     assert lead == "&lt;i&gt;Kurz&lt;/i&gt; &amp; knapp."
     [long_lead] = fragments("Wort " * 200, [])
     assert long_lead.endswith(" …") and len(long_lead) < 260
+
+
+def test_fragments_stay_inside_the_paragraph_of_their_match():
+    text = "Erster Absatz endet hier.\n\nDie Soldaten ziehen ab.\n\nLetzter Absatz folgt."
+    [fragment] = fragments(text, spans_of(text, "Soldaten"), width=200)
+    assert fragment == "… Die <mark>Soldaten</mark> ziehen ab. …"
