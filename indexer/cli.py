@@ -157,7 +157,7 @@ def search_command(index_dir, query, size, page, sort, as_json):
     if result.suggestion:
         click.echo(f"Meinten Sie: {result.suggestion}")
     for rank, hit in enumerate(result.hits, start=(page - 1) * size + 1):
-        when = (hit.published or "")[:10]
+        when = (hit.date or "")[:10]
         click.echo()
         click.secho(f"{rank:>3}. {_terminal(hit.title_html)}", bold=True)
         click.echo(f"     {when}  {hit.source or ''}  [{hit.id}]")

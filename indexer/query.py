@@ -51,7 +51,14 @@ SEARCHABLE_FIELDS = frozenset(
 
 
 class QueryError(ValueError):
-    """A query that cannot be run; the message is meant for the person who typed it."""
+    """A request that cannot be run; the message is meant for the person who sent it.
+
+    ``param`` names the request parameter at fault (``q`` for the query text).
+    """
+
+    def __init__(self, message: str, param: str = "q") -> None:
+        super().__init__(message)
+        self.param = param
 
 
 def make_parser(schema) -> MultifieldParser:

@@ -61,39 +61,52 @@ class SearchRequest:
 
     def validate(self) -> None:
         if self.sort not in SORTS:
-            raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {self.sort!r}.")
+            raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {self.sort!r}.",
+                             "sort")
         if not 1 <= self.size <= MAX_PAGE_SIZE:
-            raise QueryError(f"size must be between 1 and {MAX_PAGE_SIZE}.")
+            raise QueryError(f"size must be between 1 and {MAX_PAGE_SIZE}.", "size")
         if self.page < 1:
-            raise QueryError("page must be 1 or more.")
+            raise QueryError("page must be 1 or more.", "page")
         if self.page * self.size > MAX_DEPTH:
             raise QueryError(f"Results are available up to position {MAX_DEPTH:,} "
-                             "(page × size); narrow the search with filters instead.")
+                             "(page × size); narrow the search with filters instead.", "page")
         unknown = set(self.filters) - set(FILTER_FIELDS)
         if unknown:
             raise QueryError(f"Unknown filter {sorted(unknown)[0]!r}; filters are "
-                             f"{', '.join(FILTER_FIELDS)}.")
+                             f"{', '.join(FILTER_FIELDS)}.", sorted(unknown)[0])
         if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise QueryError("The start date is after the end date.")
+            raise QueryError("The start date is after the end date.", "from")
 
 
 @dataclass
 class Hit:
+    """One result: stored fields, highlighted title and snippets, entities."""
+
     id: str
     title: str
-    title_html: str
-    published: str | None  # ISO 8601, Europe/Berlin
+    title_html: str  # escaped, matches in <mark>
+    date: str | None  # ISO 8601 in Europe/Berlin
     source: str
     section: str
-    url: str
-    score: float | None
-    snippets: list[str]
-    persons: list[str]
-    places: list[str]
-    orgs: list[str]
+    url: str | None  # http(s) only
+    score: float | None  # None unless sorted by relevance
+    snippets: list[str]  # 1-3 escaped fragments, matches in <mark>
+    entities: dict[str, list[str]]  # persons, places, orgs (canonical names)
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
+        return {
+            "id": self.id,
+            "title": self.title,
+            "title_html": self.title_html,
+            "date": self.date,
+            "source": self.source,
+            "section": self.section,
+            "url": self.url,
+            "score": self.score,
+            "snippet": " ".join(self.snippets),
+            "snippets": self.snippets,
+            "entities": self.entities,
+        }
 
 
 @dataclass
@@ -268,10 +281,10 @@ def _restrict(user_query: wq.Query, request: SearchRequest, snapshot: Snapshot) 
 def _filter_term(field_name: str, value: str) -> wq.Query:
     if field_name == "year":
         if not re.fullmatch(r"\d{4}", value):
-            raise QueryError(f"year must be four digits, not {value!r}.")
+            raise QueryError(f"year must be four digits, not {value!r}.", "year")
         return wq.NumericRange("year", int(value), int(value))
     if field_name == "month" and not re.fullmatch(r"\d{4}-\d{2}", value):
-        raise QueryError(f"month must look like 2024-11, not {value!r}.")
+        raise QueryError(f"month must look like 2024-11, not {value!r}.", "month")
     if field_name in ENTITY_FACETS or field_name in ("section", "source"):
         value = value.lower()
     return wq.Term(field_name, value)
@@ -316,20 +329,25 @@ def _hit(snapshot: Snapshot, docnum: int, score: float, terms: dict[str, set[byt
         id=stored["id"],
         title=title,
         title_html=mark(title, title_spans),
-        published=stored.get("published"),
+        date=stored.get("published"),
         source=stored.get("source", ""),
         section=stored.get("section", ""),
-        url=stored.get("url", ""),
+        url=safe_url(stored.get("url")),
         score=round(float(score), 4) if score is not None else None,
         snippets=snippets,
-        persons=_split(stored.get("persons")),
-        places=_split(stored.get("places")),
-        orgs=_split(stored.get("orgs")),
+        entities={name: split_values(stored.get(name)) for name in ENTITY_FACETS},
     )
 
 
-def _split(value: str | None) -> list[str]:
+def split_values(value: str | None) -> list[str]:
+    """The values of a stored comma-separated entity field."""
     return [v for v in (value or "").split(",") if v]
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is an http(s) link, else ``None``: no ``javascript:`` links."""
+    url = (url or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) else None
 
 
 def suggest(snapshot: Snapshot, text: str) -> str | None:

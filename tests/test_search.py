@@ -110,8 +110,8 @@ def test_title_matches_rank_first(snapshot):
 def test_entity_filter_with_query(snapshot):
     result = run(snapshot, "Soldat", filters={"person": ("Wladimir Putin",)})
     assert [hit.id for hit in result.hits] == ["soldaten"]
-    assert "Wladimir Putin" in result.hits[0].persons
-    assert "Kursk" in result.hits[0].places
+    assert "Wladimir Putin" in result.hits[0].entities["persons"]
+    assert "Kursk" in result.hits[0].entities["places"]
 
 
 def test_filters_combine_and_values_within_a_filter_are_alternatives(snapshot):

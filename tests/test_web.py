@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-HIT_KEYS = {"id", "title", "title_html", "published", "source", "section", "url", "score",
-            "snippets", "persons", "places", "orgs"}
+HIT_KEYS = {"id", "title", "title_html", "date", "source", "section", "url", "score",
+            "snippet", "snippets", "entities"}
 
 
 # -- JSON API -------------------------------------------------------------------
@@ -26,8 +26,11 @@ def test_api_search_schema(client):
     [hit] = data["hits"]
     assert set(hit) == HIT_KEYS
     assert hit["id"] == "soldaten"
-    assert "Wladimir Putin" in hit["persons"] and "Kursk" in hit["places"]
-    assert any("<mark>Soldaten</mark>" in s for s in hit["snippets"])
+    assert "Wladimir Putin" in hit["entities"]["persons"]
+    assert "Kursk" in hit["entities"]["places"]
+    assert hit["date"] == "2024-10-24T11:05:00+02:00"
+    assert "<mark>Soldaten</mark>" in hit["snippet"]
+    assert hit["snippet"] == " ".join(hit["snippets"])
     assert set(data["facets"]) == {"persons", "places", "orgs", "section", "source", "year",
                                    "month"}
     putin = next(v for v in data["facets"]["persons"] if v["value"] == "Wladimir Putin")
@@ -53,32 +56,34 @@ def test_api_paging_links(client):
     assert second["links"]["html"].startswith("/?")
 
 
-@pytest.mark.parametrize("query,fragment", [
-    ("size=500", "size"),
-    ("size=abc", "whole number"),
-    ("page=-1", "page"),
-    ("sort=zufall", "sort"),
-    ("from=2024-13-01", "date"),
-    ("from=2024-02-01&to=2024-01-01", "after"),
-    ("year=neunzehn", "year"),
-    ("q=" + "x" * 600, "characters"),
-    ("q=date:[gestern%20to%20morgen]", "could not be read"),
+@pytest.mark.parametrize("query,param,fragment", [
+    ("size=1000", "size", "size"),
+    ("size=abc", "size", "whole number"),
+    ("page=-1", "page", "page"),
+    ("sort=zufall", "sort", "sort"),
+    ("from=yesterday", "from", "date"),
+    ("from=2024-13-01", "from", "date"),
+    ("from=2024-02-01&to=2024-01-01", "from", "after"),
+    ("year=neunzehn", "year", "year"),
+    ("q=" + "x" * 600, "q", "characters"),
+    ("q=date:[gestern%20to%20morgen]", "q", "could not be read"),
 ])
-def test_api_bad_requests_are_json_400(client, query, fragment):
+def test_api_bad_requests_are_json_400(client, query, param, fragment):
     response = client.get("/api/search?" + query)
     assert response.status_code == 400
-    data = response.get_json()
-    assert data["status"] == 400 and data["error"] == "bad_request"
-    assert fragment in data["message"]
+    error = response.get_json()["error"]
+    assert error["param"] == param
+    assert error["code"] == ("invalid_query" if param == "q" else "invalid_parameter")
+    assert fragment in error["message"]
     assert "Traceback" not in response.get_data(as_text=True)
 
 
 def test_api_article(client):
     data = client.get("/api/articles/soldaten").get_json()
     assert data["id"] == "soldaten"
-    assert data["published"] == "2024-10-24T11:05:00+02:00"
-    assert "Wladimir Putin" in data["persons"]
-    putins = next(e for e in data["entities"] if e["text"] == "Putins")
+    assert data["date"] == "2024-10-24T11:05:00+02:00"
+    assert "Wladimir Putin" in data["entities"]["persons"]
+    putins = next(e for e in data["mentions"] if e["text"] == "Putins")
     assert putins["canonical"] == "Wladimir Putin" and putins["type"] == "PER"
     assert data["body"][putins["start"]:putins["end"]] == "Putins"
 
@@ -87,12 +92,21 @@ def test_api_unknown_article_and_route_are_json_404(client):
     for path in ("/api/articles/nope", "/api/nothing-here"):
         response = client.get(path)
         assert response.status_code == 404
-        assert response.get_json()["error"] == "not_found"
+        assert response.get_json()["error"]["code"] == "not_found"
 
 
-def test_api_description(client):
+def test_api_description_and_openapi_document(client):
     data = client.get("/api").get_json()
     assert data["endpoints"]["search"] == "/api/search"
+    spec = client.get(data["openapi"]).get_json()
+    assert spec["openapi"].startswith("3.")
+    assert set(spec["paths"]) == {"/api/search", "/api/articles/{id}"}
+    params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
+    assert {"q", "page", "size", "sort", "from", "to", "person", "place", "org", "section",
+            "source"} <= params
+    # The documented hit fields are exactly what the endpoint returns.
+    hit = client.get("/api/search?q=Soldat").get_json()["hits"][0]
+    assert set(spec["components"]["schemas"]["Hit"]["properties"]) == set(hit)
 
 
 # -- HTML -----------------------------------------------------------------------------
@@ -152,4 +166,4 @@ def test_missing_index_is_a_503_with_advice(tmp_path):
     client = create_app({"INDEX_DIR": str(tmp_path / "none"), "TESTING": True}).test_client()
     response = client.get("/api/search?q=x")
     assert response.status_code == 503
-    assert "newsindex build" in response.get_json()["message"]
+    assert "newsindex build" in response.get_json()["error"]["message"]

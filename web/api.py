@@ -1,10 +1,10 @@
 """The JSON API: the machine-readable twin of every HTML page.
 
 ``GET /api/search`` takes the search page's parameters; ``GET
-/api/articles/<id>`` returns one article; ``GET /api`` describes both.  The
-response schema is documented in ``docs/api.md`` and is stable: fields are
-added, never renamed or removed.  Errors are JSON with ``error``,
-``message`` and ``status``.
+/api/articles/<id>`` returns one article; ``GET /api`` lists the endpoints and
+``GET /api/openapi.json`` describes them as OpenAPI 3.  The schema is
+documented in ``docs/api.md`` and is stable: fields are added, never renamed
+or removed.  Errors are ``{"error": {"code", "message", "param"}}``.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
 from indexer.search import search
 from web.articles import load_article
+from web.openapi import openapi_document
 from web.params import facets_with_urls, search_request, url_with
 
 blueprint = Blueprint("api", __name__)
@@ -39,8 +40,14 @@ def describe():
             "page": "1-based page number",
             "size": "hits per page, 1-100",
         },
+        "openapi": url_for("api.openapi_json"),
         "documentation": "docs/api.md",
     })
+
+
+@blueprint.get("/openapi.json")
+def openapi_json():
+    return jsonify(openapi_document())
 
 
 @blueprint.get("/search")

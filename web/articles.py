@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from indexer.search import Snapshot, get_article
-from web.security import safe_url
+from indexer.search import Snapshot, get_article, safe_url, split_values
 
 ENTITY_LABELS = {"PER": "Person", "LOC": "Ort", "ORG": "Organisation"}
 
@@ -19,27 +18,22 @@ def load_article(snapshot: Snapshot, doc_id: str) -> dict | None:
     if stored is None:
         return None
     body = stored.get("body", "")
-    entities = [
+    mentions = [
         {"start": start, "end": end, "type": kind, "text": body[start:end], "canonical": canonical}
         for start, end, kind, canonical in stored.get("entities", [])
     ]
     return {
         "id": stored["id"],
         "title": stored.get("title", ""),
-        "published": stored.get("published"),
+        "date": stored.get("published"),
         "source": stored.get("source", ""),
         "section": stored.get("section", ""),
         "url": safe_url(stored.get("url")),
         "body": body,
-        "persons": _split(stored.get("persons")),
-        "places": _split(stored.get("places")),
-        "orgs": _split(stored.get("orgs")),
-        "entities": entities,
+        "entities": {name: split_values(stored.get(name))
+                     for name in ("persons", "places", "orgs")},
+        "mentions": mentions,
     }
-
-
-def _split(value: str | None) -> list[str]:
-    return [v for v in (value or "").split(",") if v]
 
 
 def body_paragraphs_html(article: dict) -> list[str]:
@@ -47,7 +41,7 @@ def body_paragraphs_html(article: dict) -> list[str]:
     body = article["body"]
     out: list[str] = []
     position = 0
-    for entity in article["entities"]:
+    for entity in article["mentions"]:
         start, end = entity["start"], entity["end"]
         if start < position or end > len(body):
             continue

@@ -71,7 +71,7 @@ def article_page(doc_id: str):
         abort(404, description=f"Es gibt keinen Artikel mit der Kennung {doc_id!r}.")
     facet_links = {
         name: [(value, url_for("pages.search_page", **{FACET_PARAMS[name]: value}))
-               for value in article[name]]
+               for value in article["entities"][name]]
         for name in ("persons", "places", "orgs")
     }
     return render_template(

@@ -29,7 +29,7 @@ def search_request(args: MultiDict, default_size: int = 10) -> SearchRequest:
     for key in FILTER_FIELDS:
         values = tuple(dict.fromkeys(v.strip() for v in args.getlist(key) if v.strip()))
         if len(values) > MAX_FILTER_VALUES:
-            raise QueryError(f"At most {MAX_FILTER_VALUES} values per filter ('{key}').")
+            raise QueryError(f"At most {MAX_FILTER_VALUES} values per filter ('{key}').", key)
         if values:
             filters[key] = values
     parsed = SearchRequest(
@@ -52,7 +52,7 @@ def _int(args: MultiDict, name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise QueryError(f"'{name}' must be a whole number, not {raw[:40]!r}.") from None
+        raise QueryError(f"'{name}' must be a whole number, not {raw[:40]!r}.", name) from None
 
 
 def _date(args: MultiDict, name: str) -> date | None:
@@ -64,7 +64,8 @@ def _date(args: MultiDict, name: str) -> date | None:
             return date(int(raw), 1, 1) if name == "from" else date(int(raw), 12, 31)
         return date.fromisoformat(raw)
     except ValueError:
-        raise QueryError(f"'{name}' must be a date like 2024-11-01, not {raw[:40]!r}.") from None
+        raise QueryError(f"'{name}' must be a date like 2024-11-01, not {raw[:40]!r}.",
+                         name) from None
 
 
 def url_with(endpoint: str, args: MultiDict, **changes) -> str:

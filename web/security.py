@@ -24,10 +24,3 @@ def register(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
 
-
-def safe_url(url: str | None) -> str | None:
-    """``url`` if it is an http(s) link, else ``None`` (no javascript: links)."""
-    if not url:
-        return None
-    lowered = url.strip().lower()
-    return url.strip() if lowered.startswith(("http://", "https://")) else None
