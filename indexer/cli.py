@@ -20,6 +20,7 @@ from indexer.corpus import Problem
 from indexer.query import QueryError
 from indexer.search import Archive, SearchRequest, search
 from indexer.store import IndexLockedError, IndexMissingError, IndexStore
+from indexer.verify import verify
 
 DEFAULT_INDEX = os.environ.get("NEWSINDEX_DIR", "index")
 
@@ -90,6 +91,19 @@ def update_command(index_dir, paths, delete_missing, wait, verbose, as_json):
     report = update(IndexStore(index_dir), list(paths), delete_missing=delete_missing,
                     progress=True, on_problem=_problem_printer(verbose), wait=wait)
     _finish(report, as_json)
+
+
+@main.command("verify")
+@index_option
+@click.argument("paths", nargs=-1, type=click.Path())
+@_writer_errors
+def verify_command(index_dir, paths):
+    """Check the index opens and matches the corpus at PATHS (ids, content)."""
+    report = verify(IndexStore(index_dir), list(paths) or None)
+    for line in report.lines():
+        click.echo(line)
+    if not report.ok:
+        sys.exit(1)
 
 
 @main.command("stats")

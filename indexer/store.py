@@ -119,11 +119,13 @@ class IndexStore:
         """
         self.path.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        locked = False
         try:
             deadline = time.monotonic() + wait
             while True:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    locked = True
                     break
                 except OSError as exc:
                     if exc.errno not in (errno.EAGAIN, errno.EACCES):
@@ -142,10 +144,11 @@ class IndexStore:
             self._remove_abandoned_builds()
             yield GenerationWriter(self)
         finally:
-            try:
-                os.ftruncate(fd, 0)
-            except OSError:
-                pass
+            if locked:  # only the holder may clear the holder's note
+                try:
+                    os.ftruncate(fd, 0)
+                except OSError:
+                    pass
             os.close(fd)  # releases the flock
 
     def _remove_abandoned_builds(self) -> None:

@@ -1,0 +1,73 @@
+"""Checking an index against itself and against the corpus it was built from.
+
+:func:`verify` opens the live generation, checks that its document count
+matches its ids, and, given corpus paths, compares ids and content hashes
+with what the readers produce now: missing, extra and changed articles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from whoosh import index as whoosh_index
+
+from indexer.build import BuildReport, read_documents
+from indexer.store import IndexStore
+
+
+@dataclass
+class VerifyReport:
+    generation: str
+    documents: int
+    missing: list[str] = field(default_factory=list)  # in the corpus, not in the index
+    extra: list[str] = field(default_factory=list)  # in the index, not in the corpus
+    changed: list[str] = field(default_factory=list)  # content hash differs
+    problems: list[str] = field(default_factory=list)  # structural faults of the index
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.extra or self.changed or self.problems)
+
+    def lines(self, limit: int = 20) -> list[str]:
+        out = [f"index {self.generation}: {self.documents:,} documents"]
+        for label, ids in (("problem", self.problems), ("missing", self.missing),
+                           ("extra", self.extra), ("changed", self.changed)):
+            for doc_id in ids[:limit]:
+                out.append(f"{label}: {doc_id}")
+            if len(ids) > limit:
+                out.append(f"{label}: … and {len(ids) - limit:,} more")
+        out.append("OK" if self.ok else
+                   f"DIFFERENCES: {len(self.missing)} missing, {len(self.extra)} extra, "
+                   f"{len(self.changed)} changed, {len(self.problems)} problems")
+        return out
+
+
+def verify(store: IndexStore, paths: list[str] | None = None) -> VerifyReport:
+    """Open the live generation and compare it with ``paths`` if given."""
+    generation = store.current()
+    ix = whoosh_index.open_dir(generation.path)
+    with ix.reader() as reader:
+        hashes: dict[str, str] = {}
+        duplicates = []
+        for _, stored in reader.iter_docs():
+            doc_id = stored.get("id", "")
+            if doc_id in hashes:
+                duplicates.append(doc_id)
+            hashes[doc_id] = stored.get("content_hash", "")
+        report = VerifyReport(generation.name, reader.doc_count())
+    ix.close()
+    report.problems += [f"duplicate id {doc_id!r}" for doc_id in duplicates]
+    manifest = generation.manifest()
+    if manifest.get("documents") not in (None, report.documents):
+        report.problems.append(f"manifest says {manifest['documents']} documents, "
+                               f"index has {report.documents}")
+    if paths:
+        seen: set[str] = set()
+        for doc in read_documents(paths, BuildReport("verify")):
+            seen.add(doc.id)
+            if doc.id not in hashes:
+                report.missing.append(doc.id)
+            elif hashes[doc.id] != doc.content_hash:
+                report.changed.append(doc.id)
+        report.extra = sorted(hashes.keys() - seen)
+    return report
