@@ -99,14 +99,16 @@ class QueryParser:
         except Exception as exc:  # whoosh raises assorted errors on odd input
             raise QueryError(f"The query could not be read ({exc}). Check quotes, "
                              "brackets and field names.") from None
-        check(parsed)
+        check(parsed, self._parser.schema)
         return parsed
 
 
-def check(q: wq.Query) -> None:
+def check(q: wq.Query, schema=None) -> None:
     """Refuse queries that are malformed or too large to run."""
     leaves = 0
     for node in _walk(q):
+        if schema is not None:
+            _check_typed_value(node, schema)
         error = getattr(node, "error", None)
         if error:
             raise QueryError(f"Part of the query could not be read ({error}). "
@@ -126,6 +128,18 @@ def check(q: wq.Query) -> None:
     if leaves > MAX_CLAUSES:
         raise QueryError(f"The query has {leaves} search terms; at most {MAX_CLAUSES} "
                          "are allowed. Split it into several searches.")
+
+
+def _check_typed_value(node: wq.Query, schema) -> None:
+    """A date or number field given text it cannot hold: ``date:""``, ``year:abc``."""
+    fieldname, text = getattr(node, "fieldname", None), getattr(node, "text", None)
+    if fieldname not in ("date", "year") or text is None or fieldname not in schema:
+        return
+    try:
+        schema[fieldname].to_bytes(text)
+    except Exception:  # whoosh raises bare Exception for unparseable dates
+        example = "2024, 2024-11 or date:[2020 to 2022]" if fieldname == "date" else "2024"
+        raise QueryError(f"{fieldname}: needs a value like {example}, not {text!r}.") from None
 
 
 def check_expansions(q: wq.Query, reader) -> None:

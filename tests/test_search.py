@@ -177,6 +177,8 @@ def test_spelling_suggestion_for_a_typo(snapshot):
     ("x" * (MAX_QUERY_CHARS + 1), "at most"),
     ("a*", "too short"),
     ("date:[gestern to morgen]", "could not be read"),
+    ('date:""', "needs a value like"),
+    ("year:abc", "not a valid number"),
 ])
 def test_bad_queries_raise_readable_errors(snapshot, query, fragment):
     with pytest.raises(QueryError, match=fragment):

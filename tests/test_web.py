@@ -149,6 +149,14 @@ def test_article_page_escapes_untrusted_text_and_drops_javascript_urls(client):
     assert "javascript:" not in html
 
 
+def test_untrusted_urls_and_markup_are_inert_in_json_too(client):
+    [hit] = client.get("/api/search?q=Cyberabwehr").get_json()["hits"]
+    assert hit["url"] is None  # javascript: is never passed on
+    assert "<img" not in hit["snippet"] and "&lt;img" in hit["snippet"]
+    assert "&lt;script&gt;" in hit["title_html"]
+    assert client.get("/api/articles/feed-3").get_json()["url"] is None
+
+
 def test_article_page_marks_entities(client):
     html = client.get("/articles/soldaten").get_data(as_text=True)
     assert 'title="Person: Wladimir Putin">Putins</span>' in html
