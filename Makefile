@@ -42,6 +42,9 @@ eval-entities: $(STAMP)
 eval-relevance: $(STAMP)
 	$(BIN)/python -m indexer.eval_relevance
 
+loadtest: $(STAMP)
+	$(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
 	find $(INDEX) -mindepth 1 -not -name .gitkeep -exec rm -rf {} +
