@@ -49,8 +49,9 @@ Mehr Nicht Kein Keine Man Wir Ich Du Ihr Unter Über Gegen Ohne Neben Laut Trotz
 NOT_ORG_ACRONYMS = frozenset("""
 US USA UK EU AG SE KG OK TV PC KI IT CO CO2 PS EM WM DDR BRD ICE SUV GPS USB DNA RNA
 AIDS HIV COVID SARS FAQ CEO CFO PR PDF ID LKW PKW NS SS ABC II III IV VI VII VIII IX XI
-XII XIV XV XVI UKW MDR GmbH KGaA
-""".split())
+XII XIV XV XVI UKW GmbH KGaA ISBN ISSN EUR USD CHF GBP FB FC SC SV VfB VfL TSV BC AC CD DVD
+LP EP MB GB KB PS KW MW GW KM SMS GPS WLAN URL HTML PDF MP ZDF ARD
+""".split()) - {"ZDF", "ARD"}
 #: Gazetteer place names that are also common words: need "in/aus/nach ..." before.
 AMBIGUOUS_PLACES = frozenset({"Essen", "Halle", "Oder", "Elbe", "Union", "Niger", "Chile",
                               "Santiago", "Lima", "Georgien", "Korea", "Amerika"})
