@@ -12,6 +12,8 @@
   ``ä``/``ae``→``a``, ``ö``/``oe``→``o``, ``ü``/``ue``→``u`` (not after ``q``
   or a vowel), accents removed; ``Muenchen``, ``Munchen`` and ``München``
   become one word.
+* :class:`DecompoundFilter` (only in :func:`compound_parts_analyzer`) turns
+  compounds into their parts: ``Bundestagswahl`` → ``bund``, ``tag``, ``wahl``.
 * :class:`GermanStemFilter` applies the Snowball German stemmer (C speed via
   PyStemmer when installed) through a cache.  The filter pickles by reference,
   because whoosh stores the schema, analyzer included, inside the index.
@@ -31,6 +33,8 @@ from importlib import resources
 import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, Tokenizer
 from whoosh.analysis.acore import Token
+
+from indexer.compounds import split_compound
 
 
 def _load_stopwords() -> frozenset[str]:
@@ -207,6 +211,29 @@ class GermanStopFilter(Filter):
             yield token
 
 
+class DecompoundFilter(Filter):
+    """At index time, replaces each compound by its parts (``bund``, ``tag``, ``wahl``).
+
+    Used for the ``*_parts`` fields that sit beside ``title`` and ``body``:
+    those keep the whole words (exact phrases, exact compounds rank first),
+    these only the parts, so ``Wahl`` also finds ``Bundestagswahl`` at a
+    lower weight.  Parts carry the whole compound's offsets, so a snippet
+    marks the word that matched.  At query time tokens pass unchanged.
+    """
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if token.mode == "query":
+                yield token
+                continue
+            for part in split_compound(token.text):
+                token.text = part
+                yield token
+
+
 class GermanStemFilter(Filter):
     """Snowball German stemming.  Pickles by reference: it holds no stemmer."""
 
@@ -227,4 +254,13 @@ def german_analyzer():
     return (GermanTokenizer() | LowercaseFilter() | HyphenPartsFilter()
             | GermanNormalizeFilter()
             | GermanStopFilter()
+            | GermanStemFilter())
+
+
+def compound_parts_analyzer():
+    """The analyzer for ``title_parts`` and ``body_parts``: compound parts, stemmed."""
+    return (GermanTokenizer() | LowercaseFilter() | HyphenPartsFilter()
+            | GermanNormalizeFilter()
+            | GermanStopFilter()
+            | DecompoundFilter()
             | GermanStemFilter())

@@ -28,6 +28,8 @@ from whoosh.qparser import (
 from whoosh.qparser.dateparse import DateParserPlugin
 
 MAX_QUERY_CHARS = 500
+#: Weight of a match on a compound's part relative to a match on the whole word.
+PART_BOOST = 0.35
 MAX_CLAUSES = 40
 MAX_EXPANSIONS = 300
 #: Fields searched by words without a field name, and their weights.
@@ -100,6 +102,8 @@ class QueryParser:
             raise QueryError(f"The query could not be read ({exc}). Check quotes, "
                              "brackets and field names.") from None
         check(parsed, self._parser.schema)
+        if "body_parts" in self._parser.schema:
+            parsed = parsed.accept(_with_compound_parts)
         return parsed
 
 
@@ -128,6 +132,14 @@ def check(q: wq.Query, schema=None) -> None:
     if leaves > MAX_CLAUSES:
         raise QueryError(f"The query has {leaves} search terms; at most {MAX_CLAUSES} "
                          "are allowed. Split it into several searches.")
+
+
+def _with_compound_parts(node: wq.Query) -> wq.Query:
+    """``body:wahl`` → ``body:wahl OR body_parts:wahl^0.35`` (same for title)."""
+    if type(node) is wq.Term and node.fieldname in DEFAULT_FIELDS:
+        part = wq.Term(f"{node.fieldname}_parts", node.text, boost=node.boost * PART_BOOST)
+        return wq.Or([node, part])
+    return node
 
 
 def _check_typed_value(node: wq.Query, schema) -> None:

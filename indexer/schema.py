@@ -1,7 +1,10 @@
 """The whoosh schema of the archive and the mapping from a document to it.
 
 Text fields use the German analyzer and store character offsets, so snippets
-are cut from stored offsets without analysing a body again.  Every facet a
+are cut from stored offsets without analysing a body again.  Beside ``title``
+and ``body``, ``title_parts`` and ``body_parts`` hold the parts of compound
+words, searched with a lower weight so that ``Wahl`` finds ``Bundestagswahl``
+but exact words rank first.  Every facet a
 search can count (date, section, source, persons, places, organisations) is
 also packed into one compact per-document column, ``facet_data``, which the
 search side loads once per index generation into arrays.
@@ -15,7 +18,7 @@ from datetime import timezone
 
 from whoosh import analysis, fields
 
-from indexer.analysis import german_analyzer
+from indexer.analysis import compound_parts_analyzer, german_analyzer
 from indexer.corpus import BERLIN
 from indexer.documents import Document
 from indexer.entities import Entity
@@ -26,6 +29,7 @@ ENTITY_FIELDS = {"PER": "persons", "LOC": "places", "ORG": "orgs"}
 
 def build_schema() -> fields.Schema:
     analyzer = german_analyzer()
+    parts = compound_parts_analyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
         content_hash=fields.ID(stored=True, sortable=True),
@@ -33,6 +37,8 @@ def build_schema() -> fields.Schema:
                           spelling=True),
         body=fields.TEXT(analyzer=analyzer, stored=True, phrase=True, chars=True,
                          spelling=True),
+        title_parts=fields.TEXT(analyzer=parts, phrase=True, chars=True),
+        body_parts=fields.TEXT(analyzer=parts, phrase=True, chars=True),
         date=fields.DATETIME(stored=True, sortable=True),
         year=fields.NUMERIC(int, stored=False, signed=False),
         month=fields.ID(stored=False),
@@ -82,6 +88,8 @@ def to_fields(item: AnalysedDocument) -> dict:
         "content_hash": doc.content_hash,
         "title": doc.title,
         "body": doc.body,
+        "title_parts": doc.title,
+        "body_parts": doc.body,
         "section": doc.section,
         "source": doc.source,
         "url": doc.url,

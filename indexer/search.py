@@ -43,6 +43,9 @@ FILTER_FIELDS = {
 }
 BM25 = scoring.BM25F(B=0.75, K1=1.2)
 REFRESH_SECONDS = 2.0
+#: Fields whose matches are marked, by the stored field they point into.
+HIGHLIGHT_FIELDS = {"title": "title", "title_parts": "title", "body": "body",
+                    "body_parts": "body"}
 
 
 @dataclass(frozen=True)
@@ -304,7 +307,7 @@ def _terms_by_field(q: wq.Query, searcher) -> dict[str, set[bytes]]:
     """
     reader = searcher.reader()
     schema = reader.schema
-    terms: dict[str, set[bytes]] = {"title": set(), "body": set()}
+    terms: dict[str, set[bytes]] = {name: set() for name in HIGHLIGHT_FIELDS}
     for leaf in q.leaves():
         if isinstance(leaf, wq.Not) or not leaf.has_terms():
             continue
@@ -321,10 +324,12 @@ def _hit(snapshot: Snapshot, docnum: int, score: float, terms: dict[str, set[byt
     searcher = snapshot.searcher
     stored = searcher.stored_fields(docnum)
     body, title = stored.get("body", ""), stored.get("title", "")
-    snippets: list[str] = []
-    if request.snippets:
-        snippets = fragments(body, match_spans(searcher, "body", docnum, terms["body"]))
-    title_spans = match_spans(searcher, "title", docnum, terms["title"])
+    spans = {"title": [], "body": []}
+    for fieldname, target in HIGHLIGHT_FIELDS.items():
+        if terms[fieldname] and (target == "title" or request.snippets):
+            spans[target] += match_spans(searcher, fieldname, docnum, terms[fieldname])
+    title_spans = sorted(set(spans["title"]))
+    snippets = fragments(body, sorted(set(spans["body"]))) if request.snippets else []
     return Hit(
         id=stored["id"],
         title=title,
