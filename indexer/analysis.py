@@ -7,7 +7,8 @@
   ``8.000`` or ``3,5``, and hyphenated compounds (``NATO-Staaten``) as one
   token with exact character offsets.
 * :class:`HyphenPartsFilter` adds the parts of a hyphenated compound at the
-  same position, so ``NATO-Staaten`` is found by ``NATO`` and by ``Staaten``.
+  same position, so ``NATO-Staaten`` is found by ``NATO`` and by ``Staaten``
+  (not in phrases, which match the compound as written).
 * :class:`GermanNormalizeFilter` folds spelling variants: ``ß``→``ss``,
   ``ä``/``ae``→``a``, ``ö``/``oe``→``o``, ``ü``/``ue``→``u`` (not after ``q``
   or a vowel), accents removed; ``Muenchen``, ``Munchen`` and ``München``
@@ -18,9 +19,9 @@
   PyStemmer when installed) through a cache.  The filter pickles by reference,
   because whoosh stores the schema, analyzer included, inside the index.
 
-Stopwords are removed and positions renumbered on both the index and the
-query side, so the phrase ``"Tag des Sieges"`` matches exactly where ``Tag``
-is followed by ``Sieges`` with only stopwords between them.
+Stopwords are indexed but dropped from plain query words; phrases are
+analysed in mode ``phrase``, which keeps stopwords and whole hyphenated
+compounds, so ``"Tag des Sieges"`` matches exactly those words in that order.
 """
 
 from __future__ import annotations
@@ -115,7 +116,7 @@ class HyphenPartsFilter(Filter):
     def __call__(self, tokens):
         for token in tokens:
             text = token.text
-            if "-" not in text:
+            if "-" not in text or token.mode == "phrase":
                 yield token
                 continue
             startchar = getattr(token, "startchar", None)
@@ -178,10 +179,12 @@ def stem_german(word: str) -> str:
 
 
 class GermanStopFilter(Filter):
-    """Removes stopwords and closes the gaps they leave in positions.
+    """Drops stopwords from queries; the index keeps them.
 
-    Unlike whoosh's ``StopFilter(renumber=True)``, tokens that share a
-    position (a compound and its parts) keep sharing it after renumbering.
+    Stopwords stay indexed at their positions, so a phrase such as ``"Tag
+    des Sieges"`` matches exactly these words in this order; in plain query
+    words (mode ``query``) they are dropped, so ``der Krieg`` means ``Krieg``.
+    Phrases are analysed in mode ``phrase`` and keep them.
     """
 
     def __init__(self, stoplist: frozenset[str] = GERMAN_STOPWORDS) -> None:
@@ -192,22 +195,9 @@ class GermanStopFilter(Filter):
 
     def __call__(self, tokens):
         stops = self.stops
-        base = last_original = None
-        offset = -1
         for token in tokens:
-            if base is None and token.positions:
-                base = token.pos
-            if token.text in stops:
-                if not token.removestops:
-                    token.stopped = True
-                    yield token
+            if token.mode == "query" and token.text in stops:
                 continue
-            token.stopped = False
-            if token.positions:
-                if token.pos != last_original:
-                    last_original = token.pos
-                    offset += 1
-                token.pos = base + offset
             yield token
 
 
@@ -226,7 +216,7 @@ class DecompoundFilter(Filter):
 
     def __call__(self, tokens):
         for token in tokens:
-            if token.mode == "query":
+            if token.mode != "index":
                 yield token
                 continue
             for part in split_compound(token.text):

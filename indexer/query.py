@@ -23,8 +23,11 @@ from whoosh.qparser import (
     FieldAliasPlugin,
     MultifieldParser,
     OperatorsPlugin,
+    PhrasePlugin,
     PlusMinusPlugin,
 )
+from whoosh.qparser.syntax import attach
+from whoosh.qparser.taggers import RegexTagger
 from whoosh.qparser.dateparse import DateParserPlugin
 
 MAX_QUERY_CHARS = 500
@@ -63,6 +66,35 @@ class QueryError(ValueError):
         self.param = param
 
 
+class ExactPhrasePlugin(PhrasePlugin):
+    """Phrases analysed in mode ``phrase``: stopwords and whole compounds kept.
+
+    whoosh analyses phrase text like single query words; the German analyzer
+    drops stopwords there, which would make ``"Tag des Sieges"`` match
+    ``Tag Sieges``.  This plugin tells the analyzer it is reading a phrase.
+    """
+
+    class PhraseNode(PhrasePlugin.PhraseNode):
+        def query(self, parser):
+            fieldname = self.fieldname or parser.fieldname
+            field = parser.schema[fieldname] if fieldname in parser.schema else None
+            if field is None or not field.analyzer:
+                return PhrasePlugin.PhraseNode.query(self, parser)
+            words, char_ranges = [], []
+            for token in field.tokenize(self.text, mode="phrase", chars=True):
+                words.append(token.text)
+                char_ranges.append((self.textstartchar + token.startchar,
+                                    self.textstartchar + token.endchar))
+            q = parser.phraseclass(fieldname, words, slop=self.slop, boost=self.boost,
+                                   char_ranges=char_ranges)
+            return attach(q, self)
+
+    class PhraseTagger(RegexTagger):
+        def create(self, parser, match):
+            slop = int(match.group("slop")) if match.group("slop") else 1
+            return ExactPhrasePlugin.PhraseNode(match.group("text"), match.start("text"), slop)
+
+
 def make_parser(schema) -> MultifieldParser:
     parser = MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=FIELD_BOOSTS)
     parser.replace_plugin(OperatorsPlugin(
@@ -73,7 +105,10 @@ def make_parser(schema) -> MultifieldParser:
         AndMaybe=None,
         Require=None,
     ))
-    parser.add_plugin(PlusMinusPlugin())
+    parser.remove_plugin_class(PhrasePlugin)
+    parser.add_plugin(ExactPhrasePlugin())
+    # "-" and "+" are operators only before a word, never inside "NATO-Staaten".
+    parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
     parser.add_plugin(DateParserPlugin(free=False))
     return parser

@@ -22,6 +22,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import scoring, sorting
 
+from indexer.analysis import GERMAN_STOPWORDS, normalize_german, stem_german
 from indexer.facets import ENTITY_FACETS, FACET_FIELDS, FacetTable, FacetValue
 from indexer.query import QueryError, QueryParser, check_expansions
 from indexer.snippets import fragments, mark, match_spans
@@ -42,6 +43,8 @@ FILTER_FIELDS = {
     "month": "month",
 }
 BM25 = scoring.BM25F(B=0.75, K1=1.2)
+#: Stopwords as the index holds them (folded and stemmed).
+STOPWORD_TERMS = frozenset(stem_german(normalize_german(w)) for w in GERMAN_STOPWORDS)
 REFRESH_SECONDS = 2.0
 #: Fields whose matches are marked, by the stored field they point into.
 HIGHLIGHT_FIELDS = {"title": "title", "title_parts": "title", "body": "body",
@@ -312,6 +315,8 @@ def _terms_by_field(q: wq.Query, searcher) -> dict[str, set[bytes]]:
         if isinstance(leaf, wq.Not) or not leaf.has_terms():
             continue
         for fieldname, text in leaf.expanded_terms(reader, phrases=True):
+            if isinstance(leaf, wq.Phrase) and text in STOPWORD_TERMS:
+                continue  # "des" in "Tag des Sieges": not worth a mark everywhere
             if fieldname in terms:
                 btext = text if isinstance(text, bytes) else schema[fieldname].to_bytes(text)
                 if (fieldname, btext) in reader:

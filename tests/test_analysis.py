@@ -56,12 +56,16 @@ def test_normalize_filter_on_tokens():
     assert texts(chain, "Grüße aus Düsseldorf") == ["grusse", "aus", "dusseldorf"]
 
 
-def test_stop_filter_renumbers_but_keeps_shared_positions():
+def test_stopwords_are_indexed_dropped_from_query_words_and_kept_in_phrases():
     chain = GermanTokenizer() | LowercaseFilter() | HyphenPartsFilter() | GermanStopFilter()
-    tokens = [(t.text, t.pos) for t in chain("der Tag des Sieges der NATO-Staaten",
-                                             positions=True)]
-    assert tokens == [("tag", 0), ("sieges", 1), ("nato-staaten", 2), ("nato", 2),
-                      ("staaten", 2)]
+    value = "der Tag des Sieges der NATO-Staaten"
+    indexed = [(t.text, t.pos) for t in chain(value, positions=True, mode="index")]
+    assert indexed == [("der", 0), ("tag", 1), ("des", 2), ("sieges", 3), ("der", 4),
+                       ("nato-staaten", 5), ("nato", 5), ("staaten", 5)]
+    assert texts(chain, value, mode="query") == ["tag", "sieges", "nato-staaten", "nato",
+                                                 "staaten"]
+    assert texts(chain, value, mode="phrase") == ["der", "tag", "des", "sieges", "der",
+                                                  "nato-staaten"]
 
 
 def test_stopword_list_is_function_words_only():
@@ -94,4 +98,5 @@ def test_whole_analyzer_offsets_point_at_the_original_text():
 def test_analyzer_pickles_with_the_schema():
     analyzer = german_analyzer()
     restored = pickle.loads(pickle.dumps(analyzer))
-    assert texts(restored, "Die Soldaten") == texts(analyzer, "Die Soldaten") == ["soldat"]
+    assert texts(restored, "Die Soldaten", mode="query") == ["soldat"]
+    assert texts(analyzer, "Die Soldaten", mode="query") == ["soldat"]

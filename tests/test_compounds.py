@@ -36,7 +36,8 @@ def test_simple_words_stay_whole(word):
 def test_parts_analyzer_emits_parts_with_the_compound_offsets_only_at_index_time():
     value = "Zur Bundestagswahl"
     tokens = [(t.text, value[t.startchar:t.endchar])
-              for t in compound_parts_analyzer()(value, positions=True, chars=True)]
+              for t in compound_parts_analyzer()(value, positions=True, chars=True,
+                                                 mode="index")]
     assert tokens == [("bund", "Bundestagswahl"), ("tag", "Bundestagswahl"),
                       ("wahl", "Bundestagswahl")]
     assert [t.text for t in compound_parts_analyzer()("Bundestagswahl", mode="query")] == [

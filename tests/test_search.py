@@ -198,3 +198,29 @@ def test_bad_queries_raise_readable_errors(snapshot, query, fragment):
 def test_bad_parameters_raise_readable_errors(snapshot, kwargs, fragment):
     with pytest.raises(QueryError, match=fragment):
         search(snapshot, SearchRequest(**kwargs))
+
+
+def test_stopwords_inside_phrases_count(tmp_path):
+    from indexer.build import build
+    from indexer.search import Archive
+    from indexer.store import IndexStore
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id": "exakt", "body": "Bis zum Tag des Sieges."}\n'
+                    '{"id": "anders", "body": "Am Tag der Sieges-Feier."}\n'
+                    '{"id": "ohne", "body": "Ein Tag Sieges lang."}\n', "utf-8")
+    build(IndexStore(tmp_path / "ix"), [str(feed)])
+    snap = Archive(tmp_path / "ix").snapshot()
+    assert ids(snap, '"Tag des Sieges"') == {"exakt"}
+    assert ids(snap, "Tag Sieges") == {"exakt", "ohne", "anders"}
+
+
+def test_hyphenated_compounds_by_their_parts_and_whole(snapshot):
+    assert ids(snapshot, "NATO-Staaten") == {"soldaten"}
+    assert "soldaten" in ids(snapshot, "Staaten")
+    assert "soldaten" in ids(snapshot, "nato")  # acronyms are case-insensitive
+    assert ids(snapshot, '"der NATO-Staaten"') == {"soldaten"}
+
+
+def test_transliteration_variants_stay_distinct(snapshot):
+    assert ids(snapshot, "Selenskyj") == {"soldaten"}
+    assert ids(snapshot, "Zelensky") == set()
