@@ -30,6 +30,8 @@ from indexer.store import Generation, IndexStore
 #: Problems kept verbatim in a report; beyond that they are only counted.
 MAX_LISTED_PROBLEMS = 1000
 WRITER_MEMORY_MB = 256
+#: Corpora larger than this are indexed by one whoosh writer process per core.
+PARALLEL_FROM_BYTES = 8_000_000
 
 
 @dataclass
@@ -151,20 +153,32 @@ def analyse_all(docs: Iterable[Document]) -> Iterator[AnalysedDocument]:
 
 
 def build(store: IndexStore, paths: list[str], progress: bool | Progress = False,
-          on_problem: ProblemSink | None = None, wait: float = 0.0) -> BuildReport:
-    """Build a complete new index generation from ``paths`` and publish it."""
+          on_problem: ProblemSink | None = None, wait: float = 0.0,
+          processes: int | None = None) -> BuildReport:
+    """Build a complete new index generation from ``paths`` and publish it.
+
+    ``processes`` whoosh writer processes analyse and write segments in
+    parallel; by default one per core for large corpora, one for small ones.
+    """
     started = time.monotonic()
     report = BuildReport("build")
     meter = _progress(progress, paths)
+    if processes is None:
+        large = total_bytes(paths) >= PARALLEL_FROM_BYTES
+        processes = min(os.cpu_count() or 1, 4) if large else 1
     with store.writer("build", wait=wait) as generations:
         staging = generations.stage_empty()
         ix = whoosh_index.create_in(staging, build_schema())
-        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+        if processes > 1:
+            # Each process writes its own segment; no final merge of all postings.
+            writer = ix.writer(procs=processes, limitmb=WRITER_MEMORY_MB, multisegment=True)
+        else:
+            writer = ix.writer(limitmb=WRITER_MEMORY_MB)
         try:
             for item in analyse_all(read_documents(paths, report, meter, on_problem)):
                 writer.add_document(**to_fields(item))
                 report.added += 1
-            writer.commit(optimize=True)
+            writer.commit()
         except BaseException:
             writer.cancel()
             raise

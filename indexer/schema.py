@@ -18,6 +18,7 @@ from datetime import timezone
 
 from whoosh import analysis, fields
 
+from indexer import whoosh_compat  # noqa: F401  (fixes applied on import)
 from indexer.analysis import compound_parts_analyzer, german_analyzer
 from indexer.corpus import BERLIN
 from indexer.documents import Document

@@ -1,0 +1,230 @@
+"""Benchmark: build and query speed of the engine against a plain-whoosh baseline.
+
+    python -m indexer.bench --docs 100000        (make bench)
+
+Generates a deterministic corpus with ``../shared/tools/make_bench_corpus.py``
+(real German sentences, dates 1995-2025) into ``bench/``, builds the index
+with the project's pipeline (in a child process, for a clean peak RSS), and
+runs a fixed mixed query set through :func:`indexer.search.search` with all
+facets and 10 highlighted snippets.  The same corpus and queries then go
+through a plain whoosh setup (StemmingAnalyzer-style schema, ``groupedby``
+facets, default highlighting).  Prints one table with both and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+GENERATOR = REPO.parent / "shared" / "tools" / "make_bench_corpus.py"
+
+#: The fixed query mix: (query text, extra request fields).
+QUERIES: list[tuple[str, dict]] = [
+    ("Regierung", {}), ("Polizei", {}), ("Fußball", {}), ("Klimawandel", {}),
+    ("Unternehmen", {}), ("Wahlkampf", {}), ("Bundestag Wahl", {}), ("Polizei Unfall", {}),
+    ("Trainer Saison", {}), ("Euro Prozent", {}), ('"in Berlin"', {}),
+    ('"der Regierung"', {}), ('"vor allem"', {}), ("Klima*", {}),
+    ("Regierung", {"filters": {"place": ("Deutschland",)}}),
+    ("", {"filters": {"place": ("Berlin",)}}), ("", {"filters": {"org": ("SPD",)}}),
+    ("Wirtschaft", {"date_from": "2010-01-01", "date_to": "2014-12-31"}),
+    ("", {"date_from": "2020-01-01", "date_to": "2020-12-31"}),
+    ("Regierung", {"sort": "-date"}), ("", {"sort": "-date"}),
+    ("sagte", {}), ("Jahr", {}), ("mehr", {}), ("Menschen", {}),  # broad: >20 %
+]
+
+
+def peak_rss_children_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def directory_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+
+    def at(share: float) -> float:
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+    return {"p50": statistics.median(ordered), "p95": at(0.95), "p99": at(0.99),
+            "max": ordered[-1]}
+
+
+def make_corpus(docs: int, workdir: Path) -> Path:
+    corpus = workdir / f"corpus-{docs}.jsonl"
+    if not corpus.exists():
+        subprocess.run([sys.executable, str(GENERATOR), "--docs", str(docs), "--out",
+                        str(corpus)], check=True)
+    return corpus
+
+
+# -- the engine --------------------------------------------------------------
+
+
+def build_engine(corpus: Path, index: Path) -> dict:
+    shutil.rmtree(index, ignore_errors=True)
+    started = time.monotonic()
+    out = subprocess.run([sys.executable, "-m", "indexer.cli", "build", "--json", "--index",
+                          str(index), str(corpus)], check=True, capture_output=True,
+                         text=True, cwd=REPO)
+    seconds = time.monotonic() - started
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    return {"docs": report["documents"], "seconds": seconds, "mb": directory_mb(index),
+            "rss_mb": peak_rss_children_mb()}
+
+
+def query_engine(index: Path, rounds: int) -> list[float]:
+    from datetime import date
+
+    from indexer.search import Archive, SearchRequest, search
+    snapshot = Archive(index).snapshot()
+    latencies = []
+    for _ in range(rounds):
+        for q, extra in QUERIES:
+            fields = dict(extra)
+            for key in ("date_from", "date_to"):
+                if key in fields:
+                    fields[key] = date.fromisoformat(fields[key])
+            started = time.perf_counter()
+            search(snapshot, SearchRequest(q=q, size=10, **fields))
+            latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
+# -- the plain-whoosh baseline ---------------------------------------------------
+
+
+def baseline_schema():
+    from whoosh import fields
+    from whoosh.analysis import StemmingAnalyzer
+
+    from indexer.analysis import stem_german
+    analyzer = StemmingAnalyzer(stemfn=stem_german)
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        title=fields.TEXT(analyzer=analyzer, stored=True),
+        body=fields.TEXT(analyzer=analyzer, stored=True),
+        date=fields.DATETIME(stored=True, sortable=True),
+        year=fields.ID(stored=True, sortable=True),
+        section=fields.ID(stored=True, sortable=True),
+        source=fields.ID(stored=True, sortable=True),
+        persons=fields.KEYWORD(stored=True, commas=True),
+        places=fields.KEYWORD(stored=True, commas=True),
+        orgs=fields.KEYWORD(stored=True, commas=True),
+    )
+
+
+def build_baseline(corpus: Path, index: Path) -> dict:
+    from whoosh import index as whoosh_index
+
+    from indexer.build import BuildReport, analyse, read_documents
+    from indexer.schema import facet_values
+    shutil.rmtree(index, ignore_errors=True)
+    index.mkdir(parents=True)
+    started = time.monotonic()
+    ix = whoosh_index.create_in(index, baseline_schema())
+    writer = ix.writer(limitmb=256)
+    count = 0
+    for doc in read_documents([corpus], BuildReport("baseline")):
+        item = analyse(doc)
+        facets = facet_values(item.title_entities + item.entities)
+        record = {"id": doc.id, "title": doc.title, "body": doc.body,
+                  "section": doc.section, "source": doc.source,
+                  **{k: ",".join(v) for k, v in facets.items() if v}}
+        if doc.date:
+            record["date"] = doc.date.replace(tzinfo=None)
+            record["year"] = str(doc.date.year)
+        writer.add_document(**{k: v for k, v in record.items() if v})
+        count += 1
+    writer.commit()
+    return {"docs": count, "seconds": time.monotonic() - started, "mb": directory_mb(index),
+            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def query_baseline(index: Path, rounds: int) -> list[float]:
+    from datetime import datetime
+
+    from whoosh import index as whoosh_index
+    from whoosh import query as wq
+    from whoosh import sorting
+    from whoosh.qparser import MultifieldParser
+    ix = whoosh_index.open_dir(index)
+    parser = MultifieldParser(["title", "body"], ix.schema)
+    facets = {name: sorting.FieldFacet(name, allow_overlap=name in ("persons", "places", "orgs"))
+              for name in ("persons", "places", "orgs", "section", "source", "year")}
+    latencies = []
+    with ix.searcher() as searcher:
+        for _ in range(rounds):
+            for q, extra in QUERIES:
+                started = time.perf_counter()
+                query = parser.parse(q) if q else wq.Every()
+                clauses = [query]
+                for key, values in extra.get("filters", {}).items():
+                    field = {"person": "persons", "place": "places", "org": "orgs"}[key]
+                    clauses.append(wq.Or([wq.Term(field, v) for v in values]))
+                if "date_from" in extra:
+                    clauses.append(wq.DateRange(
+                        "date", datetime.fromisoformat(extra["date_from"]),
+                        datetime.fromisoformat(extra["date_to"])))
+                final = wq.And(clauses) if len(clauses) > 1 else query
+                kwargs = {"sortedby": "date", "reverse": True} if extra.get("sort") else {}
+                results = searcher.search(final, limit=10, groupedby=facets, **kwargs)
+                for name in facets:
+                    results.groups(name)
+                for hit in results:
+                    hit.highlights("body", top=3)
+                latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
+# -----------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the query set")
+    parser.add_argument("--workdir", type=Path, default=REPO / "bench")
+    parser.add_argument("--no-baseline", action="store_true")
+    args = parser.parse_args(argv)
+    if not GENERATOR.exists():
+        print("needs ../shared (tools/make_bench_corpus.py) to generate the corpus")
+        return 0
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    corpus = make_corpus(args.docs, args.workdir)
+    rows = []
+    engine = build_engine(corpus, args.workdir / f"index-{args.docs}")
+    engine.update(percentiles(query_engine(args.workdir / f"index-{args.docs}", args.rounds)))
+    rows.append(("engine", engine))
+    if not args.no_baseline:
+        base_dir = args.workdir / f"baseline-{args.docs}"
+        baseline = build_baseline(corpus, base_dir)
+        baseline.update(percentiles(query_baseline(base_dir, args.rounds)))
+        rows.append(("plain whoosh", baseline))
+    print(f"{args.docs:,} articles, {len(QUERIES)} queries × {args.rounds} rounds "
+          "(all facets, 10 highlighted hits)")
+    print(f"{'':<13}{'docs':>9}{'index MB':>10}{'build s':>9}{'docs/s':>8}{'peak RSS MB':>12}"
+          f"{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'max ms':>8}")
+    for name, row in rows:
+        print(f"{name:<13}{row['docs']:>9,}{row['mb']:>10.0f}{row['seconds']:>9.1f}"
+              f"{row['docs'] / row['seconds']:>8.0f}{row['rss_mb']:>12.0f}{row['p50']:>8.1f}"
+              f"{row['p95']:>8.1f}{row['p99']:>8.1f}{row['max']:>8.1f}")
+    if len(rows) == 2:
+        engine, baseline = rows[0][1], rows[1][1]
+        print(f"{'ratio':<13}{'':>9}{'':>10}{baseline['seconds'] / engine['seconds']:>9.2f}"
+              f"{'':>8}{'':>12}{baseline['p50'] / engine['p50']:>8.1f}"
+              f"{baseline['p95'] / engine['p95']:>8.1f}{baseline['p99'] / engine['p99']:>8.1f}"
+              f"{baseline['max'] / engine['max']:>8.1f}   (baseline ÷ engine)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
