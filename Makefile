@@ -34,7 +34,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
 bench: $(STAMP)
-	$(BIN)/python -m indexer.bench
+	$(BIN)/python -m indexer.bench $(BENCH_ARGS)
 
 eval-entities: $(STAMP)
 	$(BIN)/python -m indexer.eval_entities
