@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
+from typing import Iterator
 
 import numpy as np
 from whoosh import index as whoosh_index
@@ -261,6 +262,25 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
     return SearchResult(request, total, hits, facets, suggestion,
                         round((time.perf_counter() - started) * 1000, 2),
                         snapshot.generation.name)
+
+
+def iter_hits(snapshot: Snapshot, request: SearchRequest, limit: int) -> Iterator[Hit]:
+    """Every hit of ``request`` in result order, up to ``limit``, one at a time.
+
+    For exports: ranking happens once; stored fields and snippets are read
+    only as the caller consumes hits.
+    """
+    prepared = prepare(snapshot, request)
+    searcher = snapshot.searcher
+    ranked = request.sort == "relevance" and bool(request.q.strip())
+    if ranked:
+        results = searcher.search(prepared.restricted, limit=limit)
+    else:
+        sortedby = sorting.FieldFacet("date", reverse=request.sort != "date")
+        results = searcher.search(prepared.restricted, limit=limit, sortedby=sortedby)
+    terms = _terms_by_field(prepared.user_query, searcher)
+    for docnum, score in results.items():
+        yield _hit(snapshot, docnum, score if ranked else None, terms, request)
 
 
 def _filter_key(field_name: str) -> str:

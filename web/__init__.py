@@ -31,10 +31,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["archive"] = Archive(app.config["INDEX_DIR"],
                                         refresh_seconds=float(app.config["REFRESH_SECONDS"]))
 
-    from web import api, errors, formatting, pages, security
+    from web import api, errors, export, formatting, pages, security
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint, url_prefix="/api")
+    app.register_blueprint(export.blueprint, url_prefix="/api")
     errors.register(app)
     security.register(app)
     formatting.register(app)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
 from indexer.search import search
+from indexer.timeline import timeline
 from web.articles import load_article
 from web.openapi import openapi_document
 from web.params import facets_with_urls, search_request, url_with
@@ -30,6 +31,8 @@ def describe():
         "endpoints": {
             "search": url_for("api.search_json"),
             "article": url_for("api.article_json", doc_id="ID"),
+            "timeline": url_for("api.timeline_json"),
+            "export": url_for("export.export", format="csv"),
         },
         "parameters": {
             "q": "query text: words, \"phrases\", AND/UND, OR/ODER, NOT/NICHT, -word, word*, "
@@ -65,6 +68,16 @@ def search_json():
         if result.request.page > 1 else None,
     }
     return jsonify(payload)
+
+
+@blueprint.get("/timeline")
+def timeline_json():
+    request_ = search_request(request.args)
+    data = timeline(snapshot(), request_, request.args.getlist("q") or [""],
+                    request.args.get("interval") or None)
+    for series in data["series"]:
+        series["buckets"] = [b.to_dict() for b in series["buckets"]]
+    return jsonify(data)
 
 
 @blueprint.get("/articles/<doc_id>")

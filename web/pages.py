@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from indexer.search import SORTS, search
+from indexer.timeline import timeline
 from web.articles import body_paragraphs_html, load_article
 from web.params import FACET_PARAMS, facets_with_urls, search_request, url_with
 
@@ -50,6 +51,7 @@ def search_page():
     return render_template(
         "search.html",
         result=result,
+        chart=timeline_chart(result, args),
         facets=facets_with_urls(result, args, "pages.search_page"),
         facet_titles=FACET_TITLES,
         chips=chips,
@@ -58,10 +60,40 @@ def search_page():
         next_url=url_with("pages.search_page", args, page=page + 1)
         if page < result.pages else None,
         json_url=url_with("api.search_json", args, page=page),
+        export_csv_url=url_with("export.export", args, format="csv"),
+        export_jsonl_url=url_with("export.export", args, format="jsonl"),
         suggestion_url=url_with("pages.search_page", args, q=result.suggestion)
         if result.suggestion else None,
         args=args,
     )
+
+
+CHART_WIDTH, CHART_HEIGHT = 640, 90
+
+
+def timeline_chart(result, args) -> dict | None:
+    """Bars of the result set over time, each a link narrowing the date range."""
+    if not result.total:
+        return None
+    data = timeline(snapshot(), result.request, [result.request.q])
+    buckets = data["series"][0]["buckets"]
+    if len(buckets) < 2:
+        return None
+    peak = max(b.count for b in buckets) or 1
+    width = CHART_WIDTH / len(buckets)
+    bars = []
+    for n, bucket in enumerate(buckets):
+        height = round(bucket.count / peak * (CHART_HEIGHT - 4), 1)
+        bars.append({
+            "x": round(n * width, 1), "width": max(1.0, round(width - 1, 1)),
+            "y": round(CHART_HEIGHT - height, 1), "height": height,
+            "label": bucket.value, "count": bucket.count,
+            "url": url_with("pages.search_page", args, **{"from": bucket.start,
+                                                          "to": bucket.end}),
+        })
+    return {"interval": data["interval"], "bars": bars, "width": CHART_WIDTH,
+            "height": CHART_HEIGHT, "first": buckets[0].value, "last": buckets[-1].value,
+            "undated": data["series"][0]["undated"]}
 
 
 @blueprint.get("/articles/<doc_id>")

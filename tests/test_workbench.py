@@ -1,0 +1,73 @@
+"""Researcher tools: timelines (HTML and JSON twins) and exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+
+def test_timeline_buckets_add_up_to_the_total(client):
+    data = client.get("/api/timeline?q=Soldat").get_json()
+    assert data["interval"] == "year"
+    [series] = data["series"]
+    search = client.get("/api/search?q=Soldat").get_json()
+    assert series["total"] == search["total"] == 3
+    assert sum(b["count"] for b in series["buckets"]) + series["undated"] == series["total"]
+    assert [b["value"] for b in series["buckets"]] == ["2021", "2022", "2023", "2024"]
+    assert [b["count"] for b in series["buckets"]] == [1, 1, 0, 1]
+    bucket_2021 = series["buckets"][0]
+    assert bucket_2021["from"] == "2021-01-01" and bucket_2021["to"] == "2021-12-31"
+    assert bucket_2021["share"] == 1.0  # the only 2021 article matches
+
+
+def test_timeline_compares_queries_with_shares(client):
+    data = client.get("/api/timeline?q=Soldat&q=Merkel&q=").get_json()
+    assert [s["q"] for s in data["series"]] == ["Soldat", "Merkel", ""]
+    everything = data["series"][2]
+    assert all(b["share"] == 1.0 for b in everything["buckets"] if b["count"])
+    for series in data["series"]:
+        assert sum(b["count"] for b in series["buckets"]) + series["undated"] == series["total"]
+
+
+def test_timeline_interval_follows_the_range(client):
+    monthly = client.get("/api/timeline?from=2024-01-01&to=2024-12-31").get_json()
+    assert monthly["interval"] == "month"
+    assert len(monthly["series"][0]["buckets"]) == 12
+    daily = client.get("/api/timeline?from=2024-11-01&to=2024-11-10").get_json()
+    assert daily["interval"] == "day" and len(daily["series"][0]["buckets"]) == 10
+    assert client.get("/api/timeline?interval=week").status_code == 400
+    assert client.get("/api/timeline?q=a&q=b&q=c&q=d&q=e").status_code == 400
+
+
+def test_search_page_draws_the_timeline_with_links_narrowing_the_range(client):
+    html = client.get("/?q=Soldat").get_data(as_text=True)
+    assert "<svg" in html and 'class="bar"' in html
+    assert 'href="/?q=Soldat&amp;from=2021-01-01&amp;to=2021-12-31"' in html
+    narrowed = client.get("/api/search?q=Soldat&from=2021-01-01&to=2021-12-31").get_json()
+    assert [h["id"] for h in narrowed["hits"]] == ["hochwasser"]
+
+
+def test_export_csv_has_the_whole_result_set(client):
+    response = client.get("/api/export?format=csv&q=Soldat&size=1&page=2")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["X-Total-Count"] == "3"
+    assert response.headers["X-Export-Truncated"] == "false"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert len(rows) == 3  # the page parameters do not limit an export
+    assert list(rows[0]) == ["id", "date", "title", "source", "section", "url", "persons",
+                             "places", "orgs", "score", "snippet"]
+    soldaten = next(r for r in rows if r["id"] == "soldaten")
+    assert "Wladimir Putin" in soldaten["persons"].split("; ")
+    assert "Soldaten" in soldaten["snippet"] and "<mark>" not in soldaten["snippet"]
+
+
+def test_export_jsonl_and_its_errors(client):
+    response = client.get("/api/export?format=jsonl&sort=-date")
+    lines = [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
+    assert len(lines) == 8
+    assert [line["date"] for line in lines] == sorted((l["date"] for l in lines), reverse=True)
+    bad = client.get("/api/export?format=xlsx")
+    assert bad.status_code == 400 and bad.get_json()["error"]["param"] == "format"

@@ -1,0 +1,81 @@
+"""Exports of whole result sets as CSV or JSON Lines, streamed row by row.
+
+``GET /api/export?format=csv|jsonl`` takes the search parameters and returns
+every hit (not only a page), up to :data:`EXPORT_LIMIT` rows, in result order:
+id, date, title, source, section, url, persons, places, orgs, score and the
+snippet as plain text.  Rows are produced while the response is sent, so a
+large export never sits in memory.  ``X-Total-Count`` tells how many articles
+matched; ``X-Export-Truncated: true`` says the limit cut the export.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from html import unescape
+
+from flask import Blueprint, Response, current_app, request, stream_with_context
+
+from indexer.query import QueryError
+from indexer.search import iter_hits, matching_docnums, prepare
+from web.params import search_request
+
+EXPORT_LIMIT = 100_000
+COLUMNS = ("id", "date", "title", "source", "section", "url", "persons", "places", "orgs",
+           "score", "snippet")
+TAG = re.compile(r"</?mark>")
+
+blueprint = Blueprint("export", __name__)
+
+
+def _row(hit) -> dict:
+    return {
+        "id": hit.id, "date": hit.date or "", "title": hit.title, "source": hit.source,
+        "section": hit.section, "url": hit.url or "",
+        "persons": hit.entities["persons"], "places": hit.entities["places"],
+        "orgs": hit.entities["orgs"], "score": hit.score,
+        "snippet": unescape(TAG.sub("", " ".join(hit.snippets))),
+    }
+
+
+def _csv_lines(hits):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for hit in hits:
+        row = _row(hit)
+        writer.writerow(["; ".join(v) if isinstance(v, list) else ("" if v is None else v)
+                         for v in (row[c] for c in COLUMNS)])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _jsonl_lines(hits):
+    for hit in hits:
+        yield json.dumps(_row(hit), ensure_ascii=False) + "\n"
+
+
+@blueprint.get("/export")
+def export():
+    fmt = request.args.get("format", "csv")
+    if fmt not in ("csv", "jsonl"):
+        raise QueryError("format must be csv or jsonl.", "format")
+    snapshot = current_app.extensions["archive"].snapshot()
+    search_args = request.args.copy()
+    search_args.pop("format", None)
+    search_args.pop("page", None)
+    search_args.pop("size", None)
+    req = search_request(search_args)
+    total = int(matching_docnums(snapshot, prepare(snapshot, req)).size)
+    hits = iter_hits(snapshot, req, limit=EXPORT_LIMIT)
+    body = _csv_lines(hits) if fmt == "csv" else _jsonl_lines(hits)
+    mimetype = "text/csv" if fmt == "csv" else "application/x-ndjson"
+    response = Response(stream_with_context(body), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="export.{fmt}"'
+    response.headers["X-Total-Count"] = str(total)
+    response.headers["X-Export-Truncated"] = "true" if total > EXPORT_LIMIT else "false"
+    return response
