@@ -406,6 +406,17 @@ def _word_hits(snapshot: Snapshot, word: str) -> int:
     return len(list(q.docs(snapshot.searcher)))
 
 
+def similar_articles(snapshot: Snapshot, doc_id: str, count: int = 5) -> list[dict]:
+    """Articles sharing the most distinctive words of ``doc_id`` (more like this)."""
+    searcher = snapshot.searcher
+    docnum = searcher.document_number(id=doc_id)
+    if docnum is None:
+        return []
+    results = searcher.more_like(docnum, "body", top=count, numterms=12)
+    return [{"id": hit["id"], "title": hit.get("title", ""), "date": hit.get("published")}
+            for hit in results]
+
+
 def get_article(snapshot: Snapshot, doc_id: str) -> dict | None:
     """The stored fields of one article by id, or ``None``."""
     docnum = snapshot.searcher.document_number(id=doc_id)

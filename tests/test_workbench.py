@@ -71,3 +71,12 @@ def test_export_jsonl_and_its_errors(client):
     assert [line["date"] for line in lines] == sorted((l["date"] for l in lines), reverse=True)
     bad = client.get("/api/export?format=xlsx")
     assert bad.status_code == 400 and bad.get_json()["error"]["param"] == "format"
+
+
+def test_more_like_this_on_article_pages(client):
+    data = client.get("/api/articles/hochwasser").get_json()
+    similar = [item["id"] for item in data["similar"]]
+    assert similar and "hochwasser" not in similar
+    html = client.get("/articles/hochwasser").get_data(as_text=True)
+    assert "Ähnliche Artikel" in html
+    assert f'href="/articles/{similar[0]}"' in html

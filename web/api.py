@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
-from indexer.search import search
+from indexer.search import search, similar_articles
 from indexer.timeline import timeline
 from web.articles import load_article
 from web.openapi import openapi_document
@@ -85,5 +85,6 @@ def article_json(doc_id: str):
     article = load_article(snapshot(), doc_id)
     if article is None:
         abort(404, description=f"No article with id {doc_id!r}.")
+    article["similar"] = similar_articles(snapshot(), doc_id)
     article["links"] = {"html": url_for("pages.article_page", doc_id=doc_id)}
     return jsonify(article)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from indexer.search import SORTS, search
+from indexer.search import SORTS, search, similar_articles
 from indexer.timeline import timeline
 from web.articles import body_paragraphs_html, load_article
 from web.params import FACET_PARAMS, facets_with_urls, search_request, url_with
@@ -109,6 +109,7 @@ def article_page(doc_id: str):
     return render_template(
         "article.html",
         article=article,
+        similar=similar_articles(snapshot(), doc_id),
         paragraphs=body_paragraphs_html(article),
         facet_links=facet_links,
         facet_titles=FACET_TITLES,
