@@ -80,3 +80,13 @@ def test_more_like_this_on_article_pages(client):
     html = client.get("/articles/hochwasser").get_data(as_text=True)
     assert "Ähnliche Artikel" in html
     assert f'href="/articles/{similar[0]}"' in html
+
+
+def test_cooccurrence_with_an_entity(client):
+    data = client.get("/api/cooccurrence?with=person:olaf%20scholz").get_json()
+    assert data["entity"] == {"type": "person", "value": "Olaf Scholz", "count": 1}
+    persons = {v["value"]: v["count"] for v in data["persons"]}
+    assert "Olaf Scholz" not in persons
+    assert persons == {"Christian Lindner": 1, "Friedrich Merz": 1}
+    assert {"value": "FDP", "count": 1, "selected": False} in data["orgs"]
+    assert client.get("/api/cooccurrence?with=colour:red").status_code == 400

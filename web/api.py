@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
 from indexer.search import search, similar_articles
+from indexer.cooccurrence import cooccurrence
 from indexer.timeline import timeline
 from web.articles import load_article
 from web.openapi import openapi_document
@@ -32,6 +33,7 @@ def describe():
             "search": url_for("api.search_json"),
             "article": url_for("api.article_json", doc_id="ID"),
             "timeline": url_for("api.timeline_json"),
+            "cooccurrence": url_for("api.cooccurrence_json", **{"with": "person:NAME"}),
             "export": url_for("export.export", format="csv"),
         },
         "parameters": {
@@ -78,6 +80,13 @@ def timeline_json():
     for series in data["series"]:
         series["buckets"] = [b.to_dict() for b in series["buckets"]]
     return jsonify(data)
+
+
+@blueprint.get("/cooccurrence")
+def cooccurrence_json():
+    """``with=person:Olaf Scholz`` plus any search parameters."""
+    kind, _, value = request.args.get("with", "").partition(":")
+    return jsonify(cooccurrence(snapshot(), search_request(request.args), kind, value))
 
 
 @blueprint.get("/articles/<doc_id>")

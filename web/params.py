@@ -20,7 +20,7 @@ from indexer.search import FILTER_FIELDS, SearchRequest, SearchResult
 #: Facet field → URL parameter that filters by it.
 FACET_PARAMS = {field: key for key, field in FILTER_FIELDS.items()}
 MAX_FILTER_VALUES = 20
-KNOWN_PARAMS = {"q", "from", "to", "sort", "page", "size", "interval", "format",
+KNOWN_PARAMS = {"q", "from", "to", "sort", "page", "size", "interval", "format", "with",
                 *FILTER_FIELDS}
 
 
