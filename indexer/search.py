@@ -248,7 +248,7 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
         sortedby = sorting.FieldFacet("date", reverse=request.sort != "date")
         results = searcher.search(prepared.restricted, limit=limit, sortedby=sortedby)
     top = list(results.items())[(request.page - 1) * request.size:]
-    terms = _terms_by_field(prepared.user_query, searcher)
+    terms = matched_terms(prepared.user_query, searcher)
     hits = [_hit(snapshot, docnum, score if ranked else None, terms, request)
             for docnum, score in top]
 
@@ -278,7 +278,7 @@ def iter_hits(snapshot: Snapshot, request: SearchRequest, limit: int) -> Iterato
     else:
         sortedby = sorting.FieldFacet("date", reverse=request.sort != "date")
         results = searcher.search(prepared.restricted, limit=limit, sortedby=sortedby)
-    terms = _terms_by_field(prepared.user_query, searcher)
+    terms = matched_terms(prepared.user_query, searcher)
     for docnum, score in results.items():
         yield _hit(snapshot, docnum, score if ranked else None, terms, request)
 
@@ -322,7 +322,7 @@ def _utc(day: date) -> datetime:
     return local.astimezone(timezone.utc).replace(tzinfo=None)
 
 
-def _terms_by_field(q: wq.Query, searcher) -> dict[str, set[bytes]]:
+def matched_terms(q: wq.Query, searcher) -> dict[str, set[bytes]]:
     """The indexed terms a query matches in title and body, wildcards expanded.
 
     (whoosh's ``Query.existing_terms`` loses fields after the first term, so

@@ -90,3 +90,21 @@ def test_cooccurrence_with_an_entity(client):
     assert persons == {"Christian Lindner": 1, "Friedrich Merz": 1}
     assert {"value": "FDP", "count": 1, "selected": False} in data["orgs"]
     assert client.get("/api/cooccurrence?with=colour:red").status_code == 400
+
+
+def test_kwic_lists_every_matched_form_with_context(client):
+    data = client.get("/api/kwic?q=Soldat").get_json()
+    matches = [line["match"] for line in data["lines"]]
+    assert data["count"] == len(matches) >= 4
+    assert set(matches) <= {"Soldaten", "Soldat"}
+    line = next(l for l in data["lines"] if l["id"] == "soldaten")
+    assert line["left"].endswith("nordkoreanische") and line["right"].startswith("in der")
+    by_right = client.get("/api/kwic?q=Soldat&kwic_sort=right").get_json()["lines"]
+    rights = [l["right"].split()[0].casefold() for l in by_right]
+    assert rights == sorted(rights)
+    rows = list(csv.DictReader(io.StringIO(
+        client.get("/api/kwic?q=Soldat&format=csv").get_data(as_text=True))))
+    assert len(rows) == len(matches)
+    html = client.get("/kwic?q=Soldat").get_data(as_text=True)
+    assert "<mark>Soldaten</mark>" in html and "Fundstellen" in html
+    assert client.get("/api/kwic?q=").status_code == 400

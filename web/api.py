@@ -13,8 +13,10 @@ from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
 from indexer.search import search, similar_articles
 from indexer.cooccurrence import cooccurrence
+from indexer.kwic import kwic
 from indexer.timeline import timeline
 from web.articles import load_article
+from web.export import csv_response
 from web.openapi import openapi_document
 from web.params import facets_with_urls, search_request, url_with
 
@@ -33,6 +35,7 @@ def describe():
             "search": url_for("api.search_json"),
             "article": url_for("api.article_json", doc_id="ID"),
             "timeline": url_for("api.timeline_json"),
+            "kwic": url_for("api.kwic_json", q="WORD"),
             "cooccurrence": url_for("api.cooccurrence_json", **{"with": "person:NAME"}),
             "export": url_for("export.export", format="csv"),
         },
@@ -87,6 +90,16 @@ def cooccurrence_json():
     """``with=person:Olaf Scholz`` plus any search parameters."""
     kind, _, value = request.args.get("with", "").partition(":")
     return jsonify(cooccurrence(snapshot(), search_request(request.args), kind, value))
+
+
+@blueprint.get("/kwic")
+def kwic_json():
+    lines = kwic(snapshot(), search_request(request.args),
+                 sort=request.args.get("kwic_sort", "position"))
+    if request.args.get("format") == "csv":
+        return csv_response([line.to_dict() for line in lines],
+                            ("id", "date", "title", "left", "match", "right"), "kwic.csv")
+    return jsonify({"lines": [line.to_dict() for line in lines], "count": len(lines)})
 
 
 @blueprint.get("/articles/<doc_id>")

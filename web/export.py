@@ -59,6 +59,17 @@ def _jsonl_lines(hits):
         yield json.dumps(_row(hit), ensure_ascii=False) + "\n"
 
 
+def csv_response(rows: list[dict], columns: tuple[str, ...], filename: str) -> Response:
+    """A small, already computed table as a CSV download."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows({k: ("" if v is None else v) for k, v in row.items()} for row in rows)
+    response = Response(buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @blueprint.get("/export")
 def export():
     fmt = request.args.get("format", "csv")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
 from indexer.search import SORTS, search, similar_articles
+from indexer.kwic import kwic
 from indexer.timeline import timeline
 from web.articles import body_paragraphs_html, load_article
 from web.params import FACET_PARAMS, facets_with_urls, search_request, url_with
@@ -61,6 +62,7 @@ def search_page():
         if page < result.pages else None,
         json_url=url_with("api.search_json", args, page=page),
         export_csv_url=url_with("export.export", args, format="csv"),
+        kwic_url=url_with("pages.kwic_page", args),
         export_jsonl_url=url_with("export.export", args, format="jsonl"),
         suggestion_url=url_with("pages.search_page", args, q=result.suggestion)
         if result.suggestion else None,
@@ -94,6 +96,23 @@ def timeline_chart(result, args) -> dict | None:
     return {"interval": data["interval"], "bars": bars, "width": CHART_WIDTH,
             "height": CHART_HEIGHT, "first": buckets[0].value, "last": buckets[-1].value,
             "undated": data["series"][0]["undated"]}
+
+
+@blueprint.get("/kwic")
+def kwic_page():
+    args = request.args
+    req = search_request(args)
+    order = args.get("kwic_sort", "position")
+    lines = kwic(snapshot(), req, sort=order) if req.q.strip() else []
+    return render_template(
+        "kwic.html", lines=lines, args=args, order=order,
+        sorts=[(key, label, url_with("pages.kwic_page", args, kwic_sort=key))
+               for key, label in (("position", "Fundstelle"), ("left", "linkes Wort"),
+                                  ("right", "rechtes Wort"))],
+        json_url=url_with("api.kwic_json", args),
+        csv_url=url_with("api.kwic_json", args, format="csv"),
+        search_url=url_with("pages.search_page", args),
+    )
 
 
 @blueprint.get("/articles/<doc_id>")

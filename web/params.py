@@ -21,7 +21,7 @@ from indexer.search import FILTER_FIELDS, SearchRequest, SearchResult
 FACET_PARAMS = {field: key for key, field in FILTER_FIELDS.items()}
 MAX_FILTER_VALUES = 20
 KNOWN_PARAMS = {"q", "from", "to", "sort", "page", "size", "interval", "format", "with",
-                *FILTER_FIELDS}
+                "kwic_sort", *FILTER_FIELDS}
 
 
 def search_request(args: MultiDict, default_size: int = 10) -> SearchRequest:
