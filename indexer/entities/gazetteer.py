@@ -1,20 +1,41 @@
-"""Name lists behind entity extraction, loaded once.
+"""Name lists behind entity extraction, loaded once per process.
 
-The lists in ``data/`` are plain text written for this project (first names,
-person titles, places, organisations); country names are completed from
-pycountry's German translations.  Each place or organisation line names the
-canonical facet value first and the variants it absorbs after ``|``.
+Sources:
+
+* ``data/*.txt``, plain text written for this project (places with their
+  exonyms, organisations, person titles, given names) or derived from GeoNames
+  (``cities.txt``); each file's header says where it comes from;
+* pycountry's German translations of ISO 3166-1 country names and ISO 3166-2
+  subdivision names (``Dänemark``, ``Niedersachsen``, ``Kalifornien``);
+* Faker's given-name lists for European locales and Turkish, minus the names
+  in ``first_name_exclusions.txt`` that are also German words.
+
+Place and organisation lines name the canonical facet value first and the
+variants it absorbs after ``|`` (``Kiew|Kyjiw|Kyiv|Kiev``).
 """
 
 from __future__ import annotations
 
 import gettext
+import importlib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+#: Faker locales whose given names appear in German news in Latin script.
+FAKER_LOCALES = ("de_DE", "de_AT", "de_CH", "en_US", "en_GB", "en_IE", "fr_FR", "it_IT",
+                 "es_ES", "nl_NL", "pl_PL", "cs_CZ", "sk_SK", "hu_HU", "hr_HR", "sl_SI",
+                 "sv_SE", "da_DK", "no_NO", "fi_FI", "pt_PT", "pt_BR", "tr_TR")
+#: Subdivision names that are ordinary words or too vague to be a place facet.
+_VAGUE_SUBDIVISIONS = frozenset({"Nord", "Süd", "Ost", "West", "Nordost", "Nordwest", "Südost",
+                                 "Südwest", "Zentrum", "Mitte", "Russe", "Hauptstadt", "Zentral",
+                                 "Jura", "Uri", "Zug", "Berne", "Fribourg", "Luxemburg"})
+_GIVEN_NAME = re.compile(r"[A-ZÄÖÜ][a-zäöüßáàâãçéèêëíìîïñóòôõúùûýčćđěłńřšśťůźžğış]{2,}")
 
-def _lines(name: str) -> list[str]:
+
+def read_list(name: str) -> list[str]:
+    """Lines of a data file, without comments and blank lines."""
     text = resources.files("indexer.entities").joinpath("data", name).read_text("utf-8")
     return [line.strip() for line in text.splitlines()
             if line.strip() and not line.lstrip().startswith("#")]
@@ -22,53 +43,80 @@ def _lines(name: str) -> list[str]:
 
 @dataclass
 class Gazetteer:
-    """All names, keyed by their token tuples for longest-match lookup."""
+    """All names, keyed by their word tuples for longest-match lookup."""
 
-    #: token tuple → (type, canonical)
+    #: word tuple → (type, canonical)
     names: dict[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
-    #: first token → longest name length starting with it
+    #: first word → word count of the longest name starting with it
     longest: dict[str, int] = field(default_factory=dict)
+    #: places that are also ordinary words: only after "in", "aus", "nach" ...
+    ambiguous_places: frozenset[str] = frozenset()
     first_names: frozenset[str] = frozenset()
     titles: frozenset[str] = frozenset()
 
     def add(self, surface: str, kind: str, canonical: str) -> None:
-        tokens = tuple(surface.split())
-        if tokens in self.names:
+        words = tuple(surface.split())
+        if not words or words in self.names:
             return
-        self.names[tokens] = (kind, canonical)
-        self.longest[tokens[0]] = max(self.longest.get(tokens[0], 0), len(tokens))
+        self.names[words] = (kind, canonical)
+        self.longest[words[0]] = max(self.longest.get(words[0], 0), len(words))
 
-    def lookup(self, tokens: tuple[str, ...]) -> tuple[str, str] | None:
-        return self.names.get(tokens)
+    def lookup(self, words: tuple[str, ...]) -> tuple[str, str] | None:
+        return self.names.get(words)
+
+    def kind_of(self, word: str) -> str | None:
+        entry = self.names.get((word,))
+        return entry[0] if entry else None
 
 
-def _pycountry_german_names() -> list[str]:
-    """German short names of all countries (e.g. ``Dänemark``)."""
+def _pycountry_names() -> list[str]:
+    """German names of countries and of subdivisions with a German exonym."""
     try:
         import pycountry
-        german = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"])
+        countries = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["de"])
+        subdivisions = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["de"])
     except (ImportError, OSError):
         return []
-    names = []
-    for country in pycountry.countries:
-        name = german.gettext(country.name)
-        if "," not in name and "(" not in name:
-            names.append(name)
-    return names
+    names = [countries.gettext(country.name) for country in pycountry.countries]
+    for subdivision in pycountry.subdivisions:
+        german = subdivisions.gettext(subdivision.name)
+        if subdivision.country_code in ("DE", "AT", "CH") or german != subdivision.name:
+            names.append(german)
+    return [name for name in names
+            if "," not in name and "(" not in name and name not in _VAGUE_SUBDIVISIONS]
+
+
+def _faker_given_names() -> set[str]:
+    names: set[str] = set()
+    for locale in FAKER_LOCALES:
+        try:
+            provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        except ImportError:
+            continue
+        for attribute in ("first_names", "first_names_male", "first_names_female"):
+            names.update(getattr(provider, attribute, ()))
+    return {name for name in names if _GIVEN_NAME.fullmatch(name)}
 
 
 @lru_cache(maxsize=1)
 def load() -> Gazetteer:
+    """The gazetteer, built on first use."""
     gazetteer = Gazetteer()
     for kind, filename in (("ORG", "organisations.txt"), ("LOC", "places.txt")):
-        for line in _lines(filename):
+        for line in read_list(filename):
             variants = [v.strip() for v in line.split("|") if v.strip()]
             for variant in variants:
                 gazetteer.add(variant, kind, variants[0])
-    for name in _pycountry_german_names():
+    for name in _pycountry_names() + read_list("cities.txt"):
         gazetteer.add(name, "LOC", name)
-    gazetteer.first_names = frozenset(
-        word for line in _lines("first_names.txt") for word in line.split())
+    ambiguous = read_list("ambiguous_places.txt")
+    for name in ambiguous:
+        gazetteer.add(name, "LOC", name)
+    gazetteer.ambiguous_places = frozenset(ambiguous)
+    excluded = set(read_list("first_name_exclusions.txt"))
+    own = set(read_list("first_names.txt"))
+    registry = {name for name in _faker_given_names() if (name,) not in gazetteer.names}
+    gazetteer.first_names = frozenset((own | registry) - excluded)
     gazetteer.titles = frozenset(
-        word for line in _lines("person_titles.txt") for word in line.split())
+        word for line in read_list("person_titles.txt") for word in line.split())
     return gazetteer
