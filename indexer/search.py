@@ -58,12 +58,14 @@ class SearchRequest:
 
     q: str = ""
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # FILTER_FIELDS keys
+    exclude: dict[str, tuple[str, ...]] = field(default_factory=dict)  # values to leave out
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "relevance"
     page: int = 1
     size: int = 10
-    facet_limit: int = FACET_LIMIT
+    facet_limit: int = FACET_LIMIT  # 0: every value
+    facet_more: str = ""  # one facet shown in full (the others keep facet_limit)
     snippets: bool = True
 
     def validate(self) -> None:
@@ -77,7 +79,7 @@ class SearchRequest:
         if self.page * self.size > MAX_DEPTH:
             raise QueryError(f"Results are available up to position {MAX_DEPTH:,} "
                              "(page × size); narrow the search with filters instead.", "page")
-        unknown = set(self.filters) - set(FILTER_FIELDS)
+        unknown = (set(self.filters) | set(self.exclude)) - set(FILTER_FIELDS)
         if unknown:
             raise QueryError(f"Unknown filter {sorted(unknown)[0]!r}; filters are "
                              f"{', '.join(FILTER_FIELDS)}.", sorted(unknown)[0])
@@ -138,6 +140,7 @@ class SearchResult:
             "query": {
                 "q": req.q,
                 "filters": {k: list(v) for k, v in req.filters.items() if v},
+                "exclude": {k: list(v) for k, v in req.exclude.items() if v},
                 "from": req.date_from.isoformat() if req.date_from else None,
                 "to": req.date_to.isoformat() if req.date_to else None,
                 "sort": req.sort,
@@ -255,7 +258,7 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
     facets = {
         name: snapshot.facets.facet(name, docnums,
                                     request.filters.get(_filter_key(name), ()),
-                                    request.facet_limit)
+                                    _facet_limit(request, name))
         for name in FACET_FIELDS
     }
     suggestion = suggest(snapshot, request.q) if total < 3 and request.q.strip() else None
@@ -283,6 +286,12 @@ def iter_hits(snapshot: Snapshot, request: SearchRequest, limit: int) -> Iterato
         yield _hit(snapshot, docnum, score if ranked else None, terms, request)
 
 
+def _facet_limit(request: SearchRequest, name: str) -> int:
+    if request.facet_more:
+        return 0 if _filter_key(name) == request.facet_more else FACET_LIMIT
+    return request.facet_limit
+
+
 def _filter_key(field_name: str) -> str:
     return next(k for k, v in FILTER_FIELDS.items() if v == field_name)
 
@@ -296,6 +305,12 @@ def _restrict(user_query: wq.Query, request: SearchRequest, snapshot: Snapshot) 
         field_name = FILTER_FIELDS[key]
         terms = [_filter_term(field_name, v) for v in values]
         clauses.append(wq.ConstantScoreQuery(wq.Or(terms), 0.0))
+    excluded = [_filter_term(FILTER_FIELDS[key], v)
+                for key, values in request.exclude.items() for v in values if v]
+    if excluded:
+        if len(clauses) == 1 and isinstance(user_query, wq.Every):
+            clauses[0] = wq.Every()
+        clauses.append(wq.Not(wq.Or(excluded)))
     if request.date_from or request.date_to:
         start = _utc(request.date_from) if request.date_from else None
         end = _utc(request.date_to + timedelta(days=1)) - timedelta(microseconds=1) \

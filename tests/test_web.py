@@ -21,7 +21,7 @@ def test_api_search_schema(client):
     assert list(data) == ["query", "total", "page", "size", "pages", "took_ms", "generation",
                           "suggestion", "hits", "facets", "links"]
     assert data["query"] == {"q": "Soldat", "filters": {"person": ["Wladimir Putin"]},
-                             "from": None, "to": None, "sort": "relevance"}
+                             "exclude": {}, "from": None, "to": None, "sort": "relevance"}
     assert data["total"] == 1
     [hit] = data["hits"]
     assert set(hit) == HIT_KEYS
@@ -35,7 +35,8 @@ def test_api_search_schema(client):
                                    "month"}
     putin = next(v for v in data["facets"]["persons"] if v["value"] == "Wladimir Putin")
     assert putin == {"value": "Wladimir Putin", "count": 1, "selected": True,
-                     "toggle_url": "/api/search?q=Soldat"}
+                     "toggle_url": "/api/search?q=Soldat",
+                     "exclude_url": "/api/search?q=Soldat&not_person=Wladimir+Putin"}
 
 
 def test_facet_toggle_url_adds_a_filter(client):

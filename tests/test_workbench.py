@@ -108,3 +108,28 @@ def test_kwic_lists_every_matched_form_with_context(client):
     html = client.get("/kwic?q=Soldat").get_data(as_text=True)
     assert "<mark>Soldaten</mark>" in html and "Fundstellen" in html
     assert client.get("/api/kwic?q=").status_code == 400
+
+
+def test_excluding_a_facet_value(client):
+    data = client.get("/api/search?q=Soldat").get_json()
+    year = next(v for v in data["facets"]["year"] if v["value"] == "2021")
+    assert "not_year=2021" in year["exclude_url"]
+    narrowed = client.get(year["exclude_url"]).get_json()
+    assert narrowed["total"] == 2 and "hochwasser" not in {h["id"] for h in narrowed["hits"]}
+    assert narrowed["query"]["exclude"] == {"year": ["2021"]}
+    html = client.get("/?q=Soldat&not_year=2021").get_data(as_text=True)
+    assert "ohne Jahr: 2021" in html
+    everything_but = client.get("/api/search?not_person=Olaf%20Scholz").get_json()
+    assert everything_but["total"] == 7
+
+
+def test_show_all_values_of_one_facet_and_search_inside_it(client, snapshot):
+    short = client.get("/api/search").get_json()["facets"]["places"]
+    full = client.get("/api/search?more=place").get_json()["facets"]["places"]
+    assert len(short) == 10 < len(full) == snapshot.facets.value_count("places")
+    filtered = client.get("/api/search?more=person&facet_filter=merk").get_json()
+    assert [v["value"] for v in filtered["facets"]["persons"]] == ["Angela Merkel"]
+    html = client.get("/?more=person").get_data(as_text=True)
+    assert "weniger anzeigen" in html and 'name="facet_filter"' in html
+    assert 'href="/?more=place"' in client.get("/").get_data(as_text=True)
+    assert client.get("/api/search?more=colour").status_code == 400

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from indexer.search import SORTS, search, similar_articles
+from indexer.search import FACET_LIMIT, SORTS, search, similar_articles
 from indexer.kwic import kwic
 from indexer.timeline import timeline
 from web.articles import body_paragraphs_html, load_article
@@ -45,6 +45,12 @@ def search_page():
                                 **{key: [v for v in args.getlist(key) if v != value] or None})}
         for key in FACET_PARAMS.values() for value in args.getlist(key) if value
     ]
+    chips += [
+        {"label": f"ohne {FILTER_TITLES[key]}", "value": value,
+         "remove_url": url_with("pages.search_page", args, **{
+             "not_" + key: [v for v in args.getlist("not_" + key) if v != value] or None})}
+        for key in FACET_PARAMS.values() for value in args.getlist("not_" + key) if value
+    ]
     for key, label in (("from", "ab"), ("to", "bis")):
         if args.get(key):
             chips.append({"label": label, "value": args[key],
@@ -54,7 +60,12 @@ def search_page():
         result=result,
         chart=timeline_chart(result, args),
         facets=facets_with_urls(result, args, "pages.search_page"),
+        more_urls={name: url_with("pages.search_page", args, more=param)
+                   for name, param in FACET_PARAMS.items()},
+        less_url=url_with("pages.search_page", args, more=None, facet_filter=None),
+        facet_limit=FACET_LIMIT,
         facet_titles=FACET_TITLES,
+        facet_params=FACET_PARAMS,
         chips=chips,
         sorts=[(s, SORT_TITLES[s], url_with("pages.search_page", args, sort=s)) for s in SORTS],
         prev_url=url_with("pages.search_page", args, page=page - 1) if page > 1 else None,

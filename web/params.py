@@ -20,22 +20,22 @@ from indexer.search import FILTER_FIELDS, SearchRequest, SearchResult
 #: Facet field → URL parameter that filters by it.
 FACET_PARAMS = {field: key for key, field in FILTER_FIELDS.items()}
 MAX_FILTER_VALUES = 20
+EXCLUDE_PREFIX = "not_"
 KNOWN_PARAMS = {"q", "from", "to", "sort", "page", "size", "interval", "format", "with",
-                "kwic_sort", *FILTER_FIELDS}
+                "kwic_sort", "more", "facet_filter", *FILTER_FIELDS, *(EXCLUDE_PREFIX + k for k in FILTER_FIELDS)}
 
 
 def search_request(args: MultiDict, default_size: int = 10) -> SearchRequest:
     """Parse and validate URL parameters; raises QueryError with a readable message."""
-    filters = {}
-    for key in FILTER_FIELDS:
-        values = tuple(dict.fromkeys(v.strip() for v in args.getlist(key) if v.strip()))
-        if len(values) > MAX_FILTER_VALUES:
-            raise QueryError(f"At most {MAX_FILTER_VALUES} values per filter ('{key}').", key)
-        if values:
-            filters[key] = values
+    filters, exclude = _values(args, ""), _values(args, EXCLUDE_PREFIX)
+    more = args.get("more", "")
+    if more and more not in FILTER_FIELDS:
+        raise QueryError(f"more must name a facet: {', '.join(FILTER_FIELDS)}.", "more")
     parsed = SearchRequest(
         q=args.get("q", ""),
         filters=filters,
+        exclude=exclude,
+        facet_more=more,
         date_from=_date(args, "from"),
         date_to=_date(args, "to"),
         sort=args.get("sort", "relevance") or "relevance",
@@ -44,6 +44,18 @@ def search_request(args: MultiDict, default_size: int = 10) -> SearchRequest:
     )
     parsed.validate()
     return parsed
+
+
+def _values(args: MultiDict, prefix: str) -> dict[str, tuple[str, ...]]:
+    found = {}
+    for key in FILTER_FIELDS:
+        name = prefix + key
+        values = tuple(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
+        if len(values) > MAX_FILTER_VALUES:
+            raise QueryError(f"At most {MAX_FILTER_VALUES} values per filter ('{name}').", name)
+        if values:
+            found[key] = values
+    return found
 
 
 def _int(args: MultiDict, name: str, default: int) -> int:
@@ -105,13 +117,32 @@ def toggle(args: MultiDict, key: str, value: str, endpoint: str) -> str:
     return url_with(endpoint, args, **{key: remaining or None})
 
 
+def exclude(args: MultiDict, key: str, value: str, endpoint: str) -> str:
+    """The URL that leaves out articles with ``value`` (and unselects it)."""
+    folded = value.casefold()
+    selected = [v for v in args.getlist(key) if v.casefold() != folded]
+    excluded = args.getlist(EXCLUDE_PREFIX + key)
+    if not any(v.casefold() == folded for v in excluded):
+        excluded = excluded + [value]
+    return url_with(endpoint, args, **{key: selected or None, EXCLUDE_PREFIX + key: excluded})
+
+
 def facets_with_urls(result: SearchResult, args: MultiDict, endpoint: str) -> dict:
-    """Facets as JSON-ready dicts, each value with its ``toggle_url``."""
+    """Facets as JSON-ready dicts: each value with its ``toggle_url`` (select or
+    unselect) and ``exclude_url`` (leave articles with this value out)."""
     return {
-        name: [{**v.to_dict(), "toggle_url": toggle(args, FACET_PARAMS[name], v.value, endpoint)}
-               for v in values]
+        name: [{**v.to_dict(),
+                "toggle_url": toggle(args, FACET_PARAMS[name], v.value, endpoint),
+                "exclude_url": exclude(args, FACET_PARAMS[name], v.value, endpoint)}
+               for v in values if _shown(args, name, v.value)]
         for name, values in result.facets.items()
     }
+
+
+def _shown(args: MultiDict, name: str, value: str) -> bool:
+    """``facet_filter`` narrows the facet opened with ``more`` to matching values."""
+    wanted = args.get("facet_filter", "").strip().casefold()
+    return not wanted or args.get("more") != FACET_PARAMS[name] or wanted in value.casefold()
 
 
 def current_args() -> MultiDict:
