@@ -133,6 +133,36 @@ def test_paging_and_sorting(server, page):
     assert "Seite 2" in page.locator("nav.pages").inner_text()
 
 
+def test_timeline_bar_narrows_dates_and_export_downloads(server, page):
+    page.goto(server + "/?q=Merkel")
+    total = int(page.locator("h1.summary").inner_text().split()[0].replace(".", ""))
+    bar = page.locator("figure.timeline svg a").first
+    label = bar.get_attribute("aria-label")
+    bar.click()
+    page.wait_for_url("**from=*")
+    narrowed = int(page.locator("h1.summary").inner_text().split()[0].replace(".", ""))
+    assert 0 < narrowed < total
+    assert int(label.split(": ")[1].split()[0]) == narrowed
+    assert "ab:" in page.locator(".chips").inner_text()
+    screenshot(page, "timeline")
+    with page.expect_download() as download_info:
+        page.click("text=CSV")
+    rows = Path(download_info.value.path()).read_text("utf-8").splitlines()
+    assert rows[0].startswith("id,date,title") and len(rows) == narrowed + 1
+
+
+def test_exclude_a_facet_value_and_remove_the_chip(server, page):
+    page.goto(server + "/?q=Merkel")
+    total = int(page.locator("h1.summary").inner_text().split()[0].replace(".", ""))
+    page.locator("section.facet[aria-labelledby='facet-persons'] a.exclude").first.click()
+    page.wait_for_url("**not_person=*")
+    fewer = int(page.locator("h1.summary").inner_text().split()[0].replace(".", ""))
+    assert fewer < total
+    page.locator(".chips a").first.click()
+    page.wait_for_url("**/?q=Merkel")
+    assert int(page.locator("h1.summary").inner_text().split()[0].replace(".", "")) == total
+
+
 def test_bad_request_page_is_readable(server, page):
     response = page.goto(server + "/?size=1000")
     assert response.status == 400
