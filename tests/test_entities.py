@@ -80,6 +80,48 @@ def test_genitive_name_before_a_noun_is_cut_and_normalised():
     assert ("PER", "Joe Biden") in found("Nach Joe Bidens Wahlsieg jubelten viele.")
 
 
+def test_clubs_and_institutions_with_a_city_are_organisations():
+    text = "Der VfL Osnabrück verlor gegen den 1. FC Köln, Forscher der TU Dresden jubelten."
+    entities = [(e.text, e.type) for e in extract_entities(text)]
+    assert entities == [("VfL Osnabrück", "ORG"), ("1. FC Köln", "ORG"), ("TU Dresden", "ORG")]
+
+
+def test_surname_after_a_verb_of_saying():
+    text = "Die Lage sei ernst, sagte Brandhuber. Man werde reagieren, so Quendler."
+    assert found(text) == {("PER", "Brandhuber"), ("PER", "Quendler")}
+
+
+def test_middle_initial_belongs_to_the_name():
+    text = "Gestern sprach John F. Kennedy vor dem Kongress."
+    assert [(e.text, e.type) for e in extract_entities(text)] == [("John F. Kennedy", "PER")]
+
+
+def test_name_before_band_or_foundation_is_no_person():
+    text = "Die Tom Wilkins Band spielte, die Erika Sommerfeld Stiftung zahlte."
+    assert not any(e.type == "PER" for e in extract_entities(text))
+
+
+def test_lowercase_agency_and_inflected_organisation():
+    text = "Vertreter der Europäischen Union sagten der dpa, der Europäische Rat tage bald."
+    assert found(text) == {("ORG", "EU"), ("ORG", "dpa"),
+                           ("ORG", "Europäischer Rat")}
+
+
+def test_ambiguous_place_needs_a_preposition():
+    assert found("Nach dem Essen fuhren wir weiter.") == set()
+    assert found("Die Messe in Essen war voll.") == {("LOC", "Essen")}
+
+
+def test_place_name_ending_after_a_preposition():
+    assert found("Das Dorffest fand in Kleinhügelsdorf statt.") == {("LOC", "Kleinhügelsdorf")}
+    assert found("Das Gesetz trat in Kraft.") == set()
+
+
+def test_genitive_of_regions_and_cities():
+    text = "Die Wälder Böhmens und die Brücken Warschaus sind berühmt."
+    assert found(text) == {("LOC", "Böhmen"), ("LOC", "Warschau")}
+
+
 def test_offsets_are_exact_sorted_and_disjoint():
     text = "In Kiew sagte Präsident Wolodymyr Selenskyj, die NATO-Staaten müssten helfen."
     entities = extract_entities(text)

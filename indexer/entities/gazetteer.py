@@ -30,7 +30,11 @@ FAKER_LOCALES = ("de_DE", "de_AT", "de_CH", "en_US", "en_GB", "en_IE", "fr_FR", 
 #: Subdivision names that are ordinary words or too vague to be a place facet.
 _VAGUE_SUBDIVISIONS = frozenset({"Nord", "Süd", "Ost", "West", "Nordost", "Nordwest", "Südost",
                                  "Südwest", "Zentrum", "Mitte", "Russe", "Hauptstadt", "Zentral",
-                                 "Jura", "Uri", "Zug", "Berne", "Fribourg", "Luxemburg"})
+                                 "Jura", "Uri", "Zug", "Berne", "Fribourg", "Luxemburg", "Marken",
+                                 "Favoriten", "Georgia", "Nordwest-Territorien"})
+#: Countries whose subdivisions German news names as they are (US states).
+_SUBDIVISIONS_AS_IS = ("US",)
+_ADJECTIVE = re.compile(r"[A-ZÄÖÜ]\w+(?:e|er|es)")
 _GIVEN_NAME = re.compile(r"[A-ZÄÖÜ][a-zäöüßáàâãçéèêëíìîïñóòôõúùûýčćđěłńřšśťůźžğış]{2,}")
 
 
@@ -49,6 +53,8 @@ class Gazetteer:
     names: dict[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
     #: first word → word count of the longest name starting with it
     longest: dict[str, int] = field(default_factory=dict)
+    #: names written in lowercase ("dpa", "taz"), matched by a pattern of their own
+    lowercase_names: re.Pattern[str] | None = None
     #: places that are also ordinary words: only after "in", "aus", "nach" ...
     ambiguous_places: frozenset[str] = frozenset()
     first_names: frozenset[str] = frozenset()
@@ -60,6 +66,19 @@ class Gazetteer:
             return
         self.names[words] = (kind, canonical)
         self.longest[words[0]] = max(self.longest.get(words[0], 0), len(words))
+
+    def add_inflected(self, surface: str, kind: str, canonical: str) -> None:
+        """The name and, if it opens with an adjective, its inflected forms.
+
+        ``Europäische Union`` also as ``Europäischen Union``, ``Naher Osten``
+        as ``Nahen Osten``.
+        """
+        self.add(surface, kind, canonical)
+        first, _, rest = surface.partition(" ")
+        if rest and _ADJECTIVE.fullmatch(first):
+            stem = first[:-2] if first.endswith(("er", "es")) else first[:-1]
+            for ending in ("e", "en", "er", "es", "em"):
+                self.add(f"{stem}{ending} {rest}", kind, canonical)
 
     def lookup(self, words: tuple[str, ...]) -> tuple[str, str] | None:
         return self.names.get(words)
@@ -80,7 +99,8 @@ def _pycountry_names() -> list[str]:
     names = [countries.gettext(country.name) for country in pycountry.countries]
     for subdivision in pycountry.subdivisions:
         german = subdivisions.gettext(subdivision.name)
-        if subdivision.country_code in ("DE", "AT", "CH") or german != subdivision.name:
+        if subdivision.country_code in ("DE", "AT", "CH") + _SUBDIVISIONS_AS_IS or \
+                german != subdivision.name:
             names.append(german)
     return [name for name in names
             if "," not in name and "(" not in name and name not in _VAGUE_SUBDIVISIONS]
@@ -106,13 +126,18 @@ def load() -> Gazetteer:
         for line in read_list(filename):
             variants = [v.strip() for v in line.split("|") if v.strip()]
             for variant in variants:
-                gazetteer.add(variant, kind, variants[0])
+                gazetteer.add_inflected(variant, kind, variants[0])
     for name in _pycountry_names() + read_list("cities.txt"):
         gazetteer.add(name, "LOC", name)
     ambiguous = read_list("ambiguous_places.txt")
     for name in ambiguous:
         gazetteer.add(name, "LOC", name)
     gazetteer.ambiguous_places = frozenset(ambiguous)
+    lowercase = sorted((" ".join(words) for words in gazetteer.names if words[0][:1].islower()),
+                       key=len, reverse=True)
+    if lowercase:
+        gazetteer.lowercase_names = re.compile(
+            r"(?<![\w-])(?:%s)(?![\w])" % "|".join(map(re.escape, lowercase)))
     excluded = set(read_list("first_name_exclusions.txt"))
     own = set(read_list("first_names.txt"))
     registry = {name for name in _faker_given_names() if (name,) not in gazetteer.names}

@@ -54,10 +54,17 @@ St Sankt Bad Nord Süd Ost West Innen Außen Der Die Das Mr Mrs Ms Dr Prof
 #: Endings of German nouns: a capitalised word with one is no surname.
 NOUN_ENDING = re.compile(
     r"[\w-]{3,}(?:ung|ungen|heit|keit|schaft|ismus|ion|ionen|tät|tum|nis|sieg|kurs|rede|besuch|plan|"
-    r"gesetz|krieg|wahl|amt|zeit|reise|haus|partei|team|kabinett|regierung|sprecher|politik|"
-    r"erklärung|nachfolger|vorgänger|worten|angaben|sicht|sohn|tochter|frau|mann|leute|"
+    r"gesetz|krieg|wahl|amt|zeit|reise|partei|team|kabinett|regierung|sprecher|politik|"
+    r"erklärung|nachfolger|vorgänger|worten|angaben|sicht|tochter|leute|straße|strasse|str|"
+    r"weg|platz|allee|gasse|ufer|damm|chaussee|trikots?|"
     r"ische|ischen|ischer|isches|liche|lichen|licher|iges|igen|iger)")
 
+#: Words after a name-shaped run that make it part of an organisation or place name.
+NAME_OF_SOMETHING_ELSE = frozenset("""
+Band Theatre Theater School Schule Gymnasium Stiftung Institut Verlag Preis Award Trophy
+Orchester Ensemble Quartett Trio Group Company Foundation University College Center Centre
+Stadion Arena Halle Museum Galerie Klinik Straße Platz Brücke Airport Hotel Spurs Memorial
+""".split())
 #: Words before a place: "in Essen", "aus Halle".
 PLACE_PREPOSITIONS = frozenset({"in", "aus", "nach", "bei", "über", "durch", "nahe",
                                 "Richtung", "zwischen", "bis", "gen"})
@@ -140,7 +147,7 @@ def gazetteer_names(tokens: Tokens, gazetteer: Gazetteer) -> list[Candidate]:
             entry = gazetteer.lookup(span)
             if entry is None and span[-1] != _strip_genitive(span[-1]):
                 entry = gazetteer.lookup(span[:-1] + (_strip_genitive(span[-1]),))
-                if entry and entry[0] != "LOC":
+                if entry and (entry[0] == "PER" or span[-1][:-1].isupper()):
                     entry = None  # "NATOs" is rare; "IS" + s is no name
             if entry:
                 hit = (length, entry)
@@ -159,6 +166,17 @@ def gazetteer_names(tokens: Tokens, gazetteer: Gazetteer) -> list[Candidate]:
             if entry and entry[0] == "ORG":
                 start = tokens.starts[i]
                 found.append(Candidate(start, start + len(head), "ORG", entry[1], 2))
+    return found
+
+
+def lowercase_names(tokens: Tokens, gazetteer: Gazetteer) -> list[Candidate]:
+    """Names written in lowercase (``dpa``, ``taz``), which capitalised words miss."""
+    if gazetteer.lowercase_names is None:
+        return []
+    found = []
+    for match in gazetteer.lowercase_names.finditer(tokens.text):
+        kind, canonical = gazetteer.names[tuple(match.group(0).split())]
+        found.append(Candidate(match.start(), match.end(), kind, canonical, 3))
     return found
 
 
@@ -205,18 +223,26 @@ def person_runs(tokens: Tokens, gazetteer: Gazetteer) -> list[Candidate]:
         if is_title(word, gazetteer.titles) and i + 1 < len(words) and tokens.adjacent[i + 1]:
             end = _name_run(tokens, i + 1, gazetteer)
             if end > i + 1:
-                found.append(_person(tokens, i + 1, end, 2))
+                if not _names_something_else(tokens, end):
+                    found.append(_person(tokens, i + 1, end, 2))
                 i = end
                 continue
         first = word.split("-", 1)[0]
         if first in gazetteer.first_names and NAME_WORD.fullmatch(word):
             end = _name_run(tokens, i, gazetteer)
             if end >= i + 2:
-                found.append(_person(tokens, i, end, 4))
+                if not _names_something_else(tokens, end):
+                    found.append(_person(tokens, i, end, 4))
                 i = end
                 continue
         i += 1
     return found
+
+
+def _names_something_else(tokens: Tokens, end: int) -> bool:
+    """The run is followed by "Band", "Stiftung", "Straße" ...: not a person."""
+    return end < len(tokens.words) and tokens.adjacent[end] and \
+        tokens.words[end] in NAME_OF_SOMETHING_ELSE
 
 
 def reported_speech(tokens: Tokens, gazetteer: Gazetteer) -> list[Candidate]:
@@ -244,14 +270,17 @@ def _name_run(tokens: Tokens, start: int, gazetteer: Gazetteer) -> int:
     end = start
     while end < len(words) and end - start < MAX_NAME_WORDS:
         word = words[end]
-        if end > start and not tokens.adjacent[end] and tokens.gap(end) not in NAME_PARTICLES:
+        if end > start and not tokens.adjacent[end] and tokens.gap(end) not in NAME_PARTICLES \
+                and not (tokens.gap(end) == "." and len(words[end - 1]) == 1):
             break
+        if end > start and len(word) == 1 and tokens.text_after(end, 1) == "." and \
+                end + 1 < len(words) and tokens.gap(end + 1) == ".":
+            end += 1  # a middle initial: "George W. Bush"
+            continue
         if word in NOT_NAMES or not NAME_WORD.fullmatch(word) or \
-                is_title(word, gazetteer.titles):
+                is_title(word, gazetteer.titles) or NOUN_ENDING.fullmatch(word):
             break
         if end > start and gazetteer.kind_of(word) and word not in gazetteer.first_names:
-            break
-        if end > start and NOUN_ENDING.fullmatch(word):
             break
         end += 1
         if end - start >= 2 and _genitive_before_noun(tokens, end, gazetteer):
