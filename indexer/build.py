@@ -253,7 +253,7 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
 def _known_hashes(reader) -> dict[str, str]:
     """id -> content hash of every live document."""
     known = {}
-    for docnum, stored in reader.iter_docs():
+    for _, stored in reader.iter_docs():
         known[stored["id"]] = stored.get("content_hash", "")
     return known
 

@@ -107,7 +107,9 @@ def _walk(root: Path, seen_dirs: set[tuple[int, int]]) -> Iterator[Path | Proble
         return
     key = (stat.st_dev, stat.st_ino)
     if key in seen_dirs:
-        yield Problem("link-loop", str(root), "directory already visited (symbolic link loop?)", "warning")
+        yield Problem(
+            "link-loop", str(root), "directory already visited (symbolic link loop?)", "warning"
+        )
         return
     seen_dirs.add(key)
     try:
@@ -142,7 +144,9 @@ def _supported(path: Path) -> bool:
 
 def _unsupported(path: Path) -> Problem:
     known = ", ".join(sorted(SUPPORTED_EXTENSIONS))
-    return Problem("unsupported-type", str(path), f"unsupported file type (expected one of {known})", "warning")
+    return Problem(
+        "unsupported-type", str(path), f"unsupported file type (expected one of {known})", "warning"
+    )
 
 
 def read_file(path: Path | Problem) -> Iterator[Item]:
@@ -176,7 +180,7 @@ def decode_bytes(data: bytes, origin: str) -> tuple[str, list[Problem]]:
     """Decode a file's bytes: UTF-8 (with or without BOM), UTF-16 with BOM,
     or, as a reported fallback, Windows-1252.  Binary data is refused."""
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), []
@@ -195,8 +199,11 @@ def decode_bytes(data: bytes, origin: str) -> tuple[str, list[Problem]]:
     if _looks_binary(text):
         raise _Undecodable(f"invalid UTF-8 at byte {utf8_error.start}")
     line = data.count(b"\n", 0, utf8_error.start) + 1
-    warning = Problem("encoding-fallback", 
-        f"{origin}:{line}", "not valid UTF-8; decoded as Windows-1252", "warning"
+    warning = Problem(
+        "encoding-fallback",
+        f"{origin}:{line}",
+        "not valid UTF-8; decoded as Windows-1252",
+        "warning",
     )
     return text, [warning]
 
@@ -251,8 +258,12 @@ def parse_text_article(text: str, origin: str, doc_id: str = "") -> Iterator[Ite
             yield problem
     else:
         # No header: the first line is the honest best guess for a title.
-        yield Problem("no-header", f"{origin}:1", "first line is not a 'date YYYY-MM ... Stand: ...' header; "
-                      "indexed without a date", "warning")
+        yield Problem(
+            "no-header",
+            f"{origin}:1",
+            "first line is not a 'date YYYY-MM ... Stand: ...' header; indexed without a date",
+            "warning",
+        )
         title = first.strip()
     body = _normalise_body(rest)
     if not body:
@@ -274,7 +285,9 @@ def _header_date(match: re.Match, origin: str) -> tuple[datetime | None, Problem
         else:
             value = datetime(year, month, 1, tzinfo=BERLIN)
     except ValueError as exc:
-        return None, Problem("bad-date", origin, f"unparseable date ({exc}); indexed without a date", "warning")
+        return None, Problem(
+            "bad-date", origin, f"unparseable date ({exc}); indexed without a date", "warning"
+        )
     return _plausible_date(value, origin)
 
 
@@ -288,8 +301,12 @@ def _limit_body(body: str, origin: str) -> tuple[str, list[Problem]]:
         return body, []
     cut = body.rfind(" ", 0, MAX_ARTICLE_CHARS)
     cut = cut if cut > MAX_ARTICLE_CHARS // 2 else MAX_ARTICLE_CHARS
-    note = Problem("truncated", origin, f"body of {len(body):,} characters truncated to "
-                   f"{MAX_ARTICLE_CHARS:,}", "warning")
+    note = Problem(
+        "truncated",
+        origin,
+        f"body of {len(body):,} characters truncated to {MAX_ARTICLE_CHARS:,}",
+        "warning",
+    )
     return body[:cut], [note]
 
 
@@ -318,10 +335,14 @@ def read_jsonl(path: Path) -> Iterator[Item]:
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
-                yield Problem("invalid-json", origin, f"invalid JSON ({exc.msg} at column {exc.colno})")
+                yield Problem(
+                    "invalid-json", origin, f"invalid JSON ({exc.msg} at column {exc.colno})"
+                )
                 continue
             if not isinstance(record, dict):
-                yield Problem("invalid-json", origin, f"expected a JSON object, got {type(record).__name__}")
+                yield Problem(
+                    "invalid-json", origin, f"expected a JSON object, got {type(record).__name__}"
+                )
                 continue
             yield from record_to_document(record, origin)
 
@@ -345,8 +366,11 @@ def read_csv(path: Path) -> Iterator[Item]:
         yield Problem("invalid-csv", f"{path}:1", f"unreadable CSV header ({exc})")
         return
     if "body" not in header:
-        yield Problem("invalid-csv", f"{path}:1", "CSV header has no 'body' column "
-                      f"(columns: {', '.join(FIELDS)}); file skipped")
+        yield Problem(
+            "invalid-csv",
+            f"{path}:1",
+            f"CSV header has no 'body' column (columns: {', '.join(FIELDS)}); file skipped",
+        )
         return
     while True:
         origin = f"{path}:{reader.line_num + 1}"  # the line this row starts on
@@ -374,7 +398,9 @@ def record_to_document(record: dict, origin: str) -> Iterator[Item]:
             if name == "body":
                 yield Problem("invalid-field", origin, "field 'body' must be a string")
                 return
-            yield Problem("invalid-field", origin, f"field '{name}' must be a string; ignored", "warning")
+            yield Problem(
+                "invalid-field", origin, f"field '{name}' must be a string; ignored", "warning"
+            )
             continue
         values[name] = str(value).strip() if name != "body" else str(value)
     body = _normalise_body(values.pop("body", ""))
@@ -394,8 +420,9 @@ def record_to_document(record: dict, origin: str) -> Iterator[Item]:
 def parse_iso_date(value: object, origin: str) -> tuple[datetime | None, Problem | None]:
     """Parse an ISO 8601 date or datetime; naive values are Europe/Berlin."""
     if not isinstance(value, str):
-        return None, Problem("bad-date", origin, f"date {value!r} is not a string; indexed without a date",
-                             "warning")
+        return None, Problem(
+            "bad-date", origin, f"date {value!r} is not a string; indexed without a date", "warning"
+        )
     text = value.strip()
     try:
         if len(text) == 10:
@@ -403,9 +430,13 @@ def parse_iso_date(value: object, origin: str) -> tuple[datetime | None, Problem
         else:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        return None, Problem("bad-date", origin, f"unparseable date {value!r} (expected ISO 8601 such as "
-                             "2024-11-01 or 2024-11-01T15:53:00+01:00); indexed without a date",
-                             "warning")
+        return None, Problem(
+            "bad-date",
+            origin,
+            f"unparseable date {value!r} (expected ISO 8601 such as "
+            "2024-11-01 or 2024-11-01T15:53:00+01:00); indexed without a date",
+            "warning",
+        )
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=BERLIN)
     return _plausible_date(parsed, origin)
@@ -415,6 +446,11 @@ def _plausible_date(value: datetime, origin: str) -> tuple[datetime | None, Prob
     now = datetime.now(timezone.utc)
     latest = now.replace(year=now.year + LATEST_DATE_YEARS_AHEAD)
     if value < EARLIEST_DATE or value > latest:
-        return None, Problem("bad-date", origin, f"implausible date {value.date().isoformat()} "
-                             "(before 1800 or in the future); indexed without a date", "warning")
+        return None, Problem(
+            "bad-date",
+            origin,
+            f"implausible date {value.date().isoformat()} "
+            "(before 1800 or in the future); indexed without a date",
+            "warning",
+        )
     return value, None

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from whoosh import fields, index as whoosh_index, query as wq, scoring
+from whoosh import fields, scoring
+from whoosh import index as whoosh_index
+from whoosh import query as wq
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter
 
 from indexer.analysis import compound_parts_analyzer, german_analyzer, stem_german

@@ -26,9 +26,9 @@ from whoosh.qparser import (
     PhrasePlugin,
     PlusMinusPlugin,
 )
+from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.qparser.syntax import attach
 from whoosh.qparser.taggers import RegexTagger
-from whoosh.qparser.dateparse import DateParserPlugin
 
 MAX_QUERY_CHARS = 500
 #: Weight of a match on a compound's part relative to a match on the whole word.

@@ -206,7 +206,7 @@ class Archive:
             name = self.store.current_name()
             if self._snapshot is None or (name and name != self._snapshot.generation.name):
                 fresh = Snapshot(self.store.current())
-                fresh.facets  # load columns before the first request uses them
+                _ = fresh.facets  # load the columns before the first request needs them
                 self._snapshot = fresh  # the old one closes when its last user drops it
             return self._snapshot
 
@@ -243,13 +243,7 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
 
     docnums = matching_docnums(snapshot, prepared)
     total = int(docnums.size)
-    limit = request.page * request.size
-    ranked = request.sort == "relevance" and bool(request.q.strip())
-    if ranked:
-        results = searcher.search(prepared.restricted, limit=limit)
-    else:
-        sortedby = sorting.FieldFacet("date", reverse=request.sort != "date")
-        results = searcher.search(prepared.restricted, limit=limit, sortedby=sortedby)
+    results, ranked = _top(snapshot, prepared, request, request.page * request.size)
     top = list(results.items())[(request.page - 1) * request.size:]
     terms = matched_terms(prepared.user_query, searcher)
     hits = [_hit(snapshot, docnum, score if ranked else None, terms, request)
@@ -274,16 +268,23 @@ def iter_hits(snapshot: Snapshot, request: SearchRequest, limit: int) -> Iterato
     only as the caller consumes hits.
     """
     prepared = prepare(snapshot, request)
-    searcher = snapshot.searcher
-    ranked = request.sort == "relevance" and bool(request.q.strip())
-    if ranked:
-        results = searcher.search(prepared.restricted, limit=limit)
-    else:
-        sortedby = sorting.FieldFacet("date", reverse=request.sort != "date")
-        results = searcher.search(prepared.restricted, limit=limit, sortedby=sortedby)
-    terms = matched_terms(prepared.user_query, searcher)
+    results, ranked = _top(snapshot, prepared, request, limit)
+    terms = matched_terms(prepared.user_query, snapshot.searcher)
     for docnum, score in results.items():
         yield _hit(snapshot, docnum, score if ranked else None, terms, request)
+
+
+def _top(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequest, limit: int):
+    """The first ``limit`` results in the request's order, and whether scores rank them.
+
+    Ranked by BM25F when there is query text and ``sort`` is relevance,
+    otherwise by date (newest first for ``-date`` and for browsing).
+    """
+    ranked = request.sort == "relevance" and bool(request.q.strip())
+    if ranked:
+        return snapshot.searcher.search(prepared.restricted, limit=limit), True
+    sortedby = sorting.FieldFacet("date", reverse=request.sort != "date")
+    return snapshot.searcher.search(prepared.restricted, limit=limit, sortedby=sortedby), False
 
 
 def _facet_limit(request: SearchRequest, name: str) -> int:

@@ -17,11 +17,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from indexer.build import build
 from indexer.store import IndexStore
-
-from conftest import REPO
 
 pytestmark = pytest.mark.browser
 

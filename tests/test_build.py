@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPO, write_sample_corpus
 
 from indexer.build import build, update
 from indexer.cli import main
 from indexer.search import Archive, SearchRequest, search
 from indexer.store import CURRENT, IndexLockedError, IndexStore
-
-from conftest import REPO, write_sample_corpus
 
 
 @pytest.fixture()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from indexer.analysis import compound_parts_analyzer, normalize_german
-from indexer.compounds import split_compound
 from indexer.build import build
+from indexer.compounds import split_compound
 from indexer.search import Archive, SearchRequest, search
 from indexer.store import IndexStore
 

@@ -180,7 +180,8 @@ def test_stable_ids_from_content(tmp_path):
 def test_csv_reads_rows_and_reports_bad_ones(tmp_path):
     text = (
         "id,title,date,source,section,url,body\n"
-        'c1,Wahl in Sachsen,2024-09-01,Blatt,Politik,,"Die Landtagswahl, erster Absatz.\n\nZweiter Absatz."\n'
+        "c1,Wahl in Sachsen,2024-09-01,Blatt,Politik,,"
+        '"Die Landtagswahl, erster Absatz.\n\nZweiter Absatz."\n'
         "c2,Leer,2024-09-02,Blatt,Politik,,\n"
         "c3,Zu viele,2024-09-03,Blatt,Politik,,Text,extra\n"
         "c4,Gut,2024-09-04,Blatt,Sport,,Ein Tor in der Nachspielzeit.\n"

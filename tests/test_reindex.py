@@ -14,12 +14,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import REPO, write_sample_corpus
 
 from indexer.build import build
 from indexer.search import Archive, SearchRequest, search
 from indexer.store import CURRENT, IndexLockedError, IndexStore
-
-from conftest import REPO, write_sample_corpus
 
 pytestmark = pytest.mark.slow
 

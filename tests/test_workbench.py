@@ -6,8 +6,6 @@ import csv
 import io
 import json
 
-import pytest
-
 
 def test_timeline_buckets_add_up_to_the_total(client):
     data = client.get("/api/timeline?q=Soldat").get_json()
@@ -68,7 +66,7 @@ def test_export_jsonl_and_its_errors(client):
     response = client.get("/api/export?format=jsonl&sort=-date")
     lines = [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
     assert len(lines) == 8
-    assert [line["date"] for line in lines] == sorted((l["date"] for l in lines), reverse=True)
+    assert [line["date"] for line in lines] == sorted((row["date"] for row in lines), reverse=True)
     bad = client.get("/api/export?format=xlsx")
     assert bad.status_code == 400 and bad.get_json()["error"]["param"] == "format"
 
@@ -97,10 +95,10 @@ def test_kwic_lists_every_matched_form_with_context(client):
     matches = [line["match"] for line in data["lines"]]
     assert data["count"] == len(matches) >= 4
     assert set(matches) <= {"Soldaten", "Soldat"}
-    line = next(l for l in data["lines"] if l["id"] == "soldaten")
+    line = next(item for item in data["lines"] if item["id"] == "soldaten")
     assert line["left"].endswith("nordkoreanische") and line["right"].startswith("in der")
     by_right = client.get("/api/kwic?q=Soldat&kwic_sort=right").get_json()["lines"]
-    rights = [l["right"].split()[0].casefold() for l in by_right]
+    rights = [item["right"].split()[0].casefold() for item in by_right]
     assert rights == sorted(rights)
     rows = list(csv.DictReader(io.StringIO(
         client.get("/api/kwic?q=Soldat&format=csv").get_data(as_text=True))))

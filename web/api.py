@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
-from indexer.search import search, similar_articles
 from indexer.cooccurrence import cooccurrence
 from indexer.kwic import kwic
+from indexer.search import search, similar_articles
 from indexer.timeline import timeline
 from web.articles import load_article
 from web.export import csv_response

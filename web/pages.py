@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from indexer.search import FACET_LIMIT, SORTS, search, similar_articles
 from indexer.kwic import kwic
+from indexer.search import FACET_LIMIT, SORTS, search, similar_articles
 from indexer.timeline import timeline
 from web.articles import body_paragraphs_html, load_article
 from web.params import FACET_PARAMS, facets_with_urls, search_request, url_with

@@ -21,8 +21,22 @@ from indexer.search import FILTER_FIELDS, SearchRequest, SearchResult
 FACET_PARAMS = {field: key for key, field in FILTER_FIELDS.items()}
 MAX_FILTER_VALUES = 20
 EXCLUDE_PREFIX = "not_"
-KNOWN_PARAMS = {"q", "from", "to", "sort", "page", "size", "interval", "format", "with",
-                "kwic_sort", "more", "facet_filter", *FILTER_FIELDS, *(EXCLUDE_PREFIX + k for k in FILTER_FIELDS)}
+KNOWN_PARAMS = {
+    "q",
+    "from",
+    "to",
+    "sort",
+    "page",
+    "size",
+    "interval",
+    "format",
+    "with",
+    "kwic_sort",
+    "more",
+    "facet_filter",
+    *FILTER_FIELDS,
+    *(EXCLUDE_PREFIX + k for k in FILTER_FIELDS),
+}
 
 
 def search_request(args: MultiDict, default_size: int = 10) -> SearchRequest:
@@ -77,8 +91,9 @@ def _date(args: MultiDict, name: str) -> date | None:
             return date(int(raw), 1, 1) if name == "from" else date(int(raw), 12, 31)
         return date.fromisoformat(raw)
     except ValueError:
-        raise QueryError(f"'{name}' must be a date like 2024-11-01, not {raw[:40]!r}.",
-                         name) from None
+        raise QueryError(
+            f"'{name}' must be a date like 2024-11-01, not {raw[:40]!r}.", name
+        ) from None
 
 
 def url_with(endpoint: str, args: MultiDict, **changes) -> str:
@@ -131,10 +146,15 @@ def facets_with_urls(result: SearchResult, args: MultiDict, endpoint: str) -> di
     """Facets as JSON-ready dicts: each value with its ``toggle_url`` (select or
     unselect) and ``exclude_url`` (leave articles with this value out)."""
     return {
-        name: [{**v.to_dict(),
+        name: [
+            {
+                **v.to_dict(),
                 "toggle_url": toggle(args, FACET_PARAMS[name], v.value, endpoint),
-                "exclude_url": exclude(args, FACET_PARAMS[name], v.value, endpoint)}
-               for v in values if _shown(args, name, v.value)]
+                "exclude_url": exclude(args, FACET_PARAMS[name], v.value, endpoint),
+            }
+            for v in values
+            if _shown(args, name, v.value)
+        ]
         for name, values in result.facets.items()
     }
 
