@@ -85,6 +85,8 @@ def evaluate(sentences: list[tuple[str, set[Span]]]) -> dict:
             else:
                 counts[kind]["fp"] += 1
                 false_pos[kind][text[start:end]] += 1
+                if text[end:end + 1] == "-":
+                    counts[kind]["fp_compound"] += 1
         for start, end, kind in gold - found:
             counts[kind]["fn"] += 1
             misses[kind][text[start:end]] += 1
@@ -112,6 +114,10 @@ def report(result: dict, top: int = 10) -> str:
                      f"({count['tp']}/{count['fp']}/{count['fn']})")
     p, r, f = scores(total)
     lines.append(f"{'all':<5} {p:9.3f} {r:7.3f} {f:6.3f}")
+    lines.append("")
+    lines.append("false positives heading a hyphenated compound (NATO-Staaten: a facet value "
+                 "here, *part in GermEval): " + ", ".join(
+                     f"{kind} {result['counts'][kind]['fp_compound']}" for kind in TYPES))
     for kind in TYPES:
         lines.append("")
         lines.append(f"{kind} false positives: " + ", ".join(

@@ -314,6 +314,37 @@ def places_by_ending(tokens: Tokens, gazetteer: Gazetteer) -> list[Candidate]:
 # -- organisations -----------------------------------------------------------
 
 
+_ACRONYM_IN_PARENTHESES = re.compile(r"\( ?([A-ZÄÖÜ]{2,6}) ?\)")
+_LONG_FORM_WORD = re.compile(r"[A-ZÄÖÜ][\w'’]*(?:-[\w'’]+)*|für|der|des|und|von|of|for|the|de|du")
+
+
+def defined_acronyms(tokens: Tokens, gazetteer: Gazetteer) -> list[Candidate]:
+    """``Institut für Corporate Governance ( ICG )``: long form and acronym."""
+    found = []
+    text = tokens.text
+    for match in _ACRONYM_IN_PARENTHESES.finditer(text):
+        acronym = match.group(1)
+        if gazetteer.kind_of(acronym) not in (None, "ORG"):
+            continue
+        words = list(_LONG_FORM_WORD.finditer(text, max(0, match.start() - 120), match.start()))
+        initials: list[str] = []
+        first = None
+        for word in reversed(words):
+            if text[word.end():first.start() if first else match.start()].strip():
+                break  # something else stands between: the long form ended
+            if word.group(0)[0].isupper() and word.group(0) not in LEGAL_SUFFIXES:
+                initials[:0] = [part[0].upper() for part in word.group(0).split("-") if part]
+            first = word
+            if "".join(initials) == acronym:
+                break
+        if first is None or "".join(initials) != acronym or len(initials) < 2:
+            continue
+        long_end = match.start() - 1 if text[match.start() - 1] == " " else match.start()
+        found.append(Candidate(first.start(), long_end, "ORG", text[first.start():long_end], 2))
+        found.append(Candidate(match.start(1), match.end(1), "ORG", acronym, 2))
+    return found
+
+
 def organisation_forms(tokens: Tokens, gazetteer: Gazetteer) -> list[Candidate]:
     """Legal-form suffixes (``Musterwerk Holding AG``) and acronyms after a cue."""
     found = []
