@@ -15,9 +15,9 @@ from indexer.entities.gazetteer import load
 from indexer.entities.model import Candidate, Entity
 from indexer.entities.tokens import Tokens
 
-RULES = (rules.gazetteer_names, rules.lowercase_names, rules.clubs_and_institutions, rules.person_runs,
-         rules.reported_speech, rules.places_by_ending, rules.organisation_forms,
-         rules.defined_acronyms)
+RULES = (rules.gazetteer_names, rules.lowercase_names, rules.clubs_and_institutions,
+         rules.person_runs, rules.reported_speech, rules.places_by_ending,
+         rules.organisation_forms, rules.defined_acronyms)
 
 
 def extract_entities(text: str) -> list[Entity]:
