@@ -81,6 +81,13 @@ def build_engine(corpus: Path, index: Path) -> dict:
             "rss_mb": peak_rss_children_mb()}
 
 
+def reused_build(index: Path) -> dict:
+    from indexer.store import IndexStore
+    manifest = IndexStore(index).current().manifest()
+    return {"docs": manifest["documents"], "seconds": manifest["seconds"],
+            "mb": directory_mb(index), "rss_mb": float("nan")}
+
+
 def query_engine(index: Path, rounds: int) -> list[float]:
     from datetime import date
 
@@ -194,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="passes over the query set")
     parser.add_argument("--workdir", type=Path, default=REPO / "bench")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--reuse", action="store_true",
+                        help="query an index built by an earlier run (build figures from its "
+                             "manifest; peak RSS not measured)")
     args = parser.parse_args(argv)
     if not GENERATOR.exists():
         print("needs ../shared (tools/make_bench_corpus.py) to generate the corpus")
@@ -201,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     args.workdir.mkdir(parents=True, exist_ok=True)
     corpus = make_corpus(args.docs, args.workdir)
     rows = []
-    engine = build_engine(corpus, args.workdir / f"index-{args.docs}")
+    index = args.workdir / f"index-{args.docs}"
+    engine = reused_build(index) if args.reuse and index.exists() else build_engine(corpus, index)
     engine.update(percentiles(query_engine(args.workdir / f"index-{args.docs}", args.rounds)))
     rows.append(("engine", engine))
     if not args.no_baseline:

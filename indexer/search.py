@@ -14,7 +14,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from functools import cached_property
 from typing import Iterator
 
@@ -216,10 +216,16 @@ class Archive:
 
 @dataclass(frozen=True)
 class PreparedQuery:
-    """A request's parsed query, alone and with the request's filters applied."""
+    """A request's parsed query, alone and with the request's filters applied.
+
+    The date range is not part of ``restricted``: whoosh would expand it into
+    thousands of numeric terms, so it is applied to the per-document day
+    column instead (``days``, inclusive ``yyyymmdd`` bounds, in Berlin time).
+    """
 
     user_query: wq.Query
     restricted: wq.Query
+    days: tuple[int, int] | None = None
 
 
 def prepare(snapshot: Snapshot, request: SearchRequest) -> PreparedQuery:
@@ -227,12 +233,24 @@ def prepare(snapshot: Snapshot, request: SearchRequest) -> PreparedQuery:
     request.validate()
     user_query = snapshot.parser.parse(request.q)
     check_expansions(user_query, snapshot.searcher.reader())
-    return PreparedQuery(user_query, _restrict(user_query, request, snapshot))
+    days = None
+    if request.date_from or request.date_to:
+        days = (_day_number(request.date_from) if request.date_from else 0,
+                _day_number(request.date_to) if request.date_to else 99_991_231)
+    return PreparedQuery(user_query, _restrict(user_query, request, snapshot), days)
 
 
 def matching_docnums(snapshot: Snapshot, prepared: PreparedQuery) -> np.ndarray:
     """Document numbers of every match (unscored), for counts and facets."""
-    return np.fromiter(prepared.restricted.docs(snapshot.searcher), dtype=np.int64)
+    docnums = np.fromiter(prepared.restricted.docs(snapshot.searcher), dtype=np.int64)
+    if prepared.days is None:
+        return docnums
+    days = snapshot.facets.days[docnums]
+    return docnums[(days >= prepared.days[0]) & (days <= prepared.days[1])]
+
+
+def _day_number(day: date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
 
 
 def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
@@ -243,7 +261,7 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
 
     docnums = matching_docnums(snapshot, prepared)
     total = int(docnums.size)
-    results, ranked = _top(snapshot, prepared, request, request.page * request.size)
+    results, ranked = _top(snapshot, prepared, request, request.page * request.size, docnums)
     top = list(results.items())[(request.page - 1) * request.size:]
     terms = matched_terms(prepared.user_query, searcher)
     hits = [_hit(snapshot, docnum, score if ranked else None, terms, request)
@@ -274,17 +292,24 @@ def iter_hits(snapshot: Snapshot, request: SearchRequest, limit: int) -> Iterato
         yield _hit(snapshot, docnum, score if ranked else None, terms, request)
 
 
-def _top(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequest, limit: int):
+def _top(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequest, limit: int,
+         docnums: np.ndarray | None = None):
     """The first ``limit`` results in the request's order, and whether scores rank them.
 
     Ranked by BM25F when there is query text and ``sort`` is relevance,
     otherwise by date (newest first for ``-date`` and for browsing).
     """
     ranked = request.sort == "relevance" and bool(request.q.strip())
+    allowed = None
+    if prepared.days is not None:  # the date range lives outside the whoosh query
+        if docnums is None:
+            docnums = matching_docnums(snapshot, prepared)
+        allowed = set(docnums.tolist())
     if ranked:
-        return snapshot.searcher.search(prepared.restricted, limit=limit), True
+        return snapshot.searcher.search(prepared.restricted, limit=limit, filter=allowed), True
     sortedby = sorting.FieldFacet("date", reverse=request.sort != "date")
-    return snapshot.searcher.search(prepared.restricted, limit=limit, sortedby=sortedby), False
+    return snapshot.searcher.search(prepared.restricted, limit=limit, sortedby=sortedby,
+                                    filter=allowed), False
 
 
 def _facet_limit(request: SearchRequest, name: str) -> int:
@@ -312,11 +337,6 @@ def _restrict(user_query: wq.Query, request: SearchRequest, snapshot: Snapshot) 
         if len(clauses) == 1 and isinstance(user_query, wq.Every):
             clauses[0] = wq.Every()
         clauses.append(wq.Not(wq.Or(excluded)))
-    if request.date_from or request.date_to:
-        start = _utc(request.date_from) if request.date_from else None
-        end = _utc(request.date_to + timedelta(days=1)) - timedelta(microseconds=1) \
-            if request.date_to else None
-        clauses.append(wq.ConstantScoreQuery(wq.DateRange("date", start, end), 0.0))
     return clauses[0] if len(clauses) == 1 else wq.And(clauses)
 
 
@@ -330,12 +350,6 @@ def _filter_term(field_name: str, value: str) -> wq.Query:
     if field_name in ENTITY_FACETS or field_name in ("section", "source"):
         value = value.lower()
     return wq.Term(field_name, value)
-
-
-def _utc(day: date) -> datetime:
-    from indexer.corpus import BERLIN
-    local = datetime(day.year, day.month, day.day, tzinfo=BERLIN)
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def matched_terms(q: wq.Query, searcher) -> dict[str, set[bytes]]:
