@@ -131,3 +131,18 @@ def test_show_all_values_of_one_facet_and_search_inside_it(client, snapshot):
     assert "weniger anzeigen" in html and 'name="facet_filter"' in html
     assert 'href="/?more=place"' in client.get("/").get_data(as_text=True)
     assert client.get("/api/search?more=colour").status_code == 400
+
+
+def test_english_interface_on_request(client):
+    html = client.get("/?q=Soldat&lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert "3 results for „Soldat“" in html and "People" in html and "Sort" in html
+    assert "24 October 2024" in html  # dates in English
+    assert "lang=en" in html.split('class="facet"')[1]  # facet links keep the language
+    german = client.get("/?q=Soldat").get_data(as_text=True)
+    assert '<html lang="de">' in german and "3 Treffer für „Soldat“" in german
+    assert "24. Oktober 2024" in german and 'lang="en">English</a>' in german
+    by_header = client.get("/?q=Soldat", headers={"Accept-Language": "en-GB,en;q=0.8"})
+    assert "3 results for" in by_header.get_data(as_text=True)
+    article = client.get("/articles/soldaten?lang=en").get_data(as_text=True)
+    assert "Back to the results" in article and "People" in article

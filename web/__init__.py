@@ -31,7 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["archive"] = Archive(app.config["INDEX_DIR"],
                                         refresh_seconds=float(app.config["REFRESH_SECONDS"]))
 
-    from web import api, errors, export, formatting, pages, security
+    from web import api, errors, export, formatting, i18n, pages, security
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint, url_prefix="/api")
@@ -39,4 +39,5 @@ def create_app(config: dict | None = None) -> Flask:
     errors.register(app)
     security.register(app)
     formatting.register(app)
+    i18n.register(app)
     return app

@@ -12,6 +12,7 @@ from indexer.kwic import kwic
 from indexer.search import FACET_LIMIT, SORTS, search, similar_articles
 from indexer.timeline import timeline
 from web.articles import body_paragraphs_html, load_article
+from web.i18n import gettext
 from web.params import FACET_PARAMS, facets_with_urls, search_request, url_with
 
 blueprint = Blueprint("pages", __name__)
@@ -40,20 +41,20 @@ def search_page():
     result = search(snapshot(), search_request(args))
     page = result.request.page
     chips = [
-        {"label": FILTER_TITLES[key], "value": value,
+        {"label": gettext(FILTER_TITLES[key]), "value": value,
          "remove_url": url_with("pages.search_page", args,
                                 **{key: [v for v in args.getlist(key) if v != value] or None})}
         for key in FACET_PARAMS.values() for value in args.getlist(key) if value
     ]
     chips += [
-        {"label": f"ohne {FILTER_TITLES[key]}", "value": value,
+        {"label": f"{gettext('ohne')} {gettext(FILTER_TITLES[key])}", "value": value,
          "remove_url": url_with("pages.search_page", args, **{
              "not_" + key: [v for v in args.getlist("not_" + key) if v != value] or None})}
         for key in FACET_PARAMS.values() for value in args.getlist("not_" + key) if value
     ]
     for key, label in (("from", "ab"), ("to", "bis")):
         if args.get(key):
-            chips.append({"label": label, "value": args[key],
+            chips.append({"label": gettext(label), "value": args[key],
                           "remove_url": url_with("pages.search_page", args, **{key: None})})
     return render_template(
         "search.html",

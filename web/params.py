@@ -22,6 +22,7 @@ FACET_PARAMS = {field: key for key, field in FILTER_FIELDS.items()}
 MAX_FILTER_VALUES = 20
 EXCLUDE_PREFIX = "not_"
 KNOWN_PARAMS = {
+    "lang",
     "q",
     "from",
     "to",
