@@ -146,3 +146,15 @@ def test_english_interface_on_request(client):
     assert "3 results for" in by_header.get_data(as_text=True)
     article = client.get("/articles/soldaten?lang=en").get_data(as_text=True)
     assert "Back to the results" in article and "People" in article
+
+
+def test_timeline_comparison_page_is_the_twin_of_the_json(client):
+    html = client.get("/timeline?q=Soldat&q=Merkel").get_data(as_text=True)
+    data = client.get("/api/timeline?q=Soldat&q=Merkel").get_json()
+    assert html.count("<svg") == 2
+    for series in data["series"]:
+        assert f"„{series['q']}“" in html
+    first = data["series"][0]["buckets"][0]
+    assert f"<th scope=\"row\">{first['value']}</th>" in html
+    assert 'href="/?q=Soldat&amp;from=2021-01-01&amp;to=2021-12-31"' in html
+    assert client.get("/timeline?q=a&q=b&q=c&q=d&q=e").status_code == 400

@@ -88,6 +88,12 @@ ENGLISH = {
     "English": "English",
     "Deutsch": "Deutsch",
     "Sprache": "Language",
+    "Zeitverlauf": "Timeline",
+    "Suche": "Query",
+    "Vergleichen": "Compare",
+    "alle Artikel": "all articles",
+    "Treffer und Anteil an allen Artikeln des Zeitraums": "Results and share of all articles in the period",
+    "Zeitverlauf vergleichen": "Compare over time",
 }
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December")

@@ -75,6 +75,7 @@ def search_page():
         json_url=url_with("api.search_json", args, page=page),
         export_csv_url=url_with("export.export", args, format="csv"),
         kwic_url=url_with("pages.kwic_page", args),
+        compare_url=url_with("pages.timeline_page", args),
         export_jsonl_url=url_with("export.export", args, format="jsonl"),
         suggestion_url=url_with("pages.search_page", args, q=result.suggestion)
         if result.suggestion else None,
@@ -90,9 +91,14 @@ def timeline_chart(result, args) -> dict | None:
     if not result.total:
         return None
     data = timeline(snapshot(), result.request, [result.request.q])
-    buckets = data["series"][0]["buckets"]
-    if len(buckets) < 2:
+    if len(data["series"][0]["buckets"]) < 2:
         return None
+    return chart_of(data["interval"], data["series"][0], args)
+
+
+def chart_of(interval: str, series: dict, args) -> dict:
+    """SVG geometry for one timeline series; bars link to their date range."""
+    buckets = series["buckets"]
     peak = max(b.count for b in buckets) or 1
     width = CHART_WIDTH / len(buckets)
     bars = []
@@ -105,9 +111,25 @@ def timeline_chart(result, args) -> dict | None:
             "url": url_with("pages.search_page", args, **{"from": bucket.start,
                                                           "to": bucket.end}),
         })
-    return {"interval": data["interval"], "bars": bars, "width": CHART_WIDTH,
-            "height": CHART_HEIGHT, "first": buckets[0].value, "last": buckets[-1].value,
-            "undated": data["series"][0]["undated"]}
+    return {"interval": interval, "bars": bars, "width": CHART_WIDTH,
+            "height": CHART_HEIGHT, "first": buckets[0].value if buckets else "",
+            "last": buckets[-1].value if buckets else "", "undated": series["undated"]}
+
+
+@blueprint.get("/timeline")
+def timeline_page():
+    """Compare up to four queries over time: the HTML twin of /api/timeline."""
+    args = request.args
+    queries = [q for q in args.getlist("q")] or [""]
+    data = timeline(snapshot(), search_request(args), queries, args.get("interval") or None)
+    charts = []
+    for series in data["series"]:
+        search_args = args.copy()
+        search_args.setlist("q", [series["q"]])
+        charts.append({"series": series, "chart": chart_of(data["interval"], series,
+                                                            search_args)})
+    return render_template("timeline.html", data=data, charts=charts, args=args,
+                           json_url=url_with("api.timeline_json", args))
 
 
 @blueprint.get("/kwic")
