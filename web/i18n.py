@@ -92,7 +92,8 @@ ENGLISH = {
     "Suche": "Query",
     "Vergleichen": "Compare",
     "alle Artikel": "all articles",
-    "Treffer und Anteil an allen Artikeln des Zeitraums": "Results and share of all articles in the period",
+    "Treffer und Anteil an allen Artikeln des Zeitraums":
+        "Results and share of all articles in the period",
     "Zeitverlauf vergleichen": "Compare over time",
 }
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
