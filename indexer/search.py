@@ -25,6 +25,7 @@ from whoosh import scoring, sorting
 
 from indexer.analysis import GERMAN_STOPWORDS, normalize_german, stem_german
 from indexer.facets import ENTITY_FACETS, FACET_FIELDS, FacetTable, FacetValue
+from indexer.matching import matching_docs
 from indexer.query import QueryError, QueryParser, check_expansions
 from indexer.snippets import fragments, mark, match_spans
 from indexer.store import Generation, IndexStore
@@ -242,7 +243,7 @@ def prepare(snapshot: Snapshot, request: SearchRequest) -> PreparedQuery:
 
 def matching_docnums(snapshot: Snapshot, prepared: PreparedQuery) -> np.ndarray:
     """Document numbers of every match (unscored), for counts and facets."""
-    docnums = np.fromiter(prepared.restricted.docs(snapshot.searcher), dtype=np.int64)
+    docnums = matching_docs(prepared.restricted, snapshot.searcher)
     if prepared.days is None:
         return docnums
     days = snapshot.facets.days[docnums]

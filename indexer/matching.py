@@ -1,0 +1,97 @@
+"""All documents matching a query, as a NumPy array, without per-document Python.
+
+Totals, facets and timelines need every match, not only the top ten.  whoosh
+yields matches one document at a time; here posting lists are read block by
+block into arrays and combined with set operations following the query tree
+(``Term``, ``Or``, ``And``, ``Not``, ``AndNot``, prefixes, constant-score
+wrappers, ``Every``).  Any other node (phrases, ranges) is handed to whoosh
+for its subtree.  The result is the set of documents the query describes; it
+also avoids a whoosh 2.7.5 defect where ``AndNot`` over unions of terms lets
+an excluded document through.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+
+import numpy as np
+from whoosh import query as wq
+
+EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def matching_docs(q: wq.Query, searcher) -> np.ndarray:
+    """Sorted global document numbers of every live document matching ``q``."""
+    parts = []
+    for subsearcher, offset in searcher.leaf_searchers():
+        reader = subsearcher.reader()
+        ids = _evaluate(q, subsearcher, reader)
+        if reader.has_deletions() and ids.size:
+            ids = ids[~np.isin(ids, _deleted(reader))]
+        parts.append(ids + offset)
+    return np.concatenate(parts) if parts else EMPTY
+
+
+def _deleted(reader) -> np.ndarray:
+    perdoc = getattr(reader, "_perdoc", None)
+    if perdoc is not None and hasattr(perdoc, "deleted_docs"):
+        return np.fromiter(perdoc.deleted_docs(), dtype=np.int64)
+    return np.array([d for d in range(reader.doc_count_all()) if reader.is_deleted(d)],
+                    dtype=np.int64)
+
+
+def _evaluate(q: wq.Query, searcher, reader) -> np.ndarray:
+    if isinstance(q, wq.Term) and type(q) is wq.Term:
+        return _term_ids(reader, q.fieldname, q.text)
+    if isinstance(q, wq.ConstantScoreQuery):
+        return _evaluate(q.child, searcher, reader)
+    if isinstance(q, wq.Every) and type(q) is wq.Every and not q.fieldname:
+        return np.arange(reader.doc_count_all(), dtype=np.int64)
+    if type(q) is wq.Or and not getattr(q, "minmatch", 0):
+        return _union([_evaluate(c, searcher, reader) for c in q.subqueries])
+    if type(q) is wq.And:
+        positive = [c for c in q.subqueries if not isinstance(c, wq.Not)]
+        negative = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
+        if positive:
+            ids = reduce(_intersect, (_evaluate(c, searcher, reader) for c in positive))
+        else:
+            ids = np.arange(reader.doc_count_all(), dtype=np.int64)
+        for child in negative:
+            ids = np.setdiff1d(ids, _evaluate(child, searcher, reader), assume_unique=True)
+        return ids
+    if type(q) is wq.AndNot:
+        return np.setdiff1d(_evaluate(q.a, searcher, reader), _evaluate(q.b, searcher, reader),
+                            assume_unique=True)
+    if type(q) is wq.Prefix:
+        field = q.fieldname
+        return _union([_term_ids(reader, field, text) for text in q._btexts(reader)])
+    # Anything else (phrases, ranges, nested Not): whoosh decides, for this subtree.
+    return np.fromiter(q.docs(searcher), dtype=np.int64)
+
+
+def _term_ids(reader, fieldname: str, text) -> np.ndarray:
+    if (fieldname, text) not in reader:
+        return EMPTY
+    matcher = reader.postings(fieldname, text)
+    blocks = []
+    # Read whole posting blocks (whoosh's W3 codec) instead of one id at a time.
+    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
+        while matcher.is_active():
+            if matcher._ids is None:
+                matcher._read_ids()
+            blocks.append(np.asarray(matcher._ids[matcher._i:matcher._blocklength],
+                                     dtype=np.int64))
+            matcher._next_block()
+        return np.concatenate(blocks) if blocks else EMPTY
+    return np.fromiter(matcher.all_ids(), dtype=np.int64)
+
+
+def _union(arrays: list[np.ndarray]) -> np.ndarray:
+    arrays = [a for a in arrays if a.size]
+    if not arrays:
+        return EMPTY
+    return arrays[0] if len(arrays) == 1 else np.unique(np.concatenate(arrays))
+
+
+def _intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.intersect1d(a, b, assume_unique=True)

@@ -1,0 +1,56 @@
+"""Collecting every match with array operations gives whoosh's answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from indexer.build import build, update
+from indexer.matching import matching_docs
+from indexer.search import Archive, SearchRequest, prepare
+from indexer.store import IndexStore
+
+from conftest import write_sample_corpus
+
+QUERIES = ["Soldat", "Soldaten Kursk", "Merkel ODER Lindner", "Soldaten NICHT Kursk",
+           "Soldaten -Kursk", "Klima*", '"Olaf Scholz"', "", "Wahl", "year:2019",
+           'person:"Olaf Scholz"', "date:[2021 to 2022]", "NICHT Soldaten", "xyzzy"]
+
+
+def whoosh_docs(snapshot, q: str, **kwargs) -> np.ndarray:
+    prepared = prepare(snapshot, SearchRequest(q=q, **kwargs))
+    return np.fromiter(prepared.restricted.docs(snapshot.searcher), dtype=np.int64)
+
+
+def array_docs(snapshot, q: str, **kwargs) -> np.ndarray:
+    prepared = prepare(snapshot, SearchRequest(q=q, **kwargs))
+    return matching_docs(prepared.restricted, snapshot.searcher)
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_same_documents_as_whoosh(snapshot, q):
+    assert array_docs(snapshot, q).tolist() == whoosh_docs(snapshot, q).tolist()
+
+
+def test_filters_and_exclusions(snapshot):
+    for kwargs in ({"filters": {"year": ("2019", "2024")}},
+                   {"exclude": {"person": ("Olaf Scholz",)}},
+                   {"filters": {"section": ("sport",)}, "exclude": {"year": ("2020",)}}):
+        assert array_docs(snapshot, "", **kwargs).tolist() == \
+            whoosh_docs(snapshot, "", **kwargs).tolist()
+
+
+def test_deleted_and_replaced_documents_are_left_out(tmp_path):
+    corpus = write_sample_corpus(tmp_path / "corpus")
+    store = IndexStore(tmp_path / "ix")
+    build(store, [str(corpus)])
+    (corpus / "2024" / "soldaten.txt").unlink()
+    klima = corpus / "2019" / "klima.txt"
+    klima.write_text(klima.read_text("utf-8") + "\nNachtrag mit Soldaten.\n", "utf-8")
+    update(store, [str(corpus)], delete_missing=True)
+    snapshot = Archive(store.path, refresh_seconds=0).snapshot()
+    assert len(snapshot.searcher.reader().leaf_readers()) >= 1
+    for q in ("Soldat", "", "Klimapaket", "Soldaten -Kursk"):
+        assert array_docs(snapshot, q).tolist() == whoosh_docs(snapshot, q).tolist(), q
+    ids = {snapshot.searcher.stored_fields(int(d))["id"] for d in array_docs(snapshot, "Soldat")}
+    assert ids == {"hochwasser", "feed-3", "klima"}
