@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import write_sample_corpus
 
 from indexer.build import build, update
 from indexer.matching import matching_docs
 from indexer.search import Archive, SearchRequest, prepare
 from indexer.store import IndexStore
-
-from conftest import write_sample_corpus
 
 QUERIES = ["Soldat", "Soldaten Kursk", "Merkel ODER Lindner", "Soldaten NICHT Kursk",
            "Soldaten -Kursk", "Klima*", '"Olaf Scholz"', "", "Wahl", "year:2019",
