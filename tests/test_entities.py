@@ -149,3 +149,14 @@ def test_seed_article_entities():
                  "Südkorea", "Iran", "Kiew"):
         assert ("LOC", name) in canon
     assert ("ORG", "NATO") in canon
+
+
+def test_hyphenated_noun_with_a_name_like_head_is_no_person():
+    assert not [e for e in extract_entities("Corona-Pandemie Bund und Länder beraten")
+                if e.type == "PER"]
+    assert ("PER", "Frank-Walter Steinmeier") in found(
+        "Bundespräsident Frank-Walter Steinmeier sprach.")
+
+
+def test_modern_names_for_cities_with_old_german_exonyms():
+    assert found("Die Spieler wurden in Zagreb empfangen.") == {("LOC", "Zagreb")}

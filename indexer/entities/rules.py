@@ -227,8 +227,10 @@ def person_runs(tokens: Tokens, gazetteer: Gazetteer) -> list[Candidate]:
                     found.append(_person(tokens, i + 1, end, 2))
                 i = end
                 continue
-        first = word.split("-", 1)[0]
-        if first in gazetteer.first_names and NAME_WORD.fullmatch(word):
+        # A hyphenated given name is one only if every part is ("Frank-Walter",
+        # not "Corona-Pandemie").
+        if all(part in gazetteer.first_names for part in word.split("-")) \
+                and NAME_WORD.fullmatch(word):
             end = _name_run(tokens, i, gazetteer)
             if end >= i + 2:
                 if not _names_something_else(tokens, end):
