@@ -13,7 +13,13 @@ from indexer.search import FACET_LIMIT, SORTS, search, similar_articles
 from indexer.timeline import timeline
 from web.articles import body_paragraphs_html, load_article
 from web.i18n import gettext
-from web.params import FACET_PARAMS, facets_with_urls, search_request, url_with
+from web.params import (
+    EXCLUDE_PREFIX,
+    FACET_PARAMS,
+    facets_with_urls,
+    search_request,
+    url_with,
+)
 
 blueprint = Blueprint("pages", __name__)
 
@@ -40,22 +46,6 @@ def search_page():
     args = request.args
     result = search(snapshot(), search_request(args))
     page = result.request.page
-    chips = [
-        {"label": gettext(FILTER_TITLES[key]), "value": value,
-         "remove_url": url_with("pages.search_page", args,
-                                **{key: [v for v in args.getlist(key) if v != value] or None})}
-        for key in FACET_PARAMS.values() for value in args.getlist(key) if value
-    ]
-    chips += [
-        {"label": f"{gettext('ohne')} {gettext(FILTER_TITLES[key])}", "value": value,
-         "remove_url": url_with("pages.search_page", args, **{
-             "not_" + key: [v for v in args.getlist("not_" + key) if v != value] or None})}
-        for key in FACET_PARAMS.values() for value in args.getlist("not_" + key) if value
-    ]
-    for key, label in (("from", "ab"), ("to", "bis")):
-        if args.get(key):
-            chips.append({"label": gettext(label), "value": args[key],
-                          "remove_url": url_with("pages.search_page", args, **{key: None})})
     return render_template(
         "search.html",
         result=result,
@@ -67,7 +57,7 @@ def search_page():
         facet_limit=FACET_LIMIT,
         facet_titles=FACET_TITLES,
         facet_params=FACET_PARAMS,
-        chips=chips,
+        chips=filter_chips(args),
         sorts=[(s, SORT_TITLES[s], url_with("pages.search_page", args, sort=s)) for s in SORTS],
         prev_url=url_with("pages.search_page", args, page=page - 1) if page > 1 else None,
         next_url=url_with("pages.search_page", args, page=page + 1)
@@ -81,6 +71,27 @@ def search_page():
         if result.suggestion else None,
         args=args,
     )
+
+
+def filter_chips(args) -> list[dict]:
+    """Every active filter as a label, a value and the URL that removes it."""
+    def without(name: str, value: str) -> str:
+        rest = [v for v in args.getlist(name) if v != value]
+        return url_with("pages.search_page", args, **{name: rest or None})
+
+    chips = []
+    for key in FACET_PARAMS.values():
+        title = gettext(FILTER_TITLES[key])
+        chips += [{"label": title, "value": v, "remove_url": without(key, v)}
+                  for v in args.getlist(key) if v]
+        chips += [{"label": f"{gettext('ohne')} {title}", "value": v,
+                   "remove_url": without(EXCLUDE_PREFIX + key, v)}
+                  for v in args.getlist(EXCLUDE_PREFIX + key) if v]
+    for key, label in (("from", "ab"), ("to", "bis")):
+        if args.get(key):
+            chips.append({"label": gettext(label), "value": args[key],
+                          "remove_url": without(key, args[key])})
+    return chips
 
 
 CHART_WIDTH, CHART_HEIGHT = 640, 90
