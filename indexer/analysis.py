@@ -15,6 +15,9 @@
   become one word.
 * :class:`DecompoundFilter` (only in :func:`compound_parts_analyzer`) turns
   compounds into their parts: ``Bundestagswahl`` → ``bund``, ``tag``, ``wahl``.
+* :class:`WordPairFilter` (only in :func:`word_pairs_analyzer`) turns the
+  word stream into pairs of neighbours (``tag des``, ``des sieg``), so a
+  phrase is looked up like a word instead of checked position by position.
 * :class:`GermanStemFilter` applies the Snowball German stemmer (C speed via
   PyStemmer when installed) through a cache.  The filter pickles by reference,
   because whoosh stores the schema, analyzer included, inside the index.
@@ -224,6 +227,32 @@ class DecompoundFilter(Filter):
                 yield token
 
 
+class WordPairFilter(Filter):
+    """Each word joined to the one before: ``tag des sieg`` → ``tag des``, ``des sieg``.
+
+    A phrase of two words is then one indexed term, and a longer phrase the
+    intersection of its pairs; the pairs use whole words as phrases do (no
+    hyphen parts, stopwords kept).
+    """
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, tokens):
+        previous = None
+        for token in tokens:
+            text = token.text
+            if previous is not None:
+                token.text = word_pair(previous, text)
+                yield token
+            previous = text
+
+
+def word_pair(first: str, second: str) -> str:
+    """The indexed term for two neighbouring analysed words."""
+    return f"{first} {second}"
+
+
 class GermanStemFilter(Filter):
     """Snowball German stemming.  Pickles by reference: it holds no stemmer."""
 
@@ -254,3 +283,11 @@ def compound_parts_analyzer():
             | GermanStopFilter()
             | DecompoundFilter()
             | GermanStemFilter())
+
+
+def word_pairs_analyzer():
+    """The analyzer for ``title_pairs`` and ``body_pairs``: neighbouring words as phrase terms."""
+    return (GermanTokenizer() | LowercaseFilter()
+            | GermanNormalizeFilter()
+            | GermanStemFilter()
+            | WordPairFilter())

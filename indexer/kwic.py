@@ -17,6 +17,7 @@ from indexer.search import (
     Snapshot,
     matched_terms,
     prepare,
+    top_results,
 )
 from indexer.snippets import match_spans
 
@@ -47,7 +48,7 @@ def kwic(snapshot: Snapshot, request: SearchRequest, width: int = 60, sort: str 
     prepared = prepare(snapshot, request)
     searcher = snapshot.searcher
     terms = matched_terms(prepared.user_query, searcher)
-    results = searcher.search(prepared.restricted, limit=MAX_DOCS)
+    results, _ = top_results(snapshot, prepared, request, MAX_DOCS)
     lines: list[ContextLine] = []
     for docnum, _ in results.items():
         stored = searcher.stored_fields(docnum)

@@ -4,10 +4,13 @@ Totals, facets and timelines need every match, not only the top ten.  whoosh
 yields matches one document at a time; here posting lists are read block by
 block into arrays and combined with set operations following the query tree
 (``Term``, ``Or``, ``And``, ``Not``, ``AndNot``, prefixes, constant-score
-wrappers, ``Every``).  Any other node (phrases, ranges) is handed to whoosh
-for its subtree.  The result is the set of documents the query describes; it
-also avoids a whoosh 2.7.5 defect where ``AndNot`` over unions of terms lets
-an excluded document through.
+wrappers, ``Every``, and exact phrases through the word-pair fields: a
+phrase of two words is one pair term, a longer one the intersection of its
+pairs with word positions checked only for those candidates).  Any other node
+(proximity phrases, ranges) is handed to whoosh for its subtree.  The result
+is the set of documents the query describes; it also avoids a whoosh 2.7.5
+defect where ``AndNot`` over unions of terms lets an excluded document
+through.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from functools import reduce
 
 import numpy as np
 from whoosh import query as wq
+
+from indexer.analysis import word_pair
+from indexer.query import pairs_field
 
 EMPTY = np.zeros(0, dtype=np.int64)
 
@@ -65,7 +71,11 @@ def _evaluate(q: wq.Query, searcher, reader) -> np.ndarray:
     if type(q) is wq.Prefix:
         field = q.fieldname
         return _union([_term_ids(reader, field, text) for text in q._btexts(reader)])
-    # Anything else (phrases, ranges, nested Not): whoosh decides, for this subtree.
+    if type(q) is wq.Phrase:
+        ids = _phrase_ids(q, reader)
+        if ids is not None:
+            return ids
+    # Anything else (ranges, nested Not, proximity): whoosh decides, for this subtree.
     return np.fromiter(q.docs(searcher), dtype=np.int64)
 
 
@@ -84,6 +94,39 @@ def _term_ids(reader, fieldname: str, text) -> np.ndarray:
             matcher._next_block()
         return np.concatenate(blocks) if blocks else EMPTY
     return np.fromiter(matcher.all_ids(), dtype=np.int64)
+
+
+def _phrase_ids(q: wq.Phrase, reader) -> np.ndarray | None:
+    """Documents with the exact phrase, or None if the pair fields cannot tell."""
+    field = pairs_field(q.fieldname)
+    if q.slop != 1 or len(q.words) < 2 or field not in reader.schema:
+        return None
+    ids = reduce(_intersect, (_term_ids(reader, field, word_pair(a, b))
+                              for a, b in zip(q.words, q.words[1:])))
+    if len(q.words) > 2 and ids.size:
+        ids = _with_words_in_sequence(reader, q.fieldname, q.words, ids)
+    return ids
+
+
+def _with_words_in_sequence(reader, fieldname: str, words, candidates: np.ndarray) -> np.ndarray:
+    """The candidates in which ``words`` occur one right after the other.
+
+    Every pair of neighbours occurs in each candidate; only a longer phrase
+    needs its positions checked (``a b`` and ``b c`` may be far apart).
+    """
+    matchers = [reader.postings(fieldname, word) for word in words]
+    keep = []
+    for doc in candidates.tolist():
+        starts = None
+        for offset, matcher in enumerate(matchers):
+            matcher.skip_to(doc)
+            shifted = {p - offset for p in matcher.value_as("positions")}
+            starts = shifted if starts is None else starts & shifted
+            if not starts:
+                break
+        if starts:
+            keep.append(doc)
+    return np.array(keep, dtype=np.int64)
 
 
 def _union(arrays: list[np.ndarray]) -> np.ndarray:

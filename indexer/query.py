@@ -30,6 +30,8 @@ from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.qparser.syntax import attach
 from whoosh.qparser.taggers import RegexTagger
 
+from indexer.analysis import word_pair
+
 MAX_QUERY_CHARS = 500
 #: Weight of a match on a compound's part relative to a match on the whole word.
 PART_BOOST = 0.35
@@ -175,6 +177,35 @@ def _with_compound_parts(node: wq.Query) -> wq.Query:
         part = wq.Term(f"{node.fieldname}_parts", node.text, boost=node.boost * PART_BOOST)
         return wq.Or([node, part])
     return node
+
+
+def pairs_field(fieldname: str) -> str:
+    """The field holding the neighbouring-word pairs of a text field."""
+    return f"{fieldname}_pairs"
+
+
+def for_ranking(q: wq.Query, schema) -> wq.Query:
+    """``q`` with exact phrases as word-pair terms, for whoosh to rank quickly.
+
+    whoosh checks a phrase position by position in every document holding
+    all its words; a pair term is read like any word.  The result matches
+    every document ``q`` matches (a longer phrase becomes its pairs, which
+    may also occur apart), so the caller ranks only ``q``'s exact matches.
+    Phrases under ``NOT`` stay as they are: there, more matches would mean
+    fewer results.
+    """
+    if type(q) is wq.Phrase:
+        field = pairs_field(q.fieldname)
+        if q.slop != 1 or len(q.words) < 2 or field not in schema:
+            return q
+        terms = [wq.Term(field, word_pair(a, b), boost=q.boost)
+                 for a, b in zip(q.words, q.words[1:])]
+        return terms[0] if len(terms) == 1 else wq.And(terms)
+    if isinstance(q, wq.Not) or q.is_leaf():
+        return q
+    if isinstance(q, wq.AndNot):
+        return wq.AndNot(for_ranking(q.a, schema), q.b)
+    return q.apply(lambda child: for_ranking(child, schema))
 
 
 def _check_typed_value(node: wq.Query, schema) -> None:

@@ -4,7 +4,9 @@ Text fields use the German analyzer and store character offsets, so snippets
 are cut from stored offsets without analysing a body again.  Beside ``title``
 and ``body``, ``title_parts`` and ``body_parts`` hold the parts of compound
 words, searched with a lower weight so that ``Wahl`` finds ``Bundestagswahl``
-but exact words rank first.  Every facet a
+but exact words rank first.  ``title_pairs`` and ``body_pairs`` hold each
+pair of neighbouring words, so phrases are looked up instead of checked
+position by position.  Every facet a
 search can count (date, section, source, persons, places, organisations) is
 also packed into one compact per-document column, ``facet_data``, which the
 search side loads once per index generation into arrays.
@@ -19,7 +21,7 @@ from datetime import timezone
 from whoosh import analysis, fields
 
 from indexer import whoosh_compat  # noqa: F401  (fixes applied on import)
-from indexer.analysis import compound_parts_analyzer, german_analyzer
+from indexer.analysis import compound_parts_analyzer, german_analyzer, word_pairs_analyzer
 from indexer.corpus import BERLIN
 from indexer.documents import Document
 from indexer.entities import Entity
@@ -31,6 +33,7 @@ ENTITY_FIELDS = {"PER": "persons", "LOC": "places", "ORG": "orgs"}
 def build_schema() -> fields.Schema:
     analyzer = german_analyzer()
     parts = compound_parts_analyzer()
+    pairs = word_pairs_analyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
         content_hash=fields.ID(stored=True, sortable=True),
@@ -40,6 +43,8 @@ def build_schema() -> fields.Schema:
                          spelling=True),
         title_parts=fields.TEXT(analyzer=parts, phrase=True, chars=True),
         body_parts=fields.TEXT(analyzer=parts, phrase=True, chars=True),
+        title_pairs=fields.TEXT(analyzer=pairs, phrase=False),
+        body_pairs=fields.TEXT(analyzer=pairs, phrase=False),
         date=fields.DATETIME(stored=True, sortable=True),
         year=fields.NUMERIC(int, stored=False, signed=False),
         month=fields.ID(stored=False),
@@ -91,6 +96,8 @@ def to_fields(item: AnalysedDocument) -> dict:
         "body": doc.body,
         "title_parts": doc.title,
         "body_parts": doc.body,
+        "title_pairs": doc.title,
+        "body_pairs": doc.body,
         "section": doc.section,
         "source": doc.source,
         "url": doc.url,

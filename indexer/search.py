@@ -26,7 +26,7 @@ from whoosh import scoring, sorting
 from indexer.analysis import GERMAN_STOPWORDS, normalize_german, stem_german
 from indexer.facets import ENTITY_FACETS, FACET_FIELDS, FacetTable, FacetValue
 from indexer.matching import matching_docs
-from indexer.query import QueryError, QueryParser, check_expansions
+from indexer.query import QueryError, QueryParser, check_expansions, for_ranking
 from indexer.snippets import fragments, mark, match_spans
 from indexer.store import Generation, IndexStore
 
@@ -222,11 +222,19 @@ class PreparedQuery:
     The date range is not part of ``restricted``: whoosh would expand it into
     thousands of numeric terms, so it is applied to the per-document day
     column instead (``days``, inclusive ``yyyymmdd`` bounds, in Berlin time).
+    ``ranking`` is what whoosh ranks with: ``restricted`` with exact phrases
+    as word-pair terms (see :func:`indexer.query.for_ranking`).
     """
 
     user_query: wq.Query
     restricted: wq.Query
+    ranking: wq.Query
     days: tuple[int, int] | None = None
+
+    @property
+    def exact_by_ranking(self) -> bool:
+        """Whether whoosh's ranked matches are exactly the request's matches."""
+        return self.days is None and self.ranking is self.restricted
 
 
 def prepare(snapshot: Snapshot, request: SearchRequest) -> PreparedQuery:
@@ -238,7 +246,11 @@ def prepare(snapshot: Snapshot, request: SearchRequest) -> PreparedQuery:
     if request.date_from or request.date_to:
         days = (_day_number(request.date_from) if request.date_from else 0,
                 _day_number(request.date_to) if request.date_to else 99_991_231)
-    return PreparedQuery(user_query, _restrict(user_query, request, snapshot), days)
+    restricted = _restrict(user_query, request, snapshot)
+    ranking = for_ranking(restricted, snapshot.searcher.schema)
+    if ranking == restricted:
+        ranking = restricted
+    return PreparedQuery(user_query, restricted, ranking, days)
 
 
 def matching_docnums(snapshot: Snapshot, prepared: PreparedQuery) -> np.ndarray:
@@ -262,7 +274,8 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
 
     docnums = matching_docnums(snapshot, prepared)
     total = int(docnums.size)
-    results, ranked = _top(snapshot, prepared, request, request.page * request.size, docnums)
+    results, ranked = top_results(snapshot, prepared, request, request.page * request.size,
+                                  docnums)
     top = list(results.items())[(request.page - 1) * request.size:]
     terms = matched_terms(prepared.user_query, searcher)
     hits = [_hit(snapshot, docnum, score if ranked else None, terms, request)
@@ -287,14 +300,14 @@ def iter_hits(snapshot: Snapshot, request: SearchRequest, limit: int) -> Iterato
     only as the caller consumes hits.
     """
     prepared = prepare(snapshot, request)
-    results, ranked = _top(snapshot, prepared, request, limit)
+    results, ranked = top_results(snapshot, prepared, request, limit)
     terms = matched_terms(prepared.user_query, snapshot.searcher)
     for docnum, score in results.items():
         yield _hit(snapshot, docnum, score if ranked else None, terms, request)
 
 
-def _top(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequest, limit: int,
-         docnums: np.ndarray | None = None):
+def top_results(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequest,
+                limit: int, docnums: np.ndarray | None = None):
     """The first ``limit`` results in the request's order, and whether scores rank them.
 
     Ranked by BM25F when there is query text and ``sort`` is relevance,
@@ -302,14 +315,14 @@ def _top(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequest, li
     """
     ranked = request.sort == "relevance" and bool(request.q.strip())
     allowed = None
-    if prepared.days is not None:  # the date range lives outside the whoosh query
+    if not prepared.exact_by_ranking:  # date range or phrases: keep exactly the matches
         if docnums is None:
             docnums = matching_docnums(snapshot, prepared)
         allowed = set(docnums.tolist())
     if ranked:
-        return snapshot.searcher.search(prepared.restricted, limit=limit, filter=allowed), True
+        return snapshot.searcher.search(prepared.ranking, limit=limit, filter=allowed), True
     sortedby = sorting.FieldFacet("date", reverse=request.sort != "date")
-    return snapshot.searcher.search(prepared.restricted, limit=limit, sortedby=sortedby,
+    return snapshot.searcher.search(prepared.ranking, limit=limit, sortedby=sortedby,
                                     filter=allowed), False
 
 

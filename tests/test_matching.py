@@ -5,15 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from conftest import write_sample_corpus
+from whoosh import query as wq
 
 from indexer.build import build, update
 from indexer.matching import matching_docs
-from indexer.search import Archive, SearchRequest, prepare
+from indexer.search import Archive, SearchRequest, prepare, search
 from indexer.store import IndexStore
 
 QUERIES = ["Soldat", "Soldaten Kursk", "Merkel ODER Lindner", "Soldaten NICHT Kursk",
            "Soldaten -Kursk", "Klima*", '"Olaf Scholz"', "", "Wahl", "year:2019",
-           'person:"Olaf Scholz"', "date:[2021 to 2022]", "NICHT Soldaten", "xyzzy"]
+           'person:"Olaf Scholz"', "date:[2021 to 2022]", "NICHT Soldaten", "xyzzy",
+           '"Bundeskanzler Olaf Scholz"', '"Scholz Olaf"', '"der NATO-Staaten"',
+           'title:"Soldaten in Kursk"', 'Regierung NICHT "in der russischen Region"',
+           '"Olaf Scholz" ODER Klima*']
 
 
 def whoosh_docs(snapshot, q: str, **kwargs) -> np.ndarray:
@@ -29,6 +33,24 @@ def array_docs(snapshot, q: str, **kwargs) -> np.ndarray:
 @pytest.mark.parametrize("q", QUERIES)
 def test_same_documents_as_whoosh(snapshot, q):
     assert array_docs(snapshot, q).tolist() == whoosh_docs(snapshot, q).tolist()
+
+
+@pytest.mark.parametrize("q", ['"Bundeskanzler Olaf Scholz"', '"Olaf Scholz" ODER Klima*',
+                               'Regierung NICHT "in der russischen Region"', '"in der"',
+                               '"Soldaten in der russischen Region"'])
+def test_ranked_hits_are_exactly_the_phrase_matches(snapshot, q):
+    result = search(snapshot, SearchRequest(q=q, size=100))
+    found = {snapshot.searcher.document_number(id=hit.id) for hit in result.hits}
+    assert found == set(whoosh_docs(snapshot, q).tolist())
+    assert result.total == len(found)
+
+
+def test_phrases_are_ranked_by_word_pairs(snapshot):
+    prepared = prepare(snapshot, SearchRequest(q='"Bundeskanzler Olaf Scholz"'))
+    fields = {term[0] for term in prepared.ranking.iter_all_terms()}
+    assert fields == {"title_pairs", "body_pairs"}
+    prepared = prepare(snapshot, SearchRequest(q='Regierung NICHT "in der russischen Region"'))
+    assert any(isinstance(node, wq.Phrase) for node in prepared.ranking.leaves())
 
 
 def test_filters_and_exclusions(snapshot):

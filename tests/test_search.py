@@ -207,11 +207,14 @@ def test_stopwords_inside_phrases_count(tmp_path):
     feed = tmp_path / "feed.jsonl"
     feed.write_text('{"id": "exakt", "body": "Bis zum Tag des Sieges."}\n'
                     '{"id": "anders", "body": "Am Tag der Sieges-Feier."}\n'
-                    '{"id": "ohne", "body": "Ein Tag Sieges lang."}\n', "utf-8")
+                    '{"id": "ohne", "body": "Ein Tag Sieges lang."}\n'
+                    '{"id": "getrennt", "body": "Am Tag des Herrn, des Sieges wegen."}\n',
+                    "utf-8")
     build(IndexStore(tmp_path / "ix"), [str(feed)])
     snap = Archive(tmp_path / "ix").snapshot()
     assert ids(snap, '"Tag des Sieges"') == {"exakt"}
-    assert ids(snap, "Tag Sieges") == {"exakt", "ohne", "anders"}
+    assert ids(snap, '"Tag des"') == {"exakt", "getrennt"}
+    assert ids(snap, "Tag Sieges") == {"exakt", "ohne", "anders", "getrennt"}
 
 
 def test_hyphenated_compounds_by_their_parts_and_whole(snapshot):
