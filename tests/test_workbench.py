@@ -108,6 +108,11 @@ def test_kwic_lists_every_matched_form_with_context(client):
     assert client.get("/api/kwic?q=").status_code == 400
 
 
+def test_kwic_keeps_to_the_date_range(client):
+    lines = client.get("/api/kwic?q=Soldat&from=2024-01-01&to=2024-12-31").get_json()["lines"]
+    assert {line["id"] for line in lines} == {"soldaten"}
+
+
 def test_excluding_a_facet_value(client):
     data = client.get("/api/search?q=Soldat").get_json()
     year = next(v for v in data["facets"]["year"] if v["value"] == "2021")
