@@ -16,8 +16,9 @@
 * :class:`DecompoundFilter` (only in :func:`compound_parts_analyzer`) turns
   compounds into their parts: ``Bundestagswahl`` → ``bund``, ``tag``, ``wahl``.
 * :class:`WordPairFilter` (only in :func:`word_pairs_analyzer`) turns the
-  word stream into pairs of neighbours (``tag des``, ``des sieg``), so a
-  phrase is looked up like a word instead of checked position by position.
+  word stream into pairs of neighbours where one is a stopword (``tag
+  des``, ``des sieg``), so such a phrase is looked up like a word instead of
+  checked position by position.
 * :class:`GermanStemFilter` applies the Snowball German stemmer (C speed via
   PyStemmer when installed) through a cache.  The filter pickles by reference,
   because whoosh stores the schema, analyzer included, inside the index.
@@ -181,6 +182,10 @@ def stem_german(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
+#: Stopwords as the index holds them (folded and stemmed).
+STOPWORD_TERMS = frozenset(stem_german(normalize_german(w)) for w in GERMAN_STOPWORDS)
+
+
 class GermanStopFilter(Filter):
     """Drops stopwords from queries; the index keeps them.
 
@@ -228,10 +233,13 @@ class DecompoundFilter(Filter):
 
 
 class WordPairFilter(Filter):
-    """Each word joined to the one before: ``tag des sieg`` → ``tag des``, ``des sieg``.
+    """Each word joined to its neighbour when one of the two is a stopword.
 
-    A phrase of two words is then one indexed term, and a longer phrase the
-    intersection of its pairs; the pairs use whole words as phrases do (no
+    ``tag des sieg`` → ``tag des``, ``des sieg`` (Lucene calls these common
+    grams).  A phrase such as ``"vor allem"`` or ``"in Berlin"`` is then one
+    indexed term instead of two long posting lists checked position by
+    position; pairs of two rarer words are not indexed, as their documents
+    are few and quickly checked.  Pairs use whole words, as phrases do (no
     hyphen parts, stopwords kept).
     """
 
@@ -242,7 +250,7 @@ class WordPairFilter(Filter):
         previous = None
         for token in tokens:
             text = token.text
-            if previous is not None:
+            if previous is not None and is_common_pair(previous, text):
                 token.text = word_pair(previous, text)
                 yield token
             previous = text
@@ -253,10 +261,13 @@ def word_pair(first: str, second: str) -> str:
     return f"{first} {second}"
 
 
+def is_common_pair(first: str, second: str) -> bool:
+    """Whether the pair of analysed words is indexed (one of them is a stopword)."""
+    return first in STOPWORD_TERMS or second in STOPWORD_TERMS
+
+
 class GermanStemFilter(Filter):
     """Snowball German stemming.  Pickles by reference: it holds no stemmer."""
-
-    is_morph = True  # tells whoosh to keep unstemmed words for spelling
 
     def __eq__(self, other):
         return type(self) is type(other)

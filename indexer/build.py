@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 
 from indexer.corpus import Problem, iter_files, read_file
 from indexer.documents import Document
@@ -26,10 +27,15 @@ from indexer.entities import extract_entities
 from indexer.progress import Progress
 from indexer.schema import AnalysedDocument, build_schema, to_fields
 from indexer.store import Generation, IndexStore
+from indexer.vocabulary import count_words, read_counts, write_vocabulary
 
 #: Problems kept verbatim in a report; beyond that they are only counted.
 MAX_LISTED_PROBLEMS = 1000
 WRITER_MEMORY_MB = 256
+#: whoosh's codec, with posting lists of a single document kept in the term
+#: table instead of a compressed block of their own (most word pairs and
+#: names occur in one article only).
+CODEC = W3Codec(inlinelimit=2)
 #: Corpora larger than this are indexed by one whoosh writer process per core.
 PARALLEL_FROM_BYTES = 8_000_000
 
@@ -169,19 +175,23 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
     with store.writer("build", wait=wait) as generations:
         staging = generations.stage_empty()
         ix = whoosh_index.create_in(staging, build_schema())
+        options = {"limitmb": WRITER_MEMORY_MB, "codec": CODEC}
         if processes > 1:
             # Each process writes its own segment; no final merge of all postings.
-            writer = ix.writer(procs=processes, limitmb=WRITER_MEMORY_MB, multisegment=True)
+            writer = ix.writer(procs=processes, multisegment=True, subargs=options, **options)
         else:
-            writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+            writer = ix.writer(**options)
+        words: Counter = Counter()
         try:
             for item in analyse_all(read_documents(paths, report, meter, on_problem)):
                 writer.add_document(**to_fields(item))
+                count_words(f"{item.doc.title}\n{item.doc.body}", words)
                 report.added += 1
             writer.commit()
         except BaseException:
             writer.cancel()
             raise
+        write_vocabulary(staging, words)
         report.documents = ix.doc_count()
         ix.close()
         if meter:
@@ -209,7 +219,8 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
         with ix.reader() as reader:
             known = _known_hashes(reader)
         seen: set[str] = set()
-        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+        words = read_counts(staging)
+        writer = ix.writer(limitmb=WRITER_MEMORY_MB, codec=CODEC)
         try:
             for doc in read_documents(paths, report, meter, on_problem):
                 seen.add(doc.id)
@@ -218,6 +229,7 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
                     report.unchanged += 1
                     continue
                 fields_ = to_fields(analyse(doc))
+                count_words(f"{doc.title}\n{doc.body}", words)
                 if previous is None:
                     writer.add_document(**fields_)
                     report.added += 1
@@ -231,6 +243,7 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
             changed = report.added or report.replaced or report.deleted
             if changed:
                 writer.commit()
+                write_vocabulary(staging, words)
             else:
                 writer.cancel()
         except BaseException:

@@ -5,8 +5,8 @@ yields matches one document at a time; here posting lists are read block by
 block into arrays and combined with set operations following the query tree
 (``Term``, ``Or``, ``And``, ``Not``, ``AndNot``, prefixes, constant-score
 wrappers, ``Every``, and exact phrases through the word-pair fields: a
-phrase of two words is one pair term, a longer one the intersection of its
-pairs with word positions checked only for those candidates).  Any other node
+phrase such as ``"vor allem"`` is one pair term; for others, the rarest of
+their pair and word terms give candidates whose positions are checked).  Any other node
 (proximity phrases, ranges) is handed to whoosh for its subtree.  The result
 is the set of documents the query describes; it also avoids a whoosh 2.7.5
 defect where ``AndNot`` over unions of terms lets an excluded document
@@ -20,8 +20,7 @@ from functools import reduce
 import numpy as np
 from whoosh import query as wq
 
-from indexer.analysis import word_pair
-from indexer.query import pairs_field
+from indexer.query import phrase_terms
 
 EMPTY = np.zeros(0, dtype=np.int64)
 
@@ -96,30 +95,43 @@ def _term_ids(reader, fieldname: str, text) -> np.ndarray:
     return np.fromiter(matcher.all_ids(), dtype=np.int64)
 
 
+#: Candidates of a phrase few enough to check their word positions one by one.
+FEW_CANDIDATES = 1000
+
+
 def _phrase_ids(q: wq.Phrase, reader) -> np.ndarray | None:
     """Documents with the exact phrase, or None if the pair fields cannot tell."""
-    field = pairs_field(q.fieldname)
-    if q.slop != 1 or len(q.words) < 2 or field not in reader.schema:
+    found = phrase_terms(q, reader.schema)
+    if found is None:
         return None
-    ids = reduce(_intersect, (_term_ids(reader, field, word_pair(a, b))
-                              for a, b in zip(q.words, q.words[1:])))
-    if len(q.words) > 2 and ids.size:
-        ids = _with_words_in_sequence(reader, q.fieldname, q.words, ids)
-    return ids
+    terms, exact = found
+    if exact:
+        return _term_ids(reader, terms[0].fieldname, terms[0].text)
+    # Rarest terms first; stop reading posting lists once few candidates are left.
+    terms.sort(key=lambda t: reader.doc_frequency(t.fieldname, t.text))
+    ids = None
+    for term in terms:
+        found_ids = _term_ids(reader, term.fieldname, term.text)
+        ids = found_ids if ids is None else _intersect(ids, found_ids)
+        if ids.size <= FEW_CANDIDATES:
+            break
+    return _with_words_in_sequence(reader, q.fieldname, q.words, ids) if ids.size else ids
 
 
 def _with_words_in_sequence(reader, fieldname: str, words, candidates: np.ndarray) -> np.ndarray:
-    """The candidates in which ``words`` occur one right after the other.
-
-    Every pair of neighbours occurs in each candidate; only a longer phrase
-    needs its positions checked (``a b`` and ``b c`` may be far apart).
-    """
+    """The candidates in which ``words`` occur one right after the other."""
+    if any((fieldname, word) not in reader for word in words):
+        return EMPTY
     matchers = [reader.postings(fieldname, word) for word in words]
     keep = []
     for doc in candidates.tolist():
         starts = None
         for offset, matcher in enumerate(matchers):
-            matcher.skip_to(doc)
+            if matcher.is_active():
+                matcher.skip_to(doc)
+            if not matcher.is_active() or matcher.id() != doc:
+                starts = None
+                break
             shifted = {p - offset for p in matcher.value_as("positions")}
             starts = shifted if starts is None else starts & shifted
             if not starts:

@@ -30,7 +30,7 @@ from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.qparser.syntax import attach
 from whoosh.qparser.taggers import RegexTagger
 
-from indexer.analysis import word_pair
+from indexer.analysis import is_common_pair, word_pair
 
 MAX_QUERY_CHARS = 500
 #: Weight of a match on a compound's part relative to a match on the whole word.
@@ -184,22 +184,44 @@ def pairs_field(fieldname: str) -> str:
     return f"{fieldname}_pairs"
 
 
+def phrase_terms(q: wq.Phrase, schema) -> tuple[list[wq.Term], bool] | None:
+    """Terms every document with phrase ``q`` contains, and whether they suffice.
+
+    A pair of neighbours with a stopword is one indexed term (``vor all``);
+    a word in no such pair stands for itself.  Having every term is the
+    phrase itself only for a two-word phrase with an indexed pair; otherwise
+    the word positions decide.  None when the index has no pair field or
+    the phrase allows gaps (``"…"~3``).
+    """
+    field = pairs_field(q.fieldname)
+    words = q.words
+    if q.slop != 1 or len(words) < 2 or field not in schema:
+        return None
+    terms, covered = [], set()
+    for i, (first, second) in enumerate(zip(words, words[1:])):
+        if is_common_pair(first, second):
+            terms.append(wq.Term(field, word_pair(first, second), boost=q.boost))
+            covered.update((i, i + 1))
+    terms += [wq.Term(q.fieldname, word, boost=q.boost)
+              for i, word in enumerate(words) if i not in covered]
+    return terms, len(words) == 2 and terms[0].fieldname == field
+
+
 def for_ranking(q: wq.Query, schema) -> wq.Query:
-    """``q`` with exact phrases as word-pair terms, for whoosh to rank quickly.
+    """``q`` with exact phrases as the terms they need, for whoosh to rank quickly.
 
     whoosh checks a phrase position by position in every document holding
-    all its words; a pair term is read like any word.  The result matches
-    every document ``q`` matches (a longer phrase becomes its pairs, which
-    may also occur apart), so the caller ranks only ``q``'s exact matches.
-    Phrases under ``NOT`` stay as they are: there, more matches would mean
-    fewer results.
+    all its words; pair and word terms are read like any word.  The result
+    matches every document ``q`` matches (and maybe more: the words may
+    occur apart), so the caller ranks only ``q``'s exact matches.  Phrases
+    under ``NOT`` stay as they are: there, more matches would mean fewer
+    results.
     """
     if type(q) is wq.Phrase:
-        field = pairs_field(q.fieldname)
-        if q.slop != 1 or len(q.words) < 2 or field not in schema:
+        found = phrase_terms(q, schema)
+        if found is None:
             return q
-        terms = [wq.Term(field, word_pair(a, b), boost=q.boost)
-                 for a, b in zip(q.words, q.words[1:])]
+        terms = found[0]
         return terms[0] if len(terms) == 1 else wq.And(terms)
     if isinstance(q, wq.Not) or q.is_leaf():
         return q

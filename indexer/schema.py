@@ -37,10 +37,8 @@ def build_schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
         content_hash=fields.ID(stored=True, sortable=True),
-        title=fields.TEXT(analyzer=analyzer, stored=True, phrase=True, chars=True,
-                          spelling=True),
-        body=fields.TEXT(analyzer=analyzer, stored=True, phrase=True, chars=True,
-                         spelling=True),
+        title=fields.TEXT(analyzer=analyzer, stored=True, phrase=True, chars=True),
+        body=fields.TEXT(analyzer=analyzer, stored=True, phrase=True, chars=True),
         title_parts=fields.TEXT(analyzer=parts, phrase=True, chars=True),
         body_parts=fields.TEXT(analyzer=parts, phrase=True, chars=True),
         title_pairs=fields.TEXT(analyzer=pairs, phrase=False),

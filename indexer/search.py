@@ -23,12 +23,13 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import scoring, sorting
 
-from indexer.analysis import GERMAN_STOPWORDS, normalize_german, stem_german
+from indexer.analysis import STOPWORD_TERMS
 from indexer.facets import ENTITY_FACETS, FACET_FIELDS, FacetTable, FacetValue
 from indexer.matching import matching_docs
 from indexer.query import QueryError, QueryParser, check_expansions, for_ranking
 from indexer.snippets import fragments, mark, match_spans
 from indexer.store import Generation, IndexStore
+from indexer.vocabulary import MIN_LETTERS, Vocabulary
 
 SORTS = ("relevance", "date", "-date")
 MAX_PAGE_SIZE = 100
@@ -45,8 +46,6 @@ FILTER_FIELDS = {
     "month": "month",
 }
 BM25 = scoring.BM25F(B=0.75, K1=1.2)
-#: Stopwords as the index holds them (folded and stemmed).
-STOPWORD_TERMS = frozenset(stem_german(normalize_german(w)) for w in GERMAN_STOPWORDS)
 REFRESH_SECONDS = 2.0
 #: Fields whose matches are marked, by the stored field they point into.
 HIGHLIGHT_FIELDS = {"title": "title", "title_parts": "title", "body": "body",
@@ -181,6 +180,10 @@ class Snapshot:
     def facets(self) -> FacetTable:
         return FacetTable.from_reader(self.searcher.reader())
 
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary.load(self.generation.path)
+
     @property
     def doc_count(self) -> int:
         return self.searcher.doc_count()
@@ -314,15 +317,17 @@ def top_results(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequ
     otherwise by date (newest first for ``-date`` and for browsing).
     """
     ranked = request.sort == "relevance" and bool(request.q.strip())
-    allowed = None
+    query, allowed = prepared.ranking, None
     if not prepared.exact_by_ranking:  # date range or phrases: keep exactly the matches
         if docnums is None:
             docnums = matching_docnums(snapshot, prepared)
         allowed = set(docnums.tolist())
+        if not allowed:  # whoosh reads an empty filter as no filter
+            query = wq.NullQuery
     if ranked:
-        return snapshot.searcher.search(prepared.ranking, limit=limit, filter=allowed), True
+        return snapshot.searcher.search(query, limit=limit, filter=allowed), True
     sortedby = sorting.FieldFacet("date", reverse=request.sort != "date")
-    return snapshot.searcher.search(prepared.ranking, limit=limit, sortedby=sortedby,
+    return snapshot.searcher.search(query, limit=limit, sortedby=sortedby,
                                     filter=allowed), False
 
 
@@ -426,28 +431,24 @@ def safe_url(url: str | None) -> str | None:
 
 def suggest(snapshot: Snapshot, text: str) -> str | None:
     """A respelling of ``text`` whose words occur in the archive, or ``None``."""
-    words = re.findall(r"(?<![:\w])[^\W\d_]{4,}(?![:\w*])", text)
+    words = re.findall(rf"(?<![:\w])[^\W\d_]{{{MIN_LETTERS},}}(?![:\w*])", text)
     if not words:
         return None
-    searcher = snapshot.searcher
-    correctors = [searcher.corrector(f"spell_{name}") for name in ("body", "title")]
     changed = text
     for word in words:
-        if _word_hits(snapshot, word) > 0:
+        if _occurs(snapshot, word):
             continue
-        candidates = [c for corrector in correctors
-                      for c in corrector.suggest(word.lower(), limit=1, maxdist=2)]
-        if candidates:
-            replacement = candidates[0]
+        replacement = snapshot.vocabulary.suggest(word.lower())
+        if replacement:
             if word[:1].isupper():
                 replacement = replacement[:1].upper() + replacement[1:]
             changed = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", replacement, changed, count=1)
     return changed if changed != text else None
 
 
-def _word_hits(snapshot: Snapshot, word: str) -> int:
+def _occurs(snapshot: Snapshot, word: str) -> bool:
     q = snapshot.parser.parse(word)
-    return len(list(q.docs(snapshot.searcher)))
+    return next(iter(q.docs(snapshot.searcher)), None) is not None
 
 
 def similar_articles(snapshot: Snapshot, doc_id: str, count: int = 5) -> list[dict]:

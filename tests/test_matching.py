@@ -45,10 +45,12 @@ def test_ranked_hits_are_exactly_the_phrase_matches(snapshot, q):
     assert result.total == len(found)
 
 
-def test_phrases_are_ranked_by_word_pairs(snapshot):
-    prepared = prepare(snapshot, SearchRequest(q='"Bundeskanzler Olaf Scholz"'))
-    fields = {term[0] for term in prepared.ranking.iter_all_terms()}
-    assert fields == {"title_pairs", "body_pairs"}
+def test_phrases_are_ranked_by_pair_and_word_terms(snapshot):
+    prepared = prepare(snapshot, SearchRequest(q='"in der russischen Region"'))
+    assert not any(isinstance(node, wq.Phrase) for node in prepared.ranking.leaves())
+    assert set(prepared.ranking.iter_all_terms()) == {
+        ("body_pairs", "in der"), ("body_pairs", "der russisch"), ("body", "region"),
+        ("title_pairs", "in der"), ("title_pairs", "der russisch"), ("title", "region")}
     prepared = prepare(snapshot, SearchRequest(q='Regierung NICHT "in der russischen Region"'))
     assert any(isinstance(node, wq.Phrase) for node in prepared.ranking.leaves())
 

@@ -126,6 +126,12 @@ def test_date_range_filter_is_inclusive_in_berlin_time(snapshot):
     assert ids(snapshot, date_from=date(2024, 1, 1)) == {"haushalt", "soldaten"}
 
 
+@pytest.mark.parametrize("q", ["Soldat", '"Scholz Olaf"', ""])
+def test_nothing_in_range_means_no_hits(snapshot, q):
+    result = run(snapshot, q, date_from=date(1990, 1, 1), date_to=date(1990, 12, 31))
+    assert result.total == 0 and result.hits == []
+
+
 def test_sort_by_date_both_ways(snapshot):
     newest = [h.id for h in run(snapshot, "", sort="-date").hits]
     oldest = [h.id for h in run(snapshot, "", sort="date").hits]
