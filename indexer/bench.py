@@ -91,6 +91,7 @@ def reused_build(index: Path) -> dict:
 def query_engine(index: Path, rounds: int) -> list[float]:
     from datetime import date
 
+    from indexer.matching import POSTING_CACHE
     from indexer.search import Archive, SearchRequest, search
     snapshot = Archive(index).snapshot()
     latencies = []
@@ -100,6 +101,7 @@ def query_engine(index: Path, rounds: int) -> list[float]:
             for key in ("date_from", "date_to"):
                 if key in fields:
                     fields[key] = date.fromisoformat(fields[key])
+            POSTING_CACHE.clear()  # every query reads its posting lists from the index
             started = time.perf_counter()
             search(snapshot, SearchRequest(q=q, size=10, **fields))
             latencies.append((time.perf_counter() - started) * 1000)

@@ -50,7 +50,7 @@ def kwic(snapshot: Snapshot, request: SearchRequest, width: int = 60, sort: str 
     terms = matched_terms(prepared.user_query, searcher)
     results, _ = top_results(snapshot, prepared, request, MAX_DOCS)
     lines: list[ContextLine] = []
-    for docnum, _ in results.items():
+    for docnum, _ in results:
         stored = searcher.stored_fields(docnum)
         body = stored.get("body", "")
         spans = set()

@@ -15,6 +15,8 @@ through.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from functools import reduce
 
 import numpy as np
@@ -79,20 +81,91 @@ def _evaluate(q: wq.Query, searcher, reader) -> np.ndarray:
 
 
 def _term_ids(reader, fieldname: str, text) -> np.ndarray:
+    return posting_arrays(reader, fieldname, text)[0]
+
+
+class _PostingCache:
+    """Recently read posting lists, by segment, bounded in bytes.
+
+    A request reads the same lists to find every match and again to rank
+    them, and people refine a query word by word.  Segments never change
+    once written (deletions are kept apart), so an entry stays valid for
+    every index generation that shares the segment.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.size = 0
+
+    def put(self, key, value: tuple[np.ndarray, np.ndarray]) -> None:
+        nbytes = value[0].nbytes + value[1].nbytes
+        if nbytes > self.max_bytes // 4:
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = value
+            self.size += nbytes
+            while self.size > self.max_bytes:
+                _, (ids, weights) = self._entries.popitem(last=False)
+                self.size -= ids.nbytes + weights.nbytes
+
+
+POSTING_CACHE = _PostingCache(max_bytes=128 * 1024 * 1024)
+
+
+def posting_arrays(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers and term frequencies of one term in one segment reader."""
+    if isinstance(text, str) and fieldname in reader.schema:
+        try:
+            text = reader.schema[fieldname].to_bytes(text)
+        except ValueError:
+            return EMPTY, np.zeros(0)
+    segment = getattr(reader, "_segid", None)
+    key = (segment, fieldname, text)
+    if segment is not None:
+        found = POSTING_CACHE.get(key)
+        if found is not None:
+            return found
     if (fieldname, text) not in reader:
-        return EMPTY
+        return EMPTY, np.zeros(0)
     matcher = reader.postings(fieldname, text)
-    blocks = []
+    id_blocks, weight_blocks = [], []
     # Read whole posting blocks (whoosh's W3 codec) instead of one id at a time.
     if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
         while matcher.is_active():
             if matcher._ids is None:
                 matcher._read_ids()
-            blocks.append(np.asarray(matcher._ids[matcher._i:matcher._blocklength],
-                                     dtype=np.int64))
+            if matcher._weights is None:
+                matcher._read_weights()
+            start, end = matcher._i, matcher._blocklength
+            id_blocks.append(np.asarray(matcher._ids[start:end], dtype=np.int64))
+            weight_blocks.append(np.asarray(matcher._weights[start:end], dtype=np.float64))
             matcher._next_block()
-        return np.concatenate(blocks) if blocks else EMPTY
-    return np.fromiter(matcher.all_ids(), dtype=np.int64)
+    else:  # short lists kept in the term table
+        while matcher.is_active():
+            id_blocks.append(np.array([matcher.id()], dtype=np.int64))
+            weight_blocks.append(np.array([matcher.weight()], dtype=np.float64))
+            matcher.next()
+    found = (np.concatenate(id_blocks) if id_blocks else EMPTY,
+             np.concatenate(weight_blocks) if weight_blocks else np.zeros(0))
+    if segment is not None:
+        POSTING_CACHE.put(key, found)
+    return found
 
 
 #: Candidates of a phrase few enough to check their word positions one by one.

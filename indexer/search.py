@@ -21,12 +21,13 @@ from typing import Iterator
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import scoring, sorting
+from whoosh import scoring
 
 from indexer.analysis import STOPWORD_TERMS
 from indexer.facets import ENTITY_FACETS, FACET_FIELDS, FacetTable, FacetValue
 from indexer.matching import matching_docs
 from indexer.query import QueryError, QueryParser, check_expansions, for_ranking
+from indexer.ranking import RankingColumns, by_date, by_relevance
 from indexer.snippets import fragments, mark, match_spans
 from indexer.store import Generation, IndexStore
 from indexer.vocabulary import MIN_LETTERS, Vocabulary
@@ -181,6 +182,10 @@ class Snapshot:
         return FacetTable.from_reader(self.searcher.reader())
 
     @cached_property
+    def ranking(self) -> RankingColumns:
+        return RankingColumns()
+
+    @cached_property
     def vocabulary(self) -> Vocabulary:
         return Vocabulary.load(self.generation.path)
 
@@ -279,7 +284,7 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
     total = int(docnums.size)
     results, ranked = top_results(snapshot, prepared, request, request.page * request.size,
                                   docnums)
-    top = list(results.items())[(request.page - 1) * request.size:]
+    top = results[(request.page - 1) * request.size:]
     terms = matched_terms(prepared.user_query, searcher)
     hits = [_hit(snapshot, docnum, score if ranked else None, terms, request)
             for docnum, score in top]
@@ -305,30 +310,35 @@ def iter_hits(snapshot: Snapshot, request: SearchRequest, limit: int) -> Iterato
     prepared = prepare(snapshot, request)
     results, ranked = top_results(snapshot, prepared, request, limit)
     terms = matched_terms(prepared.user_query, snapshot.searcher)
-    for docnum, score in results.items():
+    for docnum, score in results:
         yield _hit(snapshot, docnum, score if ranked else None, terms, request)
 
 
 def top_results(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequest,
-                limit: int, docnums: np.ndarray | None = None):
-    """The first ``limit`` results in the request's order, and whether scores rank them.
+                limit: int, docnums: np.ndarray | None = None
+                ) -> tuple[list[tuple[int, float | None]], bool]:
+    """The first ``limit`` results as (document number, score), and whether scores rank them.
 
     Ranked by BM25F when there is query text and ``sort`` is relevance,
-    otherwise by date (newest first for ``-date`` and for browsing).
+    otherwise by date (newest first for ``-date`` and for browsing).  Both
+    are computed over the array of matches (:mod:`indexer.ranking`); whoosh
+    ranks only queries with scoring parts the arrays do not cover.
     """
-    ranked = request.sort == "relevance" and bool(request.q.strip())
+    searcher = snapshot.searcher
+    if docnums is None:
+        docnums = matching_docnums(snapshot, prepared)
+    if not (request.sort == "relevance" and request.q.strip()):
+        return by_date(searcher, snapshot.ranking, docnums, limit,
+                       newest_first=request.sort != "date"), False
+    found = by_relevance(searcher, snapshot.ranking, prepared.ranking, docnums, limit, BM25)
+    if found is not None:
+        return found, True
     query, allowed = prepared.ranking, None
     if not prepared.exact_by_ranking:  # date range or phrases: keep exactly the matches
-        if docnums is None:
-            docnums = matching_docnums(snapshot, prepared)
         allowed = set(docnums.tolist())
         if not allowed:  # whoosh reads an empty filter as no filter
             query = wq.NullQuery
-    if ranked:
-        return snapshot.searcher.search(query, limit=limit, filter=allowed), True
-    sortedby = sorting.FieldFacet("date", reverse=request.sort != "date")
-    return snapshot.searcher.search(query, limit=limit, sortedby=sortedby,
-                                    filter=allowed), False
+    return list(searcher.search(query, limit=limit, filter=allowed).items()), True
 
 
 def _facet_limit(request: SearchRequest, name: str) -> int:

@@ -1,0 +1,210 @@
+"""The first results of a search, ranked with NumPy over the known matches.
+
+:mod:`indexer.matching` already gives every matching document as an array;
+ranking them again with whoosh's matchers walks the same posting lists one
+document at a time, which costs more than everything else in a request.
+Here the top ``k`` come from arrays instead:
+
+* by relevance: whoosh's BM25F (same idf, average field lengths, ``B``,
+  ``K1``, boosts and sums over the query's terms, same scores) computed from
+  posting blocks and per-generation field-length arrays, for queries built
+  from terms, prefixes, ``AND``/``OR``/``NOT`` and zero-score filters;
+* by date: an argsort over the date column, undated articles last.
+
+A prefix (``Klima*``) scores each word it expands to like a typed word
+(whoosh would drop its boost when it expands to one word).  Queries with
+other scoring parts (proximity, ranges in the query text) return ``None``,
+so that the caller lets whoosh rank them.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec import whoosh3
+from whoosh.util.numeric import byte_to_length
+
+from indexer.matching import posting_arrays
+
+#: Field length for each length byte whoosh stores (0: field empty).
+_LENGTHS = np.array([byte_to_length(b) if b else 0 for b in range(256)], dtype=np.float64)
+_UNDATED = np.iinfo(np.uint64).max  # whoosh's column default for a missing date
+
+
+class RankingColumns:
+    """Per-generation arrays ranking needs: field lengths and dates (loaded lazily).
+
+    Each method takes the calling thread's searcher of the same generation:
+    whoosh readers keep file positions and are not shared between threads.
+    """
+
+    def __init__(self) -> None:
+        self._lengths: dict[str, np.ndarray] = {}
+        self._dates: np.ndarray | None = None
+        self._lock = threading.Lock()
+
+    def lengths(self, searcher, fieldname: str) -> np.ndarray:
+        """Each document's length of ``fieldname`` in words, as whoosh scores it."""
+        with self._lock:
+            if fieldname not in self._lengths:
+                self._lengths[fieldname] = _LENGTHS[_length_bytes(searcher, fieldname)]
+            return self._lengths[fieldname]
+
+    def dates(self, searcher) -> np.ndarray:
+        """The sortable date value of every document (``_UNDATED`` if none)."""
+        with self._lock:
+            if self._dates is None:
+                reader = searcher.reader()
+                column = reader.column_reader("date", translate=False)
+                self._dates = np.fromiter(column, dtype=np.uint64, count=reader.doc_count_all())
+            return self._dates
+
+
+def _length_bytes(searcher, fieldname: str) -> np.ndarray:
+    parts = []
+    for subsearcher, _ in searcher.leaf_searchers():
+        reader = subsearcher.reader()
+        size = reader.doc_count_all()
+        codes = np.zeros(size, dtype=np.uint8)
+        perdoc = reader._perdoc
+        column = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+        if column is not None:
+            raw = np.frombuffer(column._dbfile.get(column._basepos, column._count),
+                                dtype=np.uint8)
+            codes[:raw.size] = raw[:size]
+        parts.append(codes)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint8)
+
+
+def by_date(searcher, columns: RankingColumns, docnums: np.ndarray, limit: int,
+            newest_first: bool) -> list[tuple[int, None]]:
+    """The first ``limit`` of ``docnums`` by date (ties by document number), undated last."""
+    dates = columns.dates(searcher)[docnums]
+    key = _UNDATED - dates if newest_first else dates.copy()
+    key[dates == _UNDATED] = _UNDATED
+    order = _first(key, docnums, limit)
+    return [(int(d), None) for d in docnums[order]]
+
+
+def by_relevance(searcher, columns: RankingColumns, q: wq.Query, docnums: np.ndarray,
+                 limit: int, weighting) -> list[tuple[int, float]] | None:
+    """The ``limit`` best of ``docnums`` (all matching ``q``) by BM25F, or None.
+
+    None when ``q`` has parts whose scores only whoosh's matchers know.
+    """
+    scored = _Scorer(searcher, columns, docnums, weighting).node(q, 1.0, everywhere=True)
+    if scored is None:
+        return None
+    scores = scored[0]
+    order = _first(-scores, docnums, limit)
+    return [(int(d), float(s)) for d, s in zip(docnums[order], scores[order])]
+
+
+class _Scorer:
+    """Scores of every match for each node of a query, as whoosh's matchers add them up."""
+
+    def __init__(self, searcher, columns: RankingColumns, docnums: np.ndarray, weighting):
+        self.searcher = searcher
+        self.columns = columns
+        self.docnums = docnums
+        self.weighting = weighting
+
+    def node(self, q: wq.Query, boost: float, everywhere: bool
+             ) -> tuple[np.ndarray, np.ndarray] | None:
+        """(score, matched) per document of ``docnums``, or None if not covered here.
+
+        ``everywhere``: every document in ``docnums`` is known to match ``q``
+        (the whole query, and the clauses of an ``AND`` at the top).
+        """
+        size = self.docnums.size
+        if type(q) is wq.Term:
+            btext = _to_bytes(self.searcher.schema, q.fieldname, q.text)
+            if btext is None:
+                return np.zeros(size), np.zeros(size, dtype=bool)
+            return self.term(q.fieldname, btext, boost * q.boost)
+        if type(q) in (wq.Prefix, wq.Wildcard):  # each expansion scored as a word
+            scores, matched = np.zeros(size), np.zeros(size, dtype=bool)
+            for btext in q._btexts(self.searcher.reader()):
+                term_scores, term_matched = self.term(q.fieldname, btext, boost * q.boost)
+                scores += term_scores
+                matched |= term_matched
+            return scores, matched
+        if everywhere and isinstance(q, wq.ConstantScoreQuery) and q.score == 0:
+            return np.zeros(size), np.ones(size, dtype=bool)
+        if everywhere and type(q) is wq.Not:  # whoosh scores a NOT clause with its boost
+            return np.full(size, boost * q.boost), np.ones(size, dtype=bool)
+        if everywhere and type(q) is wq.AndNot:
+            return self.node(q.a, boost, everywhere)
+        if type(q) not in (wq.And, wq.Or) or q.boost != 1.0 or getattr(q, "minmatch", 0):
+            return None
+        children = [self.node(child, boost, everywhere and type(q) is wq.And)
+                    for child in q.subqueries]
+        if any(child is None for child in children):
+            return None
+        scores = np.zeros(size)
+        if type(q) is wq.And:
+            matched = np.logical_and.reduce([m for _, m in children])
+        else:
+            matched = np.logical_or.reduce([m for _, m in children])
+        for child_scores, child_matched in children:
+            scores += np.where(child_matched, child_scores, 0.0)
+        return np.where(matched, scores, 0.0), matched
+
+    def term(self, fieldname: str, btext: bytes, boost: float
+             ) -> tuple[np.ndarray, np.ndarray]:
+        size = self.docnums.size
+        scores, matched = np.zeros(size), np.zeros(size, dtype=bool)
+        ids, weights = _postings(self.searcher, fieldname, btext)
+        if not ids.size or not size:
+            return scores, matched
+        at = np.searchsorted(self.docnums, ids)
+        at[at == size] = 0
+        hit = self.docnums[at] == ids
+        ids, weights, at = ids[hit], weights[hit], at[hit]
+        if self.searcher.schema[fieldname].scorable:
+            idf = self.searcher.idf(fieldname, btext)
+            avgfl = self.searcher.avg_field_length(fieldname) or 1
+            lengths = self.columns.lengths(self.searcher, fieldname)[ids]
+            b, k1 = _parameters(self.weighting, fieldname)
+            weights = idf * (weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl))
+        scores[at] = weights * boost
+        matched[at] = True
+        return scores, matched
+
+
+def _to_bytes(schema, fieldname: str, text) -> bytes | None:
+    if fieldname not in schema:
+        return None
+    try:
+        return schema[fieldname].to_bytes(text)
+    except ValueError:
+        return None
+
+
+def _first(key: np.ndarray, docnums: np.ndarray, limit: int) -> np.ndarray:
+    """Positions of the ``limit`` smallest keys, ties by document number."""
+    if key.size > limit * 4:
+        cut = np.partition(key, limit - 1)[limit - 1]
+        candidates = np.flatnonzero(key <= cut)
+    else:
+        candidates = np.arange(key.size)
+    order = np.lexsort((docnums[candidates], key[candidates]))
+    return candidates[order[:limit]]
+
+
+def _postings(searcher, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
+    ids, weights = [], []
+    for subsearcher, offset in searcher.leaf_searchers():
+        found, found_weights = posting_arrays(subsearcher.reader(), fieldname, text)
+        if found.size:
+            ids.append(found + offset)
+            weights.append(found_weights)
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def _parameters(weighting, fieldname: str) -> tuple[float, float]:
+    return weighting._field_B.get(fieldname, weighting.B), weighting.K1
