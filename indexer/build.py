@@ -24,6 +24,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from indexer.corpus import Problem, iter_files, read_file
 from indexer.documents import Document
 from indexer.entities import extract_entities
+from indexer.parallel import SEGMENT_DOCS, write_in_parallel
 from indexer.progress import Progress
 from indexer.schema import AnalysedDocument, build_schema, to_fields
 from indexer.store import Generation, IndexStore
@@ -160,11 +161,12 @@ def analyse_all(docs: Iterable[Document]) -> Iterator[AnalysedDocument]:
 
 def build(store: IndexStore, paths: list[str], progress: bool | Progress = False,
           on_problem: ProblemSink | None = None, wait: float = 0.0,
-          processes: int | None = None) -> BuildReport:
+          processes: int | None = None, segment_docs: int | None = None) -> BuildReport:
     """Build a complete new index generation from ``paths`` and publish it.
 
-    ``processes`` whoosh writer processes analyse and write segments in
-    parallel; by default one per core for large corpora, one for small ones.
+    ``processes`` writer processes find entities, analyse and write segments
+    in parallel (:mod:`indexer.parallel`, ``segment_docs`` articles per
+    segment); by default one per core for large corpora, one for small ones.
     """
     started = time.monotonic()
     report = BuildReport("build")
@@ -175,22 +177,23 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
     with store.writer("build", wait=wait) as generations:
         staging = generations.stage_empty()
         ix = whoosh_index.create_in(staging, build_schema())
+        documents = read_documents(paths, report, meter, on_problem)
         options = {"limitmb": WRITER_MEMORY_MB, "codec": CODEC}
         if processes > 1:
-            # Each process writes its own segment; no final merge of all postings.
-            writer = ix.writer(procs=processes, multisegment=True, subargs=options, **options)
+            report.added, words = write_in_parallel(ix, documents, processes, options,
+                                                    segment_docs or SEGMENT_DOCS)
         else:
+            words = Counter()
             writer = ix.writer(**options)
-        words: Counter = Counter()
-        try:
-            for item in analyse_all(read_documents(paths, report, meter, on_problem)):
-                writer.add_document(**to_fields(item))
-                count_words(f"{item.doc.title}\n{item.doc.body}", words)
-                report.added += 1
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
+            try:
+                for item in analyse_all(documents):
+                    writer.add_document(**to_fields(item))
+                    count_words(f"{item.doc.title}\n{item.doc.body}", words)
+                    report.added += 1
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
         write_vocabulary(staging, words)
         report.documents = ix.doc_count()
         ix.close()

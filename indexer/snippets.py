@@ -9,6 +9,7 @@ and every matched surface form is marked (the query ``Soldat`` marks
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from html import escape
 
 FRAGMENT_CHARS = 220
@@ -17,18 +18,32 @@ LEAD_CHARS = 240
 
 
 def match_spans(searcher, fieldname: str, docnum: int, terms: set[bytes]) -> list[tuple[int, int]]:
-    """Character spans of ``terms`` in one document's field, sorted."""
+    """Character spans of ``terms`` in one document's field, sorted.
+
+    Reads the postings of the document's own segment only (an archive can
+    have many segments; the document is in one).
+    """
+    reader, local = segment_of(searcher, docnum)
     spans: list[tuple[int, int]] = []
     for term in terms:
-        try:
-            matcher = searcher.postings(fieldname, term)
-        except Exception:  # the term is not in this field
+        if (fieldname, term) not in reader:
             continue
-        matcher.skip_to(docnum)
-        if matcher.is_active() and matcher.id() == docnum:
+        matcher = reader.postings(fieldname, term)
+        if matcher.is_active():
+            matcher.skip_to(local)
+        if matcher.is_active() and matcher.id() == local:
             spans.extend((start, end) for _, start, end in matcher.value_as("characters"))
     spans.sort()
     return spans
+
+
+def segment_of(searcher, docnum: int):
+    """The segment reader holding global ``docnum``, and its number there."""
+    leaves = searcher.leaf_searchers()
+    offsets = [offset for _, offset in leaves]
+    index = bisect_right(offsets, docnum) - 1
+    subsearcher, offset = leaves[index]
+    return subsearcher.reader(), docnum - offset
 
 
 def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
