@@ -7,6 +7,7 @@ gets them.  Each fix is small, keeps whoosh's behaviour and says why it exists.
 from __future__ import annotations
 
 from whoosh.codec import whoosh3
+from whoosh.util.numeric import byte_to_length
 
 
 def _cached_reader(self, fieldname, column):
@@ -27,3 +28,26 @@ whoosh3.W3PerDocReader._cached_reader = _cached_reader
 # whose method is named ``set_inlined`` (the path is dead with the default
 # limit, so the typo went unnoticed).
 whoosh3.W3TermInfo.set_inline = whoosh3.W3TermInfo.set_inlined
+
+
+_BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
+
+
+def _doc_field_length(self, docnum, fieldname, default=0):
+    # whoosh reads and unpacks one byte through the column reader for every
+    # call: once per posting while a segment is written, once per document and
+    # term while whoosh scores.  Read each length column once per reader.
+    cache = self.__dict__.setdefault("_length_bytes", {})
+    data = cache.get(fieldname)
+    if data is None:
+        column = self._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+        if column is None:
+            return default
+        data = cache[fieldname] = column._dbfile.get(column._basepos, column._count)
+    if docnum > self._doccount:
+        raise IndexError("Asked for docnum %r of %d" % (docnum, self._doccount))
+    lbyte = data[docnum] if docnum < len(data) else 0
+    return _BYTE_TO_LENGTH[lbyte] if lbyte else None  # None for 0, as whoosh does
+
+
+whoosh3.W3PerDocReader.doc_field_length = _doc_field_length
