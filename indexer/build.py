@@ -20,6 +20,7 @@ from typing import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
+from whoosh.reading import SegmentReader
 
 from indexer.corpus import Problem, iter_files, read_file
 from indexer.documents import Document
@@ -245,7 +246,7 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
                     report.deleted += 1
             changed = report.added or report.replaced or report.deleted
             if changed:
-                writer.commit()
+                writer.commit(mergetype=merge_small_segments)
                 write_vocabulary(staging, words)
             else:
                 writer.cancel()
@@ -264,6 +265,30 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
             generations.discard(staging)
             report.generation = store.current().name
     return report
+
+
+#: Segments with fewer articles are written by updates (or end a worker's share).
+SMALL_SEGMENT_DOCS = 5_000
+#: How many small segments an index keeps before an update merges them.
+MAX_SMALL_SEGMENTS = 10
+
+
+def merge_small_segments(writer, segments: list) -> list:
+    """whoosh merge policy for updates: merge the small segments once there are many.
+
+    whoosh's default policy would, on a large archive, merge dozens of the
+    build's full segments during a one-article update; here only segments
+    under :data:`SMALL_SEGMENT_DOCS` articles are ever merged, so an update
+    costs time in proportion to what it changes.
+    """
+    small = [s for s in segments if s.doc_count() < SMALL_SEGMENT_DOCS]
+    if len(small) < MAX_SMALL_SEGMENTS:
+        return segments
+    for segment in small:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in segments if s not in small]
 
 
 def _known_hashes(reader) -> dict[str, str]:

@@ -7,6 +7,7 @@ gets them.  Each fix is small, keeps whoosh's behaviour and says why it exists.
 from __future__ import annotations
 
 from whoosh.codec import whoosh3
+from whoosh.matching import mcore
 from whoosh.util.numeric import byte_to_length
 
 
@@ -51,3 +52,17 @@ def _doc_field_length(self, docnum, fieldname, default=0):
 
 
 whoosh3.W3PerDocReader.doc_field_length = _doc_field_length
+
+
+_list_value = mcore.ListMatcher.value
+
+
+def _list_matcher_value(self):
+    # A posting list kept in the term table is read through a ListMatcher,
+    # which returns the text "" for a posting without a value where every
+    # other matcher returns bytes; merging segments then fails on it.
+    value = _list_value(self)
+    return b"" if value == "" else value
+
+
+mcore.ListMatcher.value = _list_matcher_value

@@ -75,3 +75,33 @@ def test_a_failing_worker_stops_the_build_and_publishes_nothing(tmp_path, monkey
         build(store, [str(corpus)], processes=2)
     assert store.current().name == before
     assert Archive(store.path).snapshot().doc_count > 0
+
+
+def test_updates_merge_only_their_own_small_segments(tmp_path):
+    from indexer import build as build_module
+
+    feed = tmp_path / "feed.jsonl"
+    lines = [f'{{"id": "a{i}", "body": "Meldung Nummer {i} aus Berlin"}}\n' for i in range(40)]
+    feed.write_text("".join(lines), "utf-8")
+    store = IndexStore(tmp_path / "ix")
+    build(store, [str(feed)], processes=2, segment_docs=10)
+
+    def segment_sizes():
+        readers = Archive(store.path, refresh_seconds=0).snapshot().searcher.reader().leaf_readers()
+        return sorted(reader.doc_count() for reader, _ in readers)
+
+    built = segment_sizes()
+    assert built == [10, 10, 10, 10]
+    original = build_module.SMALL_SEGMENT_DOCS, build_module.MAX_SMALL_SEGMENTS
+    build_module.SMALL_SEGMENT_DOCS, build_module.MAX_SMALL_SEGMENTS = 5, 3
+    try:
+        for i in range(4):
+            with feed.open("a", encoding="utf-8") as out:
+                out.write(f'{{"id": "u{i}", "body": "Nachtrag {i}"}}\n')
+            update(store, [str(feed)])
+            sizes = segment_sizes()
+            assert sizes.count(10) == 4  # the built segments are never merged
+            assert len(sizes) <= 4 + 3
+    finally:
+        build_module.SMALL_SEGMENT_DOCS, build_module.MAX_SMALL_SEGMENTS = original
+    assert sum(segment_sizes()) == 44
