@@ -216,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     index = args.workdir / f"index-{args.docs}"
     engine = reused_build(index) if args.reuse and index.exists() else build_engine(corpus, index)
     engine.update(percentiles(query_engine(args.workdir / f"index-{args.docs}", args.rounds)))
+    serving_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(("engine", engine))
     if not args.no_baseline:
         base_dir = args.workdir / f"baseline-{args.docs}"
@@ -236,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{'':>8}{'':>12}{baseline['p50'] / engine['p50']:>8.1f}"
               f"{baseline['p95'] / engine['p95']:>8.1f}{baseline['p99'] / engine['p99']:>8.1f}"
               f"{baseline['max'] / engine['max']:>8.1f}   (baseline ÷ engine)")
+    print(f"engine serving RSS (index open, every query run): {serving_mb:,.0f} MB")
     return 0
 
 
