@@ -189,6 +189,11 @@ class Snapshot:
     def vocabulary(self) -> Vocabulary:
         return Vocabulary.load(self.generation.path)
 
+    def warm(self) -> None:
+        """Load the per-generation columns before the first request needs them."""
+        _ = self.facets
+        self.ranking.dates(self.searcher)
+
     @property
     def doc_count(self) -> int:
         return self.searcher.doc_count()
@@ -215,7 +220,7 @@ class Archive:
             name = self.store.current_name()
             if self._snapshot is None or (name and name != self._snapshot.generation.name):
                 fresh = Snapshot(self.store.current())
-                _ = fresh.facets  # load the columns before the first request needs them
+                fresh.warm()
                 self._snapshot = fresh  # the old one closes when its last user drops it
             return self._snapshot
 
