@@ -56,9 +56,17 @@ class RankingColumns:
         """The sortable date value of every document (``_UNDATED`` if none)."""
         with self._lock:
             if self._dates is None:
-                reader = searcher.reader()
-                column = reader.column_reader("date", translate=False)
-                self._dates = np.fromiter(column, dtype=np.uint64, count=reader.doc_count_all())
+                parts = []
+                # Segment by segment: whoosh's multi-segment column reader
+                # yields nothing when a segment has no dated article at all.
+                for subsearcher, _ in searcher.leaf_searchers():
+                    reader = subsearcher.reader()
+                    dates = np.full(reader.doc_count_all(), _UNDATED, dtype=np.uint64)
+                    if reader.has_column("date"):
+                        column = reader.column_reader("date", translate=False)
+                        dates = np.fromiter(column, dtype=np.uint64, count=dates.size)
+                    parts.append(dates)
+                self._dates = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
             return self._dates
 
 

@@ -20,7 +20,6 @@ from datetime import timezone
 
 from whoosh import analysis, fields
 
-from indexer import whoosh_compat  # noqa: F401  (fixes applied on import)
 from indexer.analysis import compound_parts_analyzer, german_analyzer, word_pairs_analyzer
 from indexer.corpus import BERLIN
 from indexer.documents import Document
