@@ -25,12 +25,18 @@ def test_suggests_the_closest_then_the_most_frequent_word(tmp_path):
     assert vocabulary.suggest("zzzzzz") is None
 
 
-def test_update_adds_words_without_touching_the_live_file(tmp_path):
+def one_article_archive(tmp_path):
+    """An index of one article, and the feed it was built from."""
     feed = tmp_path / "feed.jsonl"
     feed.write_text('{"id": "a", "body": "Die Deichgrafen warnen vor dem Hochwasser."}\n',
                     "utf-8")
     store = IndexStore(tmp_path / "ix")
     build(store, [str(feed)])
+    return store, feed
+
+
+def test_update_adds_words_without_touching_the_live_file(tmp_path):
+    store, feed = one_article_archive(tmp_path)
     first = store.current().path
     assert read_counts(first)["deichgrafen"] == 1
     with feed.open("a", encoding="utf-8") as out:
@@ -42,11 +48,7 @@ def test_update_adds_words_without_touching_the_live_file(tmp_path):
 
 
 def test_search_suggests_a_respelling_for_a_query_without_hits(tmp_path):
-    feed = tmp_path / "feed.jsonl"
-    feed.write_text('{"id": "a", "body": "Die Deichgrafen warnen vor dem Hochwasser."}\n',
-                    "utf-8")
-    store = IndexStore(tmp_path / "ix")
-    build(store, [str(feed)])
+    store, _ = one_article_archive(tmp_path)
     snapshot = Archive(store.path).snapshot()
     assert search(snapshot, SearchRequest(q="Deichgraffen warnen")).suggestion == \
         "Deichgrafen warnen"
