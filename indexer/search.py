@@ -235,19 +235,15 @@ class PreparedQuery:
     The date range is not part of ``restricted``: whoosh would expand it into
     thousands of numeric terms, so it is applied to the per-document day
     column instead (``days``, inclusive ``yyyymmdd`` bounds, in Berlin time).
-    ``ranking`` is what whoosh ranks with: ``restricted`` with exact phrases
-    as word-pair terms (see :func:`indexer.query.for_ranking`).
+    ``ranking`` is what the matches are scored by: ``restricted`` with exact
+    phrases as the pair and word terms they need
+    (:func:`indexer.query.for_ranking`).
     """
 
     user_query: wq.Query
     restricted: wq.Query
     ranking: wq.Query
     days: tuple[int, int] | None = None
-
-    @property
-    def exact_by_ranking(self) -> bool:
-        """Whether whoosh's ranked matches are exactly the request's matches."""
-        return self.days is None and self.ranking is self.restricted
 
 
 def prepare(snapshot: Snapshot, request: SearchRequest) -> PreparedQuery:
@@ -260,10 +256,8 @@ def prepare(snapshot: Snapshot, request: SearchRequest) -> PreparedQuery:
         days = (_day_number(request.date_from) if request.date_from else 0,
                 _day_number(request.date_to) if request.date_to else 99_991_231)
     restricted = _restrict(user_query, request, snapshot)
-    ranking = for_ranking(restricted, snapshot.searcher.schema)
-    if ranking == restricted:
-        ranking = restricted
-    return PreparedQuery(user_query, restricted, ranking, days)
+    return PreparedQuery(user_query, restricted,
+                         for_ranking(restricted, snapshot.searcher.schema), days)
 
 
 def matching_docnums(snapshot: Snapshot, prepared: PreparedQuery) -> np.ndarray:
@@ -338,11 +332,10 @@ def top_results(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequ
     found = by_relevance(searcher, snapshot.ranking, prepared.ranking, docnums, limit, BM25)
     if found is not None:
         return found, True
-    query, allowed = prepared.ranking, None
-    if not prepared.exact_by_ranking:  # date range or phrases: keep exactly the matches
-        allowed = set(docnums.tolist())
-        if not allowed:  # whoosh reads an empty filter as no filter
-            query = wq.NullQuery
+    # whoosh ranks the rest, kept to exactly the matches (date range, phrases
+    # as pair terms, and whoosh's own AndNot defect all make its set differ).
+    allowed = set(docnums.tolist())
+    query = prepared.ranking if allowed else wq.NullQuery  # an empty filter means none
     return list(searcher.search(query, limit=limit, filter=allowed).items()), True
 
 
