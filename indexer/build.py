@@ -24,10 +24,9 @@ from whoosh.reading import SegmentReader
 
 from indexer.corpus import Problem, iter_files, read_file
 from indexer.documents import Document
-from indexer.entities import extract_entities
 from indexer.parallel import SEGMENT_DOCS, write_in_parallel
 from indexer.progress import Progress
-from indexer.schema import AnalysedDocument, build_schema, to_fields
+from indexer.schema import AnalysedDocument, analyse, build_schema, to_fields
 from indexer.store import Generation, IndexStore
 from indexer.vocabulary import count_words, read_counts, write_vocabulary
 
@@ -38,7 +37,7 @@ WRITER_MEMORY_MB = 256
 #: table instead of a compressed block of their own (most word pairs and
 #: names occur in one article only).
 CODEC = W3Codec(inlinelimit=2)
-#: Corpora larger than this are indexed by one whoosh writer process per core.
+#: Corpora larger than this are indexed by one writer process per core.
 PARALLEL_FROM_BYTES = 8_000_000
 
 
@@ -150,11 +149,6 @@ def _size(path: Path) -> int:
         return 0
 
 
-def analyse(doc: Document) -> AnalysedDocument:
-    """Find the entities of one document (title and body separately)."""
-    return AnalysedDocument(doc, extract_entities(doc.body), extract_entities(doc.title))
-
-
 def analyse_all(docs: Iterable[Document]) -> Iterator[AnalysedDocument]:
     for doc in docs:
         yield analyse(doc)
@@ -189,7 +183,7 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
             try:
                 for item in analyse_all(documents):
                     writer.add_document(**to_fields(item))
-                    count_words(f"{item.doc.title}\n{item.doc.body}", words)
+                    count_words(words, item.doc.title, item.doc.body)
                     report.added += 1
                 writer.commit()
             except BaseException:
@@ -233,7 +227,7 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
                     report.unchanged += 1
                     continue
                 fields_ = to_fields(analyse(doc))
-                count_words(f"{doc.title}\n{doc.body}", words)
+                count_words(words, doc.title, doc.body)
                 if previous is None:
                     writer.add_document(**fields_)
                     report.added += 1

@@ -6,8 +6,8 @@ block into arrays and combined with set operations following the query tree
 (``Term``, ``Or``, ``And``, ``Not``, ``AndNot``, prefixes, constant-score
 wrappers, ``Every``, and exact phrases through the word-pair fields: a
 phrase such as ``"vor allem"`` is one pair term; for others, the rarest of
-their pair and word terms give candidates whose positions are checked).  Any other node
-(proximity phrases, ranges) is handed to whoosh for its subtree.  The result
+their pair and word terms give candidates whose positions are checked).  Any
+other node (proximity phrases, ranges) is handed to whoosh for its subtree.  The result
 is the set of documents the query describes; it also avoids a whoosh 2.7.5
 defect where ``AndNot`` over unions of terms lets an excluded document
 through.
@@ -25,6 +25,7 @@ from whoosh import query as wq
 from indexer.query import phrase_terms
 
 EMPTY = np.zeros(0, dtype=np.int64)
+EMPTY.setflags(write=False)
 
 
 def matching_docs(q: wq.Query, searcher) -> np.ndarray:
@@ -163,6 +164,8 @@ def posting_arrays(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray
             matcher.next()
     found = (np.concatenate(id_blocks) if id_blocks else EMPTY,
              np.concatenate(weight_blocks) if weight_blocks else np.zeros(0))
+    for array in found:  # shared through the cache: nobody may change them
+        array.setflags(write=False)
     if segment is not None:
         POSTING_CACHE.put(key, found)
     return found

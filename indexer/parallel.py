@@ -23,8 +23,7 @@ from typing import Iterable
 from whoosh.writing import SegmentWriter
 
 from indexer.documents import Document
-from indexer.entities import extract_entities
-from indexer.schema import AnalysedDocument, to_fields
+from indexer.schema import analyse, to_fields
 from indexer.vocabulary import count_words
 
 #: Documents per segment: a worker's postings for this many articles fit in
@@ -137,10 +136,8 @@ def _work(storage, indexname, jobs, results, options, segment_docs, parent_pid) 
             for doc in batch:
                 if writer is None:
                     writer = SegmentWriter(ix, _lk=False, **options)
-                item = AnalysedDocument(doc, extract_entities(doc.body),
-                                        extract_entities(doc.title))
-                writer.add_document(**to_fields(item))
-                count_words(f"{doc.title}\n{doc.body}", words)
+                writer.add_document(**to_fields(analyse(doc)))
+                count_words(words, doc.title, doc.body)
                 in_segment += 1
                 if in_segment >= segment_docs:
                     segments.append(writer._finalize_segment())

@@ -208,14 +208,13 @@ def phrase_terms(q: wq.Phrase, schema) -> tuple[list[wq.Term], bool] | None:
 
 
 def for_ranking(q: wq.Query, schema) -> wq.Query:
-    """``q`` with exact phrases as the terms they need, for whoosh to rank quickly.
+    """``q`` with exact phrases as the terms they need, for scoring the matches.
 
-    whoosh checks a phrase position by position in every document holding
-    all its words; pair and word terms are read like any word.  The result
-    matches every document ``q`` matches (and maybe more: the words may
-    occur apart), so the caller ranks only ``q``'s exact matches.  Phrases
-    under ``NOT`` stay as they are: there, more matches would mean fewer
-    results.
+    Pair and word terms are read and scored like any word, where a phrase
+    would be checked position by position again.  The result matches every
+    document ``q`` matches (and maybe more: the words may occur apart), so
+    callers score only ``q``'s exact matches.  Phrases under ``NOT`` stay as
+    they are: there, more matches would mean fewer results.
     """
     if type(q) is wq.Phrase:
         found = phrase_terms(q, schema)

@@ -23,10 +23,10 @@ import threading
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec import whoosh3
 from whoosh.util.numeric import byte_to_length
 
 from indexer.matching import posting_arrays
+from indexer.whoosh_compat import length_bytes
 
 #: Field length for each length byte whoosh stores (0: field empty).
 _LENGTHS = np.array([byte_to_length(b) if b else 0 for b in range(256)], dtype=np.float64)
@@ -76,11 +76,9 @@ def _length_bytes(searcher, fieldname: str) -> np.ndarray:
         reader = subsearcher.reader()
         size = reader.doc_count_all()
         codes = np.zeros(size, dtype=np.uint8)
-        perdoc = reader._perdoc
-        column = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-        if column is not None:
-            raw = np.frombuffer(column._dbfile.get(column._basepos, column._count),
-                                dtype=np.uint8)
+        raw = length_bytes(reader._perdoc, fieldname)
+        if raw is not None:
+            raw = np.frombuffer(raw, dtype=np.uint8)
             codes[:raw.size] = raw[:size]
         parts.append(codes)
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint8)
@@ -128,10 +126,7 @@ class _Scorer:
         """
         size = self.docnums.size
         if type(q) is wq.Term:
-            btext = _to_bytes(self.searcher.schema, q.fieldname, q.text)
-            if btext is None:
-                return np.zeros(size), np.zeros(size, dtype=bool)
-            return self.term(q.fieldname, btext, boost * q.boost)
+            return self.term(q.fieldname, q.text, boost * q.boost)
         if type(q) in (wq.Prefix, wq.Wildcard):  # each expansion scored as a word
             scores, matched = np.zeros(size), np.zeros(size, dtype=bool)
             for btext in q._btexts(self.searcher.reader()):
@@ -160,11 +155,12 @@ class _Scorer:
             scores += np.where(child_matched, child_scores, 0.0)
         return np.where(matched, scores, 0.0), matched
 
-    def term(self, fieldname: str, btext: bytes, boost: float
-             ) -> tuple[np.ndarray, np.ndarray]:
+    def term(self, fieldname: str, text, boost: float) -> tuple[np.ndarray, np.ndarray]:
         size = self.docnums.size
         scores, matched = np.zeros(size), np.zeros(size, dtype=bool)
-        ids, weights = _postings(self.searcher, fieldname, btext)
+        if fieldname not in self.searcher.schema:
+            return scores, matched
+        ids, weights = _postings(self.searcher, fieldname, text)
         if not ids.size or not size:
             return scores, matched
         at = np.searchsorted(self.docnums, ids)
@@ -172,7 +168,7 @@ class _Scorer:
         hit = self.docnums[at] == ids
         ids, weights, at = ids[hit], weights[hit], at[hit]
         if self.searcher.schema[fieldname].scorable:
-            idf = self.searcher.idf(fieldname, btext)
+            idf = self.searcher.idf(fieldname, text)
             avgfl = self.searcher.avg_field_length(fieldname) or 1
             lengths = self.columns.lengths(self.searcher, fieldname)[ids]
             b, k1 = _parameters(self.weighting, fieldname)
@@ -180,15 +176,6 @@ class _Scorer:
         scores[at] = weights * boost
         matched[at] = True
         return scores, matched
-
-
-def _to_bytes(schema, fieldname: str, text) -> bytes | None:
-    if fieldname not in schema:
-        return None
-    try:
-        return schema[fieldname].to_bytes(text)
-    except ValueError:
-        return None
 
 
 def _first(key: np.ndarray, docnums: np.ndarray, limit: int) -> np.ndarray:
@@ -202,7 +189,7 @@ def _first(key: np.ndarray, docnums: np.ndarray, limit: int) -> np.ndarray:
     return candidates[order[:limit]]
 
 
-def _postings(searcher, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
+def _postings(searcher, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
     ids, weights = [], []
     for subsearcher, offset in searcher.leaf_searchers():
         found, found_weights = posting_arrays(subsearcher.reader(), fieldname, text)

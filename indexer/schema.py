@@ -4,10 +4,10 @@ Text fields use the German analyzer and store character offsets, so snippets
 are cut from stored offsets without analysing a body again.  Beside ``title``
 and ``body``, ``title_parts`` and ``body_parts`` hold the parts of compound
 words, searched with a lower weight so that ``Wahl`` finds ``Bundestagswahl``
-but exact words rank first.  ``title_pairs`` and ``body_pairs`` hold each
-pair of neighbouring words, so phrases are looked up instead of checked
-position by position.  Every facet a
-search can count (date, section, source, persons, places, organisations) is
+but exact words rank first.  ``title_pairs`` and ``body_pairs`` hold the
+pairs of neighbouring words in which one is a stopword, so phrases such as
+``"vor allem"`` are looked up instead of checked position by position.
+Every facet a search can count (date, section, source, persons, places, organisations) is
 also packed into one compact per-document column, ``facet_data``, which the
 search side loads once per index generation into arrays.
 """
@@ -23,7 +23,7 @@ from whoosh import analysis, fields
 from indexer.analysis import compound_parts_analyzer, german_analyzer, word_pairs_analyzer
 from indexer.corpus import BERLIN
 from indexer.documents import Document
-from indexer.entities import Entity
+from indexer.entities import Entity, extract_entities
 
 #: Entity facet fields by entity type.
 ENTITY_FIELDS = {"PER": "persons", "LOC": "places", "ORG": "orgs"}
@@ -70,6 +70,11 @@ class AnalysedDocument:
     doc: Document
     entities: list[Entity]  # found in the body, with offsets into it
     title_entities: list[Entity]
+
+
+def analyse(doc: Document) -> AnalysedDocument:
+    """Find the entities of one document (title and body separately)."""
+    return AnalysedDocument(doc, extract_entities(doc.body), extract_entities(doc.title))
 
 
 def facet_values(entities: list[Entity]) -> dict[str, list[str]]:

@@ -26,9 +26,10 @@ MIN_LETTERS = 4
 WORD = re.compile(rf"[^\W\d_]{{{MIN_LETTERS},}}")
 
 
-def count_words(text: str, counts: Counter) -> None:
-    """Add the words of ``text`` to ``counts``."""
-    counts.update(WORD.findall(text.lower()))
+def count_words(counts: Counter, *texts: str) -> None:
+    """Add the words of ``texts`` to ``counts``."""
+    for text in texts:
+        counts.update(WORD.findall(text.lower()))
 
 
 def write_vocabulary(directory: Path, counts: Counter) -> Path:
@@ -73,9 +74,6 @@ class Vocabulary:
     def load(cls, directory: Path) -> Vocabulary:
         return cls(read_counts(directory))
 
-    def __contains__(self, word: str) -> bool:
-        return word in self.counts
-
     def suggest(self, word: str, maxdist: int = 2) -> str | None:
         """The closest known word to ``word`` (lowercase), or None."""
         if not self.words:
@@ -89,7 +87,12 @@ class Vocabulary:
 
 
 class _Skipper:
-    """The first word at or after a key, for the automaton's walk (as whoosh's own)."""
+    """The first word at or after a key, for the automaton's walk.
+
+    (whoosh's ``ListCorrector`` has the same walk, but its skipper loses its
+    place and misses words: it suggests nothing for ``deichgraffen`` in a
+    list holding ``deichgrafen``.)
+    """
 
     def __init__(self, words: list[str]) -> None:
         self.words = words

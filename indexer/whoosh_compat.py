@@ -1,7 +1,7 @@
 """Corrections for defects of whoosh-reloaded 2.7.5 that cost this project speed.
 
-Imported by the package itself (:mod:`indexer`), so anything that writes or reads the index
-gets them.  Each fix is small, keeps whoosh's behaviour and says why it exists.
+Imported by the package itself (:mod:`indexer`), so anything that writes or
+reads the index gets them.  Each fix is small, keeps whoosh's behaviour and says why it exists.
 """
 
 from __future__ import annotations
@@ -37,17 +37,27 @@ whoosh3.W3TermInfo.set_inline = whoosh3.W3TermInfo.set_inlined
 _BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
 
 
+def length_bytes(perdoc, fieldname: str) -> bytes | None:
+    """A segment's stored length byte per document for ``fieldname`` (read once).
+
+    Documents past the end of the returned bytes have length byte 0; None
+    when the field has no lengths in this segment.
+    """
+    cache = perdoc.__dict__.setdefault("_length_bytes", {})
+    if fieldname not in cache:
+        column = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+        cache[fieldname] = (None if column is None
+                            else column._dbfile.get(column._basepos, column._count))
+    return cache[fieldname]
+
+
 def _doc_field_length(self, docnum, fieldname, default=0):
     # whoosh reads and unpacks one byte through the column reader for every
     # call: once per posting while a segment is written, once per document and
     # term while whoosh scores.  Read each length column once per reader.
-    cache = self.__dict__.setdefault("_length_bytes", {})
-    data = cache.get(fieldname)
+    data = length_bytes(self, fieldname)
     if data is None:
-        column = self._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-        if column is None:
-            return default
-        data = cache[fieldname] = column._dbfile.get(column._basepos, column._count)
+        return default
     if docnum > self._doccount:
         raise IndexError("Asked for docnum %r of %d" % (docnum, self._doccount))
     lbyte = data[docnum] if docnum < len(data) else 0
@@ -105,12 +115,18 @@ class _ViewReader(io.RawIOBase):
         return len(data)
 
     def readline(self, size: int = -1) -> bytes:
-        rest = self._view[self._pos:] if size is None or size < 0 else \
-            self._view[self._pos:self._pos + size]
-        found = bytes(rest[:4096]).find(b"\n") if len(rest) <= 4096 else rest.tobytes().find(b"\n")
-        data = rest[:found + 1].tobytes() if found >= 0 else rest.tobytes()
-        self._pos += len(data)
-        return data
+        limit = len(self._view) if size is None or size < 0 else \
+            min(len(self._view), self._pos + size)
+        end = start = self._pos
+        while end < limit:  # look for the newline a page at a time
+            page = self._view[end:min(end + 4096, limit)].tobytes()
+            newline = page.find(b"\n")
+            if newline >= 0:
+                end += newline + 1
+                break
+            end += len(page)
+        self._pos = end
+        return self._view[start:end].tobytes()
 
 
 def _buffer_file_init(self, buf, name=None, onclose=None):

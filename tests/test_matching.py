@@ -16,7 +16,7 @@ QUERIES = ["Soldat", "Soldaten Kursk", "Merkel ODER Lindner", "Soldaten NICHT Ku
            "Soldaten -Kursk", "Klima*", '"Olaf Scholz"', "", "Wahl", "year:2019",
            'person:"Olaf Scholz"', "date:[2021 to 2022]", "NICHT Soldaten", "xyzzy",
            '"Bundeskanzler Olaf Scholz"', '"Scholz Olaf"', '"der NATO-Staaten"',
-           'title:"Soldaten in Kursk"', 'Regierung NICHT "in der russischen Region"',
+           'title:"Soldaten in Russland"', 'Regierung NICHT "in der russischen Region"',
            '"Olaf Scholz" ODER Klima*']
 
 

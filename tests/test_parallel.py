@@ -70,7 +70,7 @@ def test_a_failing_worker_stops_the_build_and_publishes_nothing(tmp_path, monkey
     def broken(text):
         raise RuntimeError("entity extraction failed")
 
-    monkeypatch.setattr("indexer.parallel.extract_entities", broken)
+    monkeypatch.setattr("indexer.schema.extract_entities", broken)
     with pytest.raises(WorkerFailed, match="entity extraction failed"):
         build(store, [str(corpus)], processes=2)
     assert store.current().name == before

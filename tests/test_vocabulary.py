@@ -12,7 +12,7 @@ from indexer.vocabulary import FILENAME, Vocabulary, count_words, read_counts, w
 
 def test_counts_words_of_four_letters_and_more_lowercased():
     counts = Counter()
-    count_words("Die Brücke über die Elbe: 2024 wurde die BRÜCKE saniert.", counts)
+    count_words(counts, "Die Brücke über die Elbe:", "2024 wurde die BRÜCKE saniert.")
     assert counts == Counter({"brücke": 2, "über": 1, "elbe": 1, "wurde": 1, "saniert": 1})
 
 

@@ -27,6 +27,9 @@ def test_files_inside_a_segment_are_read_in_place():
     f.seek(23)
     assert f.read_pickle() == {"key": [1, 2, 3]}
     assert f.get(0, 5) == b"first"
+    long_line = BufferFile(memoryview(b"x" * 5000 + b"\nrest"))
+    assert long_line.readline() == b"x" * 5000 + b"\n" and long_line.read() == b"rest"
+    assert BufferFile(memoryview(b"abc\n")).file.readline(2) == b"ab"
     f.seek(0)
     data[0:5] = b"FIRST"  # no copy: the file sees the buffer it was given
     assert f.read(5) == b"FIRST"
