@@ -34,13 +34,13 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
 bench: $(STAMP)
-	$(BIN)/python -m indexer.bench $(BENCH_ARGS)
+	$(BIN)/python -m indexer.measurements.bench $(BENCH_ARGS)
 
 eval-entities: $(STAMP)
-	$(BIN)/python -m indexer.eval_entities
+	$(BIN)/python -m indexer.measurements.eval_entities
 
 eval-relevance: $(STAMP)
-	$(BIN)/python -m indexer.eval_relevance
+	$(BIN)/python -m indexer.measurements.eval_relevance
 
 loadtest: $(STAMP)
 	$(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)

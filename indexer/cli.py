@@ -15,12 +15,12 @@ from datetime import date
 
 import click
 
-from indexer.build import BuildReport, build, update
-from indexer.corpus import Problem
-from indexer.query import QueryError
-from indexer.search import Archive, SearchRequest, search
-from indexer.store import IndexLockedError, IndexMissingError, IndexStore
-from indexer.verify import verify
+from indexer.reading.corpus import Problem
+from indexer.searching.query import QueryError
+from indexer.searching.search import Archive, SearchRequest, search
+from indexer.writing.build import BuildReport, build, update
+from indexer.writing.store import IndexLockedError, IndexMissingError, IndexStore
+from indexer.writing.verify import verify
 
 DEFAULT_INDEX = os.environ.get("NEWSINDEX_DIR", "index")
 

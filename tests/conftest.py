@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build
-from indexer.search import Archive
-from indexer.store import IndexStore
+from indexer.searching.search import Archive
+from indexer.writing.build import build
+from indexer.writing.store import IndexStore
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,7 @@ import pickle
 import pytest
 from whoosh.analysis import LowercaseFilter
 
-from indexer.analysis import (
+from indexer.analysis.german import (
     GERMAN_STOPWORDS,
     GermanNormalizeFilter,
     GermanStemFilter,

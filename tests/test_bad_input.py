@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 
-from indexer.build import build
-from indexer.corpus import MAX_ARTICLE_CHARS
-from indexer.search import Archive, SearchRequest, search
-from indexer.store import IndexStore
+from indexer.reading.corpus import MAX_ARTICLE_CHARS
+from indexer.searching.search import Archive, SearchRequest, search
+from indexer.writing.build import build
+from indexer.writing.store import IndexStore
 
 GOOD = """ date 2022-05 Testmeldung {title} Stand: 10.05.2022 10:00 Uhr
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from indexer.build import build
-from indexer.store import IndexStore
+from indexer.writing.build import build
+from indexer.writing.store import IndexStore
 
 pytestmark = pytest.mark.browser
 

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO, write_sample_corpus
 
-from indexer.build import build, update
 from indexer.cli import main
-from indexer.search import Archive, SearchRequest, search
-from indexer.store import CURRENT, IndexLockedError, IndexStore
+from indexer.searching.search import Archive, SearchRequest, search
+from indexer.writing.build import build, update
+from indexer.writing.store import CURRENT, IndexLockedError, IndexStore
 
 
 @pytest.fixture()

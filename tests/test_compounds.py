@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.analysis import compound_parts_analyzer, normalize_german
-from indexer.build import build
-from indexer.compounds import split_compound
-from indexer.search import Archive, SearchRequest, search
-from indexer.store import IndexStore
+from indexer.analysis.compounds import split_compound
+from indexer.analysis.german import compound_parts_analyzer, normalize_german
+from indexer.searching.search import Archive, SearchRequest, search
+from indexer.writing.build import build
+from indexer.writing.store import IndexStore
 
 
 def parts(word: str) -> tuple[str, ...]:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.corpus import BERLIN, Problem, read_paths
-from indexer.documents import Document
+from indexer.reading.corpus import BERLIN, Problem, read_paths
+from indexer.reading.documents import Document
 
 ARTICLE = """ date 2023-05 Verkehrswende Neue Straßenbahn für Leipzig Stand: 14.05.2023 09:30 Uhr
 
@@ -115,7 +115,7 @@ def test_utf16_with_bom_is_read(tmp_path):
 
 
 def test_huge_article_is_truncated_and_reported(tmp_path, monkeypatch):
-    import indexer.corpus as corpus
+    import indexer.reading.corpus as corpus
     monkeypatch.setattr(corpus, "MAX_ARTICLE_CHARS", 1000)
     write(tmp_path / "huge.txt", ARTICLE + ("Sehr langer Text. " * 500))
     docs, problems = split(list(read_paths([tmp_path])))

@@ -7,10 +7,10 @@ import pytest
 from conftest import write_sample_corpus
 from whoosh import query as wq
 
-from indexer.build import build, update
-from indexer.matching import matching_docs
-from indexer.search import Archive, SearchRequest, prepare, search
-from indexer.store import IndexStore
+from indexer.searching.matching import matching_docs
+from indexer.searching.search import Archive, SearchRequest, prepare, search
+from indexer.writing.build import build, update
+from indexer.writing.store import IndexStore
 
 QUERIES = ["Soldat", "Soldaten Kursk", "Merkel ODER Lindner", "Soldaten NICHT Kursk",
            "Soldaten -Kursk", "Klima*", '"Olaf Scholz"', "", "Wahl", "year:2019",

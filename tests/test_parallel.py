@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from conftest import write_sample_corpus
 
-from indexer.build import build, update
-from indexer.parallel import WorkerFailed
-from indexer.search import Archive, SearchRequest, search
-from indexer.store import IndexStore
-from indexer.vocabulary import read_counts
+from indexer.searching.search import Archive, SearchRequest, search
+from indexer.writing.build import build, update
+from indexer.writing.parallel import WorkerFailed
+from indexer.writing.store import IndexStore
+from indexer.writing.vocabulary import read_counts
 
 QUERIES = ["Soldat", "Regierung", '"Olaf Scholz"', "Klima*", "", "Wahl ODER Hochwasser"]
 
@@ -70,7 +70,7 @@ def test_a_failing_worker_stops_the_build_and_publishes_nothing(tmp_path, monkey
     def broken(text):
         raise RuntimeError("entity extraction failed")
 
-    monkeypatch.setattr("indexer.schema.extract_entities", broken)
+    monkeypatch.setattr("indexer.writing.schema.extract_entities", broken)
     with pytest.raises(WorkerFailed, match="entity extraction failed"):
         build(store, [str(corpus)], processes=2)
     assert store.current().name == before
@@ -78,7 +78,7 @@ def test_a_failing_worker_stops_the_build_and_publishes_nothing(tmp_path, monkey
 
 
 def test_updates_merge_only_their_own_small_segments(tmp_path):
-    from indexer import build as build_module
+    from indexer.writing import build as build_module
 
     feed = tmp_path / "feed.jsonl"
     lines = [f'{{"id": "a{i}", "body": "Meldung Nummer {i} aus Berlin"}}\n' for i in range(40)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from indexer.progress import Progress
+from indexer.writing.progress import Progress
 
 
 def test_log_output_is_one_line_per_tenth():

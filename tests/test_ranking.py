@@ -7,9 +7,8 @@ from conftest import write_sample_corpus
 from whoosh import query as wq
 from whoosh import sorting
 
-from indexer.build import build, update
-from indexer.ranking import by_relevance
-from indexer.search import (
+from indexer.searching.ranking import by_relevance
+from indexer.searching.search import (
     BM25,
     Archive,
     SearchRequest,
@@ -18,7 +17,8 @@ from indexer.search import (
     search,
     top_results,
 )
-from indexer.store import IndexStore
+from indexer.writing.build import build, update
+from indexer.writing.store import IndexStore
 
 QUERIES = ["Soldat", "Soldaten Kursk", "Merkel ODER Lindner", "Soldaten NICHT Kursk",
            "Regierung", "Wahl", "title:Hochwasser", 'person:"Olaf Scholz"', "Bundeswehr Soldaten",

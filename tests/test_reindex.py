@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO, write_sample_corpus
 
-from indexer.build import build
-from indexer.search import Archive, SearchRequest, search
-from indexer.store import CURRENT, IndexLockedError, IndexStore
+from indexer.searching.search import Archive, SearchRequest, search
+from indexer.writing.build import build
+from indexer.writing.store import CURRENT, IndexLockedError, IndexStore
 
 pytestmark = pytest.mark.slow
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from indexer.query import MAX_QUERY_CHARS, QueryError
-from indexer.search import SearchRequest, search
+from indexer.searching.query import MAX_QUERY_CHARS, QueryError
+from indexer.searching.search import SearchRequest, search
 
 
 def ids(snapshot, q="", **kwargs):
@@ -207,9 +207,9 @@ def test_bad_parameters_raise_readable_errors(snapshot, kwargs, fragment):
 
 
 def test_stopwords_inside_phrases_count(tmp_path):
-    from indexer.build import build
-    from indexer.search import Archive
-    from indexer.store import IndexStore
+    from indexer.searching.search import Archive
+    from indexer.writing.build import build
+    from indexer.writing.store import IndexStore
     feed = tmp_path / "feed.jsonl"
     feed.write_text('{"id": "exakt", "body": "Bis zum Tag des Sieges."}\n'
                     '{"id": "anders", "body": "Am Tag der Sieges-Feier."}\n'

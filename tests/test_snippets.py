@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from indexer.snippets import fragments, mark
+from indexer.searching.snippets import fragments, mark
 
 TEXT = ("Der Bundestag debattiert. " * 20 + "Nordkoreanische Soldaten stehen in Kursk. "
         + "Fülltext ohne Bezug. " * 30 + "Die Soldaten sollen abziehen, fordert Seoul. "

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 
-from indexer.build import build, update
-from indexer.search import Archive, SearchRequest, search
-from indexer.store import IndexStore
-from indexer.vocabulary import FILENAME, Vocabulary, count_words, read_counts, write_vocabulary
+from indexer.searching.search import Archive, SearchRequest, search
+from indexer.writing.build import build, update
+from indexer.writing.store import IndexStore
+from indexer.writing.vocabulary import (
+    FILENAME,
+    Vocabulary,
+    count_words,
+    read_counts,
+    write_vocabulary,
+)
 
 
 def test_counts_words_of_four_letters_and_more_lowercased():

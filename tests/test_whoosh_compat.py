@@ -10,10 +10,10 @@ from whoosh.filedb.structfile import BufferFile
 
 
 def test_reading_the_index_applies_the_fixes_without_importing_the_schema():
-    code = ("import sys, indexer.search; from whoosh.filedb import structfile; "
+    code = ("import sys, indexer.searching.search; from whoosh.filedb import structfile; "
             "from indexer import whoosh_compat; "
             "assert structfile.BufferFile.__init__ is whoosh_compat._buffer_file_init; "
-            "print('indexer.schema' in sys.modules)")
+            "print('indexer.writing.schema' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -13,7 +13,7 @@ import os
 
 from flask import Flask
 
-from indexer.search import Archive
+from indexer.searching.search import Archive
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
-from indexer.cooccurrence import cooccurrence
-from indexer.kwic import kwic
-from indexer.search import search, similar_articles
-from indexer.timeline import timeline
+from indexer.research.cooccurrence import cooccurrence
+from indexer.research.kwic import kwic
+from indexer.research.timeline import timeline
+from indexer.searching.search import search, similar_articles
 from web.articles import load_article
 from web.export import csv_response
 from web.openapi import openapi_document

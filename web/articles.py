@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from indexer.search import Snapshot, get_article, safe_url, split_values
+from indexer.searching.search import Snapshot, get_article, safe_url, split_values
 
 ENTITY_LABELS = {"PER": "Person", "LOC": "Ort", "ORG": "Organisation"}
 

@@ -1,7 +1,7 @@
 """Error responses: JSON for the API, a page for people, never a stack trace.
 
 Every API error has the shape ``{"error": {"code", "message", "param"}}``.
-A :class:`~indexer.query.QueryError` is the caller's to fix and becomes a 400
+A :class:`~indexer.searching.query.QueryError` is the caller's to fix and becomes a 400
 naming the parameter at fault; a missing index is a 503 that says how to build
 one; any other exception is logged and answered with a 500 that reveals nothing.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.query import QueryError
-from indexer.store import IndexMissingError
+from indexer.searching.query import QueryError
+from indexer.writing.store import IndexMissingError
 
 
 def wants_json() -> bool:

@@ -18,8 +18,8 @@ from html import unescape
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
-from indexer.query import QueryError
-from indexer.search import iter_hits, matching_docnums, prepare
+from indexer.searching.query import QueryError
+from indexer.searching.search import iter_hits, matching_docnums, prepare
 from web.params import search_request
 
 EXPORT_LIMIT = 100_000

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from indexer.query import MAX_QUERY_CHARS
-from indexer.search import MAX_PAGE_SIZE, SORTS
+from indexer.searching.query import MAX_QUERY_CHARS
+from indexer.searching.search import MAX_PAGE_SIZE, SORTS
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 

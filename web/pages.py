@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 
-from indexer.kwic import kwic
-from indexer.search import FACET_LIMIT, SORTS, search, similar_articles
-from indexer.timeline import timeline
+from indexer.research.kwic import kwic
+from indexer.research.timeline import timeline
+from indexer.searching.search import FACET_LIMIT, SORTS, search, similar_articles
 from web.articles import body_paragraphs_html, load_article
 from web.i18n import gettext
 from web.params import (

@@ -14,8 +14,8 @@ from datetime import date
 from flask import request, url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer.query import QueryError
-from indexer.search import FILTER_FIELDS, SearchRequest, SearchResult
+from indexer.searching.query import QueryError
+from indexer.searching.search import FILTER_FIELDS, SearchRequest, SearchResult
 
 #: Facet field → URL parameter that filters by it.
 FACET_PARAMS = {field: key for key, field in FILTER_FIELDS.items()}

@@ -1,6 +1,6 @@
 """The first results of a search, ranked with NumPy over the known matches.
 
-:mod:`indexer.matching` already gives every matching document as an array;
+:mod:`indexer.searching.matching` already gives every matching document as an array;
 ranking them again with whoosh's matchers walks the same posting lists one
 document at a time, which costs more than everything else in a request.
 Here the top ``k`` come from arrays instead:
@@ -25,7 +25,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.util.numeric import byte_to_length
 
-from indexer.matching import posting_arrays
+from indexer.searching.matching import posting_arrays
 from indexer.whoosh_compat import length_bytes
 
 #: Field length for each length byte whoosh stores (0: field empty).

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from whoosh import index as whoosh_index
 
-from indexer.build import BuildReport, read_documents
-from indexer.store import IndexStore
+from indexer.writing.build import BuildReport, read_documents
+from indexer.writing.store import IndexStore
 
 
 @dataclass

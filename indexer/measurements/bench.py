@@ -1,11 +1,11 @@
 """Benchmark: build and query speed of the engine against a plain-whoosh baseline.
 
-    python -m indexer.bench --docs 100000        (make bench)
+    python -m indexer.measurements.bench --docs 100000        (make bench)
 
 Generates a deterministic corpus with ``../shared/tools/make_bench_corpus.py``
 (real German sentences, dates 1995-2025) into ``bench/``, builds the index
 with the project's pipeline (in a child process, for a clean peak RSS), and
-runs a fixed mixed query set through :func:`indexer.search.search` with all
+runs a fixed mixed query set through :func:`indexer.searching.search.search` with all
 facets and 10 highlighted snippets.  The same corpus and queries then go
 through a plain whoosh setup (StemmingAnalyzer-style schema, ``groupedby``
 facets, default highlighting).  Prints one table with both and the ratio.
@@ -23,8 +23,9 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-GENERATOR = REPO.parent / "shared" / "tools" / "make_bench_corpus.py"
+from indexer.measurements import REPO, SHARED
+
+GENERATOR = SHARED / "tools" / "make_bench_corpus.py"
 
 #: The fixed query mix: (query text, extra request fields).
 QUERIES: list[tuple[str, dict]] = [
@@ -82,7 +83,7 @@ def build_engine(corpus: Path, index: Path) -> dict:
 
 
 def reused_build(index: Path) -> dict:
-    from indexer.store import IndexStore
+    from indexer.writing.store import IndexStore
     manifest = IndexStore(index).current().manifest()
     return {"docs": manifest["documents"], "seconds": manifest["seconds"],
             "mb": directory_mb(index), "rss_mb": float("nan")}
@@ -91,8 +92,8 @@ def reused_build(index: Path) -> dict:
 def query_engine(index: Path, rounds: int) -> list[float]:
     from datetime import date
 
-    from indexer.matching import POSTING_CACHE
-    from indexer.search import Archive, SearchRequest, search
+    from indexer.searching.matching import POSTING_CACHE
+    from indexer.searching.search import Archive, SearchRequest, search
     started = time.perf_counter()
     snapshot = Archive(index).snapshot()  # opens the index and loads its columns
     print(f"index opened and columns loaded in {time.perf_counter() - started:.1f} s")
@@ -117,7 +118,7 @@ def baseline_schema():
     from whoosh import fields
     from whoosh.analysis import StemmingAnalyzer
 
-    from indexer.analysis import stem_german
+    from indexer.analysis.german import stem_german
     analyzer = StemmingAnalyzer(stemfn=stem_german)
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
@@ -136,8 +137,8 @@ def baseline_schema():
 def build_baseline(corpus: Path, index: Path) -> dict:
     from whoosh import index as whoosh_index
 
-    from indexer.build import BuildReport, analyse, read_documents
-    from indexer.schema import facet_values
+    from indexer.writing.build import BuildReport, analyse, read_documents
+    from indexer.writing.schema import facet_values
     shutil.rmtree(index, ignore_errors=True)
     index.mkdir(parents=True)
     started = time.monotonic()

@@ -1,6 +1,6 @@
 """Scores entity extraction against CoNLL-style gold data (GermEval 2014 layout).
 
-    python -m indexer.eval_entities [PATH] [--limit N]
+    python -m indexer.measurements.eval_entities [PATH] [--limit N]
 
 Each sentence's tokens are joined with single spaces; gold spans come from
 the outer BIO column, keeping ``PER``, ``LOC`` and ``ORG`` (``OTH`` and the
@@ -18,9 +18,9 @@ from collections import Counter
 from pathlib import Path
 
 from indexer.entities import extract_entities
+from indexer.measurements import SHARED
 
-DEFAULT_GOLD = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "ner" \
-    / "germeval2014-dev.tsv"
+DEFAULT_GOLD = SHARED / "data" / "ner" / "germeval2014-dev.tsv"
 TYPES = ("PER", "LOC", "ORG")
 
 Span = tuple[int, int, str]  # start, end, type

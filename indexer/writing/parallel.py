@@ -22,9 +22,9 @@ from typing import Iterable
 
 from whoosh.writing import SegmentWriter
 
-from indexer.documents import Document
-from indexer.schema import analyse, to_fields
-from indexer.vocabulary import count_words
+from indexer.reading.documents import Document
+from indexer.writing.schema import analyse, to_fields
+from indexer.writing.vocabulary import count_words
 
 #: Documents per segment: a worker's postings for this many articles fit in
 #: its in-memory pool (about 750 MB at 1.8 KB per article).

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from indexer.facets import ENTITY_FACETS
-from indexer.query import QueryError
-from indexer.search import SearchRequest, Snapshot, matching_docnums, prepare
+from indexer.searching.facets import ENTITY_FACETS
+from indexer.searching.query import QueryError
+from indexer.searching.search import SearchRequest, Snapshot, matching_docnums, prepare
 
 ENTITY_PARAMS = {"person": "persons", "place": "places", "org": "orgs"}
 

@@ -22,7 +22,7 @@ from functools import reduce
 import numpy as np
 from whoosh import query as wq
 
-from indexer.query import phrase_terms
+from indexer.searching.query import phrase_terms
 
 EMPTY = np.zeros(0, dtype=np.int64)
 EMPTY.setflags(write=False)

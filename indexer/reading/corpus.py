@@ -1,4 +1,4 @@
-"""Corpus readers: files on disk to :class:`~indexer.documents.Document` records.
+"""Corpus readers: files on disk to :class:`~indexer.reading.documents.Document` records.
 
 Three formats are read, chosen by file extension:
 
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Union
 from zoneinfo import ZoneInfo
 
-from indexer.documents import Document
+from indexer.reading.documents import Document
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -30,7 +30,7 @@ from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.qparser.syntax import attach
 from whoosh.qparser.taggers import RegexTagger
 
-from indexer.analysis import is_common_pair, word_pair
+from indexer.analysis.german import is_common_pair, word_pair
 
 MAX_QUERY_CHARS = 500
 #: Weight of a match on a compound's part relative to a match on the whole word.

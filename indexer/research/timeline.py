@@ -1,6 +1,6 @@
 """Timelines: how many articles match per year, month or day, for up to four queries.
 
-Counts come from the per-generation day column of :class:`~indexer.facets.FacetTable`
+Counts come from the per-generation day column of :class:`~indexer.searching.facets.FacetTable`
 (``yyyymmdd`` per document), so a timeline over any result set is a
 ``numpy.unique`` and never touches stored documents.  Each bucket also carries
 its ``share`` of all archive articles in that period, so a rise in a topic is
@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from indexer.query import QueryError
-from indexer.search import SearchRequest, Snapshot, matching_docnums, prepare
+from indexer.searching.query import QueryError
+from indexer.searching.search import SearchRequest, Snapshot, matching_docnums, prepare
 
 MAX_SERIES = 4
 MAX_DAY_BUCKETS = 3660

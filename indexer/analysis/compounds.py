@@ -13,22 +13,20 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
+from indexer.analysis.folding import normalize_german
+
 LINKS = ("", "s", "es", "n", "en", "er", "e")
 ENDINGS = ("", "e", "en", "n", "er", "ern", "s", "es", "nen")
 MIN_PART = 3
 MIN_WORD = 7
 
 
-def _fold(word: str) -> str:
-    from indexer.analysis import normalize_german  # same folding as the index
-    return normalize_german(word)
-
-
 @lru_cache(maxsize=1)
 def vocabulary() -> frozenset[str]:
-    text = resources.files("indexer").joinpath("data/compound_parts_de.txt").read_text("utf-8")
+    path = resources.files("indexer.analysis").joinpath("data/compound_parts_de.txt")
+    text = path.read_text("utf-8")
     words = (w for line in text.splitlines() if not line.startswith("#") for w in line.split())
-    return frozenset(_fold(w.lower()) for w in words if len(w) >= MIN_PART)
+    return frozenset(normalize_german(w.lower()) for w in words if len(w) >= MIN_PART)
 
 
 @lru_cache(maxsize=200_000)

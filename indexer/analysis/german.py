@@ -31,7 +31,6 @@ compounds, so ``"Tag des Sieges"`` matches exactly those words in that order.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from importlib import resources
 
@@ -39,11 +38,12 @@ import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, Tokenizer
 from whoosh.analysis.acore import Token
 
-from indexer.compounds import split_compound
+from indexer.analysis.compounds import split_compound
+from indexer.analysis.folding import normalize_german
 
 
 def _load_stopwords() -> frozenset[str]:
-    text = resources.files("indexer").joinpath("data/stopwords_de.txt").read_text("utf-8")
+    text = resources.files("indexer.analysis").joinpath("data/stopwords_de.txt").read_text("utf-8")
     return frozenset(
         line.strip().lower() for line in text.splitlines()
         if line.strip() and not line.lstrip().startswith("#")
@@ -139,21 +139,6 @@ class HyphenPartsFilter(Filter):
                         token.endchar = token.startchar + len(part)
                     yield token
                 offset += len(part) + 1
-
-
-_UMLAUT_DIGRAPH = re.compile(r"(?<![qaeiouäöü])(ae|oe|ue)")
-_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "ẞ": "ss"})
-
-
-@lru_cache(maxsize=200_000)
-def normalize_german(word: str) -> str:
-    """Fold German spelling variants of a lowercase word to one form."""
-    word = _UMLAUT_DIGRAPH.sub(lambda m: m.group(1)[0], word)
-    word = word.translate(_FOLD)
-    if not word.isascii():
-        decomposed = unicodedata.normalize("NFKD", word)
-        word = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return word
 
 
 class GermanNormalizeFilter(Filter):

@@ -20,10 +20,10 @@ from datetime import timezone
 
 from whoosh import analysis, fields
 
-from indexer.analysis import compound_parts_analyzer, german_analyzer, word_pairs_analyzer
-from indexer.corpus import BERLIN
-from indexer.documents import Document
+from indexer.analysis.german import compound_parts_analyzer, german_analyzer, word_pairs_analyzer
 from indexer.entities import Entity, extract_entities
+from indexer.reading.corpus import BERLIN
+from indexer.reading.documents import Document
 
 #: Entity facet fields by entity type.
 ENTITY_FIELDS = {"PER": "persons", "LOC": "places", "ORG": "orgs"}

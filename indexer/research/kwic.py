@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.query import QueryError
-from indexer.search import (
+from indexer.searching.query import QueryError
+from indexer.searching.search import (
     HIGHLIGHT_FIELDS,
     SearchRequest,
     Snapshot,
@@ -19,7 +19,7 @@ from indexer.search import (
     prepare,
     top_results,
 )
-from indexer.snippets import match_spans
+from indexer.searching.snippets import match_spans
 
 KWIC_SORTS = ("position", "left", "right")
 MAX_LINES = 2000

@@ -4,7 +4,7 @@
 :func:`update` starts from the live generation and adds new articles,
 replaces changed ones (by content hash) and optionally deletes vanished ones.
 Both hold the writer lock, stage their work beside the live index and publish
-it atomically (see :mod:`indexer.store`), and both report every skipped
+it atomically (see :mod:`indexer.writing.store`), and both report every skipped
 record with its file, line and reason.
 """
 
@@ -22,13 +22,13 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.reading import SegmentReader
 
-from indexer.corpus import Problem, iter_files, read_file
-from indexer.documents import Document
-from indexer.parallel import SEGMENT_DOCS, write_in_parallel
-from indexer.progress import Progress
-from indexer.schema import AnalysedDocument, analyse, build_schema, to_fields
-from indexer.store import Generation, IndexStore
-from indexer.vocabulary import count_words, read_counts, write_vocabulary
+from indexer.reading.corpus import Problem, iter_files, read_file
+from indexer.reading.documents import Document
+from indexer.writing.parallel import SEGMENT_DOCS, write_in_parallel
+from indexer.writing.progress import Progress
+from indexer.writing.schema import AnalysedDocument, analyse, build_schema, to_fields
+from indexer.writing.store import Generation, IndexStore
+from indexer.writing.vocabulary import count_words, read_counts, write_vocabulary
 
 #: Problems kept verbatim in a report; beyond that they are only counted.
 MAX_LISTED_PROBLEMS = 1000
@@ -160,7 +160,7 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
     """Build a complete new index generation from ``paths`` and publish it.
 
     ``processes`` writer processes find entities, analyse and write segments
-    in parallel (:mod:`indexer.parallel`, ``segment_docs`` articles per
+    in parallel (:mod:`indexer.writing.parallel`, ``segment_docs`` articles per
     segment); by default one per core for large corpora, one for small ones.
     """
     started = time.monotonic()

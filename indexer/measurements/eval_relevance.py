@@ -1,6 +1,6 @@
 """Ranking quality of the German analysis on labelled question/passage pairs.
 
-    python -m indexer.eval_relevance [PATH]
+    python -m indexer.measurements.eval_relevance [PATH]
 
 Indexes every passage of ``../shared/data/relevance/xglue-qam-de-dev.tsv``
 (question, passage, 0/1 label) into a temporary whoosh index, runs each
@@ -25,10 +25,10 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter
 
-from indexer.analysis import compound_parts_analyzer, german_analyzer, stem_german
+from indexer.analysis.german import compound_parts_analyzer, german_analyzer, stem_german
+from indexer.measurements import SHARED
 
-DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "relevance" \
-    / "xglue-qam-de-dev.tsv"
+DEFAULT_DATA = SHARED / "data" / "relevance" / "xglue-qam-de-dev.tsv"
 K = 10
 
 

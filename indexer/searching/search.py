@@ -23,14 +23,14 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import scoring
 
-from indexer.analysis import STOPWORD_TERMS
-from indexer.facets import ENTITY_FACETS, FACET_FIELDS, FacetTable, FacetValue
-from indexer.matching import matching_docs
-from indexer.query import QueryError, QueryParser, check_expansions, for_ranking
-from indexer.ranking import RankingColumns, by_date, by_relevance
-from indexer.snippets import fragments, mark, match_spans
-from indexer.store import Generation, IndexStore
-from indexer.vocabulary import MIN_LETTERS, Vocabulary
+from indexer.analysis.german import STOPWORD_TERMS
+from indexer.searching.facets import ENTITY_FACETS, FACET_FIELDS, FacetTable, FacetValue
+from indexer.searching.matching import matching_docs
+from indexer.searching.query import QueryError, QueryParser, check_expansions, for_ranking
+from indexer.searching.ranking import RankingColumns, by_date, by_relevance
+from indexer.searching.snippets import fragments, mark, match_spans
+from indexer.writing.store import Generation, IndexStore
+from indexer.writing.vocabulary import MIN_LETTERS, Vocabulary
 
 SORTS = ("relevance", "date", "-date")
 MAX_PAGE_SIZE = 100
@@ -237,7 +237,7 @@ class PreparedQuery:
     column instead (``days``, inclusive ``yyyymmdd`` bounds, in Berlin time).
     ``ranking`` is what the matches are scored by: ``restricted`` with exact
     phrases as the pair and word terms they need
-    (:func:`indexer.query.for_ranking`).
+    (:func:`indexer.searching.query.for_ranking`).
     """
 
     user_query: wq.Query
@@ -320,7 +320,7 @@ def top_results(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequ
 
     Ranked by BM25F when there is query text and ``sort`` is relevance,
     otherwise by date (newest first for ``-date`` and for browsing).  Both
-    are computed over the array of matches (:mod:`indexer.ranking`); whoosh
+    are computed over the array of matches (:mod:`indexer.searching.ranking`); whoosh
     ranks only queries with scoring parts the arrays do not cover.
     """
     searcher = snapshot.searcher

@@ -1,0 +1,1 @@
+"""Research views over a result set: timelines, keyword in context, co-occurrence."""
