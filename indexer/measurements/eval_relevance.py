@@ -46,10 +46,11 @@ class Config:
 
 CONFIGS = [
     Config("stock Snowball", stock_snowball),
-    Config("+ normalisation, stopwords, hyphen parts", german_analyzer),
-    Config("+ decompounding (parts ×0.2)", german_analyzer, 0.2),
-    Config("+ decompounding (parts ×0.35)", german_analyzer, 0.35),
-    Config("+ decompounding (parts ×0.6)", german_analyzer, 0.6),
+    Config("+ normalisation, stopwords, spelling variants", german_analyzer),
+    Config("+ word parts, decompounding (×0.2)", german_analyzer, 0.2),
+    Config("+ word parts, decompounding (×0.35)", german_analyzer, 0.35),
+    Config("+ word parts, decompounding (×0.5)", german_analyzer, 0.5),
+    Config("+ word parts, decompounding (×0.8)", german_analyzer, 0.8),
 ]
 
 

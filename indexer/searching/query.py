@@ -34,7 +34,7 @@ from indexer.analysis.german import is_common_pair, word_pair
 
 MAX_QUERY_CHARS = 500
 #: Weight of a match on a compound's part relative to a match on the whole word.
-PART_BOOST = 0.35
+PART_BOOST = 0.5
 MAX_CLAUSES = 40
 MAX_EXPANSIONS = 300
 #: Fields searched by words without a field name, and their weights.
@@ -172,7 +172,7 @@ def check(q: wq.Query, schema=None) -> None:
 
 
 def _with_compound_parts(node: wq.Query) -> wq.Query:
-    """``body:wahl`` → ``body:wahl OR body_parts:wahl^0.35`` (same for title)."""
+    """``body:wahl`` → ``body:wahl OR body_parts:wahl^0.5`` (same for title)."""
     if type(node) is wq.Term and node.fieldname in DEFAULT_FIELDS:
         part = wq.Term(f"{node.fieldname}_parts", node.text, boost=node.boost * PART_BOOST)
         return wq.Or([node, part])

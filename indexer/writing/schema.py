@@ -7,6 +7,9 @@ words, searched with a lower weight so that ``Wahl`` finds ``Bundestagswahl``
 but exact words rank first.  ``title_pairs`` and ``body_pairs`` hold the
 pairs of neighbouring words in which one is a stopword, so phrases such as
 ``"vor allem"`` are looked up instead of checked position by position.
+``title_forms`` and ``body_forms`` hold every word and word part as written,
+folded but not stemmed, without positions: prefix search expands a prefix
+over them (``Untersuchun*``), since a stem is no prefix of its words.
 Every facet a search can count (date, section, source, persons, places, organisations) is
 also packed into one compact per-document column, ``facet_data``, which the
 search side loads once per index generation into arrays.
@@ -20,7 +23,12 @@ from datetime import timezone
 
 from whoosh import analysis, fields
 
-from indexer.analysis.german import compound_parts_analyzer, german_analyzer, word_pairs_analyzer
+from indexer.analysis.german import (
+    compound_parts_analyzer,
+    german_analyzer,
+    word_forms_analyzer,
+    word_pairs_analyzer,
+)
 from indexer.entities import Entity, extract_entities
 from indexer.reading.corpus import BERLIN
 from indexer.reading.documents import Document
@@ -33,6 +41,7 @@ def build_schema() -> fields.Schema:
     analyzer = german_analyzer()
     parts = compound_parts_analyzer()
     pairs = word_pairs_analyzer()
+    forms = word_forms_analyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
         content_hash=fields.ID(stored=True, sortable=True),
@@ -42,6 +51,8 @@ def build_schema() -> fields.Schema:
         body_parts=fields.TEXT(analyzer=parts, phrase=True, chars=True),
         title_pairs=fields.TEXT(analyzer=pairs, phrase=False),
         body_pairs=fields.TEXT(analyzer=pairs, phrase=False),
+        title_forms=fields.TEXT(analyzer=forms, phrase=False),
+        body_forms=fields.TEXT(analyzer=forms, phrase=False),
         date=fields.DATETIME(stored=True, sortable=True),
         year=fields.NUMERIC(int, stored=False, signed=False),
         month=fields.ID(stored=False),
@@ -100,6 +111,8 @@ def to_fields(item: AnalysedDocument) -> dict:
         "body_parts": doc.body,
         "title_pairs": doc.title,
         "body_pairs": doc.body,
+        "title_forms": doc.title,
+        "body_forms": doc.body,
         "section": doc.section,
         "source": doc.source,
         "url": doc.url,
