@@ -182,9 +182,12 @@ def test_spelling_suggestion_for_a_typo(snapshot):
 @pytest.mark.parametrize("query,fragment", [
     ("x" * (MAX_QUERY_CHARS + 1), "at most"),
     ("a*", "too short"),
-    ("date:[gestern to morgen]", "could not be read"),
+    ("date:[gestern to morgen]", "needs a value like"),
     ('date:""', "needs a value like"),
-    ("year:abc", "not a valid number"),
+    ("date:2024-13", "not a date in the calendar"),
+    ("date:[2024 to 2023]", "ends before it starts"),
+    ("year:abc", "needs a year like 2024"),
+    ("year:2024-03", "needs a year like 2024"),
 ])
 def test_bad_queries_raise_readable_errors(snapshot, query, fragment):
     with pytest.raises(QueryError, match=fragment):

@@ -15,7 +15,7 @@ def ids(snapshot, q: str) -> set[str]:
 
 #: Pairs of spellings that must find each other: reforms, ph/f, and more.
 SPELLINGS = [
-    ("Kuß", "Kuss"), ("Schiffahrt", "Schifffahrt"),
+    ("daß", "dass"), ("muß", "muss"), ("Kuß", "Kuss"), ("Schiffahrt", "Schifffahrt"),
     ("Ballettänzer", "Balletttänzer"), ("Schlußstrich", "Schlussstrich"),
     ("Flußschiffahrt", "Flussschifffahrt"), ("Photo", "Foto"), ("Photos", "Fotos"),
     ("Photograph", "Fotograf"), ("Delphin", "Delfin"), ("Delphine", "Delfine"), ("Tip", "Tipp"),

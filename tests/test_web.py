@@ -67,7 +67,7 @@ def test_api_paging_links(client):
     ("from=2024-02-01&to=2024-01-01", "from", "after"),
     ("year=neunzehn", "year", "year"),
     ("q=" + "x" * 600, "q", "characters"),
-    ("q=date:[gestern%20to%20morgen]", "q", "could not be read"),
+    ("q=date:[gestern%20to%20morgen]", "q", "needs a value like"),
 ])
 def test_api_bad_requests_are_json_400(client, query, param, fragment):
     response = client.get("/api/search?" + query)

@@ -19,7 +19,6 @@ from indexer.searching.search import (
     prepare,
     top_results,
 )
-from indexer.searching.snippets import match_spans
 
 KWIC_SORTS = ("position", "left", "right")
 MAX_LINES = 2000
@@ -47,7 +46,7 @@ def kwic(snapshot: Snapshot, request: SearchRequest, width: int = 60, sort: str 
         raise QueryError("Keyword in context needs a query.", "q")
     prepared = prepare(snapshot, request)
     searcher = snapshot.searcher
-    terms = matched_terms(prepared.user_query, searcher)
+    highlights = matched_terms(prepared.user_query, searcher)
     results, _ = top_results(snapshot, prepared, request, MAX_DOCS)
     lines: list[ContextLine] = []
     for docnum, _ in results:
@@ -55,8 +54,8 @@ def kwic(snapshot: Snapshot, request: SearchRequest, width: int = 60, sort: str 
         body = stored.get("body", "")
         spans = set()
         for fieldname, target in HIGHLIGHT_FIELDS.items():
-            if target == "body" and terms[fieldname]:
-                spans.update(match_spans(searcher, fieldname, docnum, terms[fieldname]))
+            if target == "body":
+                spans.update(highlights.spans(searcher, fieldname, docnum, body))
         for start, end in sorted(spans):
             left = " ".join(body[max(0, start - width):start].split())
             right = " ".join(body[end:end + width].split())

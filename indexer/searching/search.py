@@ -23,10 +23,20 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import scoring
 
+from indexer.analysis.folding import fold_word
 from indexer.analysis.german import STOPWORD_TERMS
+from indexer.searching.dates import DayRange
 from indexer.searching.facets import ENTITY_FACETS, FACET_FIELDS, FacetTable, FacetValue
 from indexer.searching.matching import matching_docs
-from indexer.searching.query import QueryError, QueryParser, check_expansions, for_ranking
+from indexer.searching.query import (
+    DEFAULT_FIELDS,
+    QueryError,
+    QueryParser,
+    check_expansions,
+    for_ranking,
+    forms_field,
+    parts_field,
+)
 from indexer.searching.ranking import RankingColumns, by_date, by_relevance
 from indexer.searching.snippets import fragments, mark, match_spans
 from indexer.writing.store import Generation, IndexStore
@@ -183,7 +193,7 @@ class Snapshot:
 
     @cached_property
     def ranking(self) -> RankingColumns:
-        return RankingColumns()
+        return RankingColumns(self.facets.days)
 
     @cached_property
     def vocabulary(self) -> Vocabulary:
@@ -232,18 +242,16 @@ class Archive:
 class PreparedQuery:
     """A request's parsed query, alone and with the request's filters applied.
 
-    The date range is not part of ``restricted``: whoosh would expand it into
-    thousands of numeric terms, so it is applied to the per-document day
-    column instead (``days``, inclusive ``yyyymmdd`` bounds, in Berlin time).
-    ``ranking`` is what the matches are scored by: ``restricted`` with exact
-    phrases as the pair and word terms they need
-    (:func:`indexer.searching.query.for_ranking`).
+    Dates, from ``from``/``to`` or from the query text, are day ranges
+    (:class:`~indexer.searching.dates.DayRange`) read from the per-document
+    day column, in Berlin time.  ``ranking`` is what the matches are scored
+    by: ``restricted`` with exact phrases as the pair and word terms they
+    need (:func:`indexer.searching.query.for_ranking`).
     """
 
     user_query: wq.Query
     restricted: wq.Query
     ranking: wq.Query
-    days: tuple[int, int] | None = None
 
 
 def prepare(snapshot: Snapshot, request: SearchRequest) -> PreparedQuery:
@@ -251,26 +259,14 @@ def prepare(snapshot: Snapshot, request: SearchRequest) -> PreparedQuery:
     request.validate()
     user_query = snapshot.parser.parse(request.q)
     check_expansions(user_query, snapshot.searcher.reader())
-    days = None
-    if request.date_from or request.date_to:
-        days = (_day_number(request.date_from) if request.date_from else 0,
-                _day_number(request.date_to) if request.date_to else 99_991_231)
-    restricted = _restrict(user_query, request, snapshot)
+    restricted = _restrict(user_query, request)
     return PreparedQuery(user_query, restricted,
-                         for_ranking(restricted, snapshot.searcher.schema), days)
+                         for_ranking(restricted, snapshot.searcher.schema))
 
 
 def matching_docnums(snapshot: Snapshot, prepared: PreparedQuery) -> np.ndarray:
     """Document numbers of every match (unscored), for counts and facets."""
-    docnums = matching_docs(prepared.restricted, snapshot.searcher)
-    if prepared.days is None:
-        return docnums
-    days = snapshot.facets.days[docnums]
-    return docnums[(days >= prepared.days[0]) & (days <= prepared.days[1])]
-
-
-def _day_number(day: date) -> int:
-    return day.year * 10000 + day.month * 100 + day.day
+    return matching_docs(prepared.restricted, snapshot.searcher, snapshot.facets.days)
 
 
 def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
@@ -284,8 +280,8 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
     results, ranked = top_results(snapshot, prepared, request, request.page * request.size,
                                   docnums)
     top = results[(request.page - 1) * request.size:]
-    terms = matched_terms(prepared.user_query, searcher)
-    hits = [_hit(snapshot, docnum, score if ranked else None, terms, request)
+    highlights = matched_terms(prepared.user_query, searcher)
+    hits = [_hit(snapshot, docnum, score if ranked else None, highlights, request)
             for docnum, score in top]
 
     facets = {
@@ -308,9 +304,9 @@ def iter_hits(snapshot: Snapshot, request: SearchRequest, limit: int) -> Iterato
     """
     prepared = prepare(snapshot, request)
     results, ranked = top_results(snapshot, prepared, request, limit)
-    terms = matched_terms(prepared.user_query, snapshot.searcher)
+    highlights = matched_terms(prepared.user_query, snapshot.searcher)
     for docnum, score in results:
-        yield _hit(snapshot, docnum, score if ranked else None, terms, request)
+        yield _hit(snapshot, docnum, score if ranked else None, highlights, request)
 
 
 def top_results(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequest,
@@ -326,7 +322,7 @@ def top_results(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequ
     searcher = snapshot.searcher
     if docnums is None:
         docnums = matching_docnums(snapshot, prepared)
-    if not (request.sort == "relevance" and request.q.strip()):
+    if not (request.sort == "relevance" and scores_words(prepared.user_query)):
         return by_date(searcher, snapshot.ranking, docnums, limit,
                        newest_first=request.sort != "date"), False
     found = by_relevance(searcher, snapshot.ranking, prepared.ranking, docnums, limit, BM25)
@@ -339,6 +335,29 @@ def top_results(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequ
     return list(searcher.search(query, limit=limit, filter=allowed).items()), True
 
 
+def scores_words(q: wq.Query) -> bool:
+    """Whether ``q`` asks for words or values to rank by, not only dates or exclusions."""
+    return any(has_words(leaf) for leaf in wanted_leaves(q))
+
+
+def wanted_leaves(q: wq.Query) -> Iterator[wq.Query]:
+    """The leaves of ``q`` outside its exclusions (``NOT``, ``-``)."""
+    if isinstance(q, wq.Not):
+        return
+    if isinstance(q, wq.AndNot):
+        yield from wanted_leaves(q.a)
+    elif q.is_leaf():
+        yield q
+    else:
+        for child in q.children():
+            yield from wanted_leaves(child)
+
+
+def has_words(leaf: wq.Query) -> bool:
+    """Whether a leaf matches by words or values (whoosh says no for prefixes)."""
+    return leaf.has_terms() or isinstance(leaf, (wq.Prefix, wq.Wildcard))
+
+
 def _facet_limit(request: SearchRequest, name: str) -> int:
     if request.facet_more:
         return 0 if _filter_key(name) == request.facet_more else FACET_LIMIT
@@ -349,8 +368,10 @@ def _filter_key(field_name: str) -> str:
     return next(k for k, v in FILTER_FIELDS.items() if v == field_name)
 
 
-def _restrict(user_query: wq.Query, request: SearchRequest, snapshot: Snapshot) -> wq.Query:
+def _restrict(user_query: wq.Query, request: SearchRequest) -> wq.Query:
     clauses = [user_query]
+    if request.date_from or request.date_to:
+        clauses.append(DayRange(request.date_from, request.date_to))
     for key, values in request.filters.items():
         values = tuple(v for v in values if v)
         if not values:
@@ -379,37 +400,82 @@ def _filter_term(field_name: str, value: str) -> wq.Query:
     return wq.Term(field_name, value)
 
 
-def matched_terms(q: wq.Query, searcher) -> dict[str, set[bytes]]:
-    """The indexed terms a query matches in title and body, wildcards expanded.
+@dataclass
+class Highlights:
+    """What a query marks in its hits, by the title and body fields that point into the text.
+
+    Every occurrence of ``terms`` is marked.  A prefix matched some written
+    forms of a word, not the word: of ``form_terms`` (the indexed words of
+    those forms), only the occurrences written as one of ``forms`` (folded)
+    are marked, so ``Untersuchun*`` marks ``Untersuchungen`` but not
+    ``untersucht``.
+    """
+
+    terms: dict[str, set[bytes]]
+    form_terms: dict[str, set[bytes]]
+    forms: set[str]
+
+    def spans(self, searcher, fieldname: str, docnum: int, text: str) -> list[tuple[int, int]]:
+        """Spans of the matches in one field of ``docnum`` (whose stored text is ``text``)."""
+        found = match_spans(searcher, fieldname, docnum, self.terms[fieldname]) \
+            if self.terms[fieldname] else []
+        if self.form_terms[fieldname]:
+            found += [(start, end) for start, end
+                      in match_spans(searcher, fieldname, docnum, self.form_terms[fieldname])
+                      if fold_word(text[start:end]) in self.forms]
+        return found
+
+
+def matched_terms(q: wq.Query, searcher) -> Highlights:
+    """The indexed terms a query matches in title and body, prefixes expanded.
 
     (whoosh's ``Query.existing_terms`` loses fields after the first term, so
     the leaves are walked here.)
     """
     reader = searcher.reader()
     schema = reader.schema
-    terms: dict[str, set[bytes]] = {name: set() for name in HIGHLIGHT_FIELDS}
-    for leaf in q.leaves():
-        if isinstance(leaf, wq.Not) or not leaf.has_terms():
+    highlights = Highlights({name: set() for name in HIGHLIGHT_FIELDS},
+                            {name: set() for name in HIGHLIGHT_FIELDS}, set())
+
+    def add(target: dict[str, set[bytes]], fieldname: str, text) -> None:
+        btext = text if isinstance(text, bytes) else schema[fieldname].to_bytes(text)
+        if (fieldname, btext) in reader:
+            target[fieldname].add(btext)
+
+    for leaf in wanted_leaves(q):
+        if not has_words(leaf):
             continue
         for fieldname, text in leaf.expanded_terms(reader, phrases=True):
             if isinstance(leaf, wq.Phrase) and text in STOPWORD_TERMS:
                 continue  # "des" in "Tag des Sieges": not worth a mark everywhere
-            if fieldname in terms:
-                btext = text if isinstance(text, bytes) else schema[fieldname].to_bytes(text)
-                if (fieldname, btext) in reader:
-                    terms[fieldname].add(btext)
-    return terms
+            if fieldname in HIGHLIGHT_FIELDS:
+                add(highlights.terms, fieldname, text)
+            text_field = _text_field_of_forms(fieldname)
+            if text_field:
+                form = text.decode("utf-8") if isinstance(text, bytes) else text
+                highlights.forms.add(form)
+                # A form is indexed as the word it is, or as a part of a hyphenated word.
+                for term in schema[text_field].process_text(form, mode="index"):
+                    add(highlights.form_terms, text_field, term)
+                    add(highlights.form_terms, parts_field(text_field), term)
+    return highlights
 
 
-def _hit(snapshot: Snapshot, docnum: int, score: float, terms: dict[str, set[bytes]],
+def _text_field_of_forms(fieldname: str) -> str | None:
+    """``body`` for ``body_forms``, ``title`` for ``title_forms``, else None."""
+    return next((name for name in DEFAULT_FIELDS if fieldname == forms_field(name)), None)
+
+
+def _hit(snapshot: Snapshot, docnum: int, score: float, highlights: Highlights,
          request: SearchRequest) -> Hit:
     searcher = snapshot.searcher
     stored = searcher.stored_fields(docnum)
     body, title = stored.get("body", ""), stored.get("title", "")
     spans = {"title": [], "body": []}
     for fieldname, target in HIGHLIGHT_FIELDS.items():
-        if terms[fieldname] and (target == "title" or request.snippets):
-            spans[target] += match_spans(searcher, fieldname, docnum, terms[fieldname])
+        if target == "title" or request.snippets:
+            text = title if target == "title" else body
+            spans[target] += highlights.spans(searcher, fieldname, docnum, text)
     title_spans = sorted(set(spans["title"]))
     snippets = fragments(body, sorted(set(spans["body"]))) if request.snippets else []
     return Hit(
