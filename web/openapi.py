@@ -37,6 +37,9 @@ SEARCH_PARAMETERS = [
     _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "default": 1}),
     _param("size", "Hits per page.", {"type": "integer", "minimum": 1,
                                       "maximum": MAX_PAGE_SIZE, "default": 10}),
+    _param("correct", "1: words found in no article are also searched as their nearest "
+                      "spelling (listed in corrections); 0: search exactly as typed.",
+           {"type": "integer", "enum": [0, 1], "default": 1}),
 ]
 
 FACET_VALUE = {
@@ -133,6 +136,10 @@ def openapi_document() -> dict:
                     "took_ms": {"type": "number"},
                     "generation": {"type": "string"},
                     "suggestion": {"type": "string", "nullable": True},
+                    "corrections": {"type": "array", "items": {
+                        "type": "object", "required": ["word", "searched_as"],
+                        "properties": {"word": {"type": "string"},
+                                       "searched_as": {"type": "string"}}}},
                     "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                     "facets": {"type": "object", "additionalProperties": {
                         "type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}}},

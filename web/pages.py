@@ -69,6 +69,7 @@ def search_page():
         export_jsonl_url=url_with("export.export", args, format="jsonl"),
         suggestion_url=url_with("pages.search_page", args, q=result.suggestion)
         if result.suggestion else None,
+        exact_url=url_with("pages.search_page", args, correct="0", page=None),
         args=args,
     )
 

@@ -2,8 +2,9 @@
 
 The HTML page and the JSON API take the same parameters, parsed here once:
 ``q``, ``person``, ``place``, ``org``, ``section``, ``source``, ``year``,
-``month`` (each repeatable), ``from``/``to`` (ISO dates), ``sort``, ``page``
-and ``size``.  Facet values get a ``toggle_url`` built from the current
+``month`` (each repeatable), ``from``/``to`` (ISO dates), ``sort``, ``page``,
+``size`` and ``correct`` (``0``: words that occur nowhere are not also
+searched as their nearest spelling).  Facet values get a ``toggle_url`` built from the current
 parameters, so a click adds or removes exactly that filter.
 """
 
@@ -35,6 +36,7 @@ KNOWN_PARAMS = {
     "kwic_sort",
     "more",
     "facet_filter",
+    "correct",
     *FILTER_FIELDS,
     *(EXCLUDE_PREFIX + k for k in FILTER_FIELDS),
 }
@@ -56,6 +58,7 @@ def search_request(args: MultiDict, default_size: int = 10) -> SearchRequest:
         sort=args.get("sort", "relevance") or "relevance",
         page=_int(args, "page", 1),
         size=_int(args, "size", default_size),
+        correct=_flag(args, "correct", True),
     )
     parsed.validate()
     return parsed
@@ -71,6 +74,15 @@ def _values(args: MultiDict, prefix: str) -> dict[str, tuple[str, ...]]:
         if values:
             found[key] = values
     return found
+
+
+def _flag(args: MultiDict, name: str, default: bool) -> bool:
+    raw = args.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw not in ("0", "1", "true", "false"):
+        raise QueryError(f"{name} must be 0 or 1, not {raw!r}.", name)
+    return raw in ("1", "true")
 
 
 def _int(args: MultiDict, name: str, default: int) -> int:

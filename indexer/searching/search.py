@@ -21,7 +21,6 @@ from typing import Iterator
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import scoring
 
 from indexer.analysis.german import STOPWORD_TERMS
 from indexer.searching.facets import ENTITY_FACETS, FACET_FIELDS, FacetTable, FacetValue
@@ -29,8 +28,10 @@ from indexer.searching.matching import matching_docs
 from indexer.searching.query import QueryError, QueryParser, check_expansions, for_ranking
 from indexer.searching.ranking import RankingColumns, by_date, by_relevance
 from indexer.searching.snippets import fragments, mark, match_spans
+from indexer.searching.spelling import Correction, Speller, corrected, corrections, suggest
+from indexer.searching.weights import DEFAULT_RANKING, RankingParameters
 from indexer.writing.store import Generation, IndexStore
-from indexer.writing.vocabulary import MIN_LETTERS, Vocabulary
+from indexer.writing.vocabulary import Vocabulary
 
 SORTS = ("relevance", "date", "-date")
 MAX_PAGE_SIZE = 100
@@ -46,7 +47,6 @@ FILTER_FIELDS = {
     "year": "year",
     "month": "month",
 }
-BM25 = scoring.BM25F(B=0.75, K1=1.2)
 REFRESH_SECONDS = 2.0
 #: Fields whose matches are marked, by the stored field they point into.
 HIGHLIGHT_FIELDS = {"title": "title", "title_parts": "title", "body": "body",
@@ -68,6 +68,7 @@ class SearchRequest:
     facet_limit: int = FACET_LIMIT  # 0: every value
     facet_more: str = ""  # one facet shown in full (the others keep facet_limit)
     snippets: bool = True
+    correct: bool = True  # also search words that occur nowhere as their nearest spelling
 
     def validate(self) -> None:
         if self.sort not in SORTS:
@@ -128,6 +129,7 @@ class SearchResult:
     suggestion: str | None
     took_ms: float
     generation: str
+    corrections: list[Correction] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -153,6 +155,7 @@ class SearchResult:
             "took_ms": self.took_ms,
             "generation": self.generation,
             "suggestion": self.suggestion,
+            "corrections": [c.to_dict() for c in self.corrections],
             "hits": [hit.to_dict() for hit in self.hits],
             "facets": {name: [v.to_dict() for v in values]
                        for name, values in self.facets.items()},
@@ -166,6 +169,7 @@ class Snapshot:
         self.generation = generation
         self.index = whoosh_index.open_dir(generation.path)
         self.parser = QueryParser(self.index.schema)
+        self._parsers = {DEFAULT_RANKING: self.parser}
         self._local = threading.local()
 
     @property
@@ -174,8 +178,16 @@ class Snapshot:
         threads must not share one."""
         searcher = getattr(self._local, "searcher", None)
         if searcher is None:
-            searcher = self._local.searcher = self.index.searcher(weighting=BM25)
+            searcher = self._local.searcher = self.index.searcher(
+                weighting=DEFAULT_RANKING.weighting())
         return searcher
+
+    def parser_for(self, weights: RankingParameters) -> QueryParser:
+        """The query parser weighting matches by ``weights``."""
+        parser = self._parsers.get(weights)
+        if parser is None:
+            parser = self._parsers[weights] = QueryParser(self.index.schema, weights)
+        return parser
 
     @cached_property
     def facets(self) -> FacetTable:
@@ -188,6 +200,10 @@ class Snapshot:
     @cached_property
     def vocabulary(self) -> Vocabulary:
         return Vocabulary.load(self.generation.path)
+
+    @cached_property
+    def speller(self) -> Speller:
+        return Speller(self.vocabulary)
 
     def warm(self) -> None:
         """Load the per-generation columns before the first request needs them."""
@@ -244,12 +260,16 @@ class PreparedQuery:
     restricted: wq.Query
     ranking: wq.Query
     days: tuple[int, int] | None = None
+    weights: RankingParameters = DEFAULT_RANKING
+    corrections: tuple[Correction, ...] = ()
 
 
-def prepare(snapshot: Snapshot, request: SearchRequest) -> PreparedQuery:
+def prepare(snapshot: Snapshot, request: SearchRequest,
+            weights: RankingParameters = DEFAULT_RANKING) -> PreparedQuery:
     """Validate ``request`` and build its whoosh queries; raises QueryError."""
     request.validate()
-    user_query = snapshot.parser.parse(request.q)
+    found = tuple(corrections(snapshot, request.q)) if request.correct else ()
+    user_query = snapshot.parser_for(weights).parse(corrected(request.q, found))
     check_expansions(user_query, snapshot.searcher.reader())
     days = None
     if request.date_from or request.date_to:
@@ -257,7 +277,8 @@ def prepare(snapshot: Snapshot, request: SearchRequest) -> PreparedQuery:
                 _day_number(request.date_to) if request.date_to else 99_991_231)
     restricted = _restrict(user_query, request, snapshot)
     return PreparedQuery(user_query, restricted,
-                         for_ranking(restricted, snapshot.searcher.schema), days)
+                         for_ranking(restricted, snapshot.searcher.schema), days, weights,
+                         found)
 
 
 def matching_docnums(snapshot: Snapshot, prepared: PreparedQuery) -> np.ndarray:
@@ -273,10 +294,14 @@ def _day_number(day: date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
-def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
-    """Run one search request; raises :class:`QueryError` for bad input."""
+def search(snapshot: Snapshot, request: SearchRequest,
+           weights: RankingParameters = DEFAULT_RANKING) -> SearchResult:
+    """Run one search request; raises :class:`QueryError` for bad input.
+
+    ``weights`` are the ranking parameters (the product's by default).
+    """
     started = time.perf_counter()
-    prepared = prepare(snapshot, request)
+    prepared = prepare(snapshot, request, weights)
     searcher = snapshot.searcher
 
     docnums = matching_docnums(snapshot, prepared)
@@ -297,7 +322,7 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
     suggestion = suggest(snapshot, request.q) if total < 3 and request.q.strip() else None
     return SearchResult(request, total, hits, facets, suggestion,
                         round((time.perf_counter() - started) * 1000, 2),
-                        snapshot.generation.name)
+                        snapshot.generation.name, list(prepared.corrections))
 
 
 def iter_hits(snapshot: Snapshot, request: SearchRequest, limit: int) -> Iterator[Hit]:
@@ -329,7 +354,8 @@ def top_results(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequ
     if not (request.sort == "relevance" and request.q.strip()):
         return by_date(searcher, snapshot.ranking, docnums, limit,
                        newest_first=request.sort != "date"), False
-    found = by_relevance(searcher, snapshot.ranking, prepared.ranking, docnums, limit, BM25)
+    found = by_relevance(searcher, snapshot.ranking, prepared.ranking, docnums, limit,
+                         prepared.weights.weighting())
     if found is not None:
         return found, True
     # whoosh ranks the rest, kept to exactly the matches (date range, phrases
@@ -435,28 +461,6 @@ def safe_url(url: str | None) -> str | None:
     """``url`` if it is an http(s) link, else ``None``: no ``javascript:`` links."""
     url = (url or "").strip()
     return url if url.lower().startswith(("http://", "https://")) else None
-
-
-def suggest(snapshot: Snapshot, text: str) -> str | None:
-    """A respelling of ``text`` whose words occur in the archive, or ``None``."""
-    words = re.findall(rf"(?<![:\w])[^\W\d_]{{{MIN_LETTERS},}}(?![:\w*])", text)
-    if not words:
-        return None
-    changed = text
-    for word in words:
-        if _occurs(snapshot, word):
-            continue
-        replacement = snapshot.vocabulary.suggest(word.lower())
-        if replacement:
-            if word[:1].isupper():
-                replacement = replacement[:1].upper() + replacement[1:]
-            changed = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", replacement, changed, count=1)
-    return changed if changed != text else None
-
-
-def _occurs(snapshot: Snapshot, word: str) -> bool:
-    q = snapshot.parser.parse(word)
-    return next(iter(q.docs(snapshot.searcher)), None) is not None
 
 
 def similar_articles(snapshot: Snapshot, doc_id: str, count: int = 5) -> list[dict]:
