@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 HIT_KEYS = {"id", "title", "title_html", "date", "source", "section", "url", "score",
-            "snippet", "snippets", "entities"}
+            "snippet", "snippets", "entities", "cluster", "duplicates"}
 
 
 # -- JSON API -------------------------------------------------------------------
@@ -18,10 +18,12 @@ def test_api_search_schema(client):
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     data = response.get_json()
-    assert list(data) == ["query", "total", "page", "size", "pages", "took_ms", "generation",
-                          "suggestion", "corrections", "hits", "facets", "links"]
+    assert list(data) == ["query", "total", "counting", "page", "size", "pages", "took_ms",
+                          "generation", "suggestion", "corrections", "hits", "facets", "links"]
     assert data["query"] == {"q": "Soldat", "filters": {"person": ["Wladimir Putin"]},
-                             "exclude": {}, "from": None, "to": None, "sort": "relevance"}
+                             "exclude": {}, "from": None, "to": None, "sort": "relevance",
+                             "collapse": False}
+    assert data["counting"] == "articles"
     assert data["total"] == 1
     [hit] = data["hits"]
     assert set(hit) == HIT_KEYS

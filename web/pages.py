@@ -33,7 +33,8 @@ FACET_TITLES = {
     "month": "Monat",
 }
 SORT_TITLES = {"relevance": "Relevanz", "-date": "Neueste zuerst", "date": "Älteste zuerst"}
-FILTER_TITLES = {"person": "Person", "place": "Ort", "org": "Organisation",
+FILTER_TITLES = {"cluster": "Fassungen von", "person": "Person", "place": "Ort",
+                 "org": "Organisation",
                  "section": "Ressort", "source": "Quelle", "year": "Jahr", "month": "Monat"}
 
 
@@ -70,6 +71,10 @@ def search_page():
         suggestion_url=url_with("pages.search_page", args, q=result.suggestion)
         if result.suggestion else None,
         exact_url=url_with("pages.search_page", args, correct="0", page=None),
+        collapse_url=url_with("pages.search_page", args,
+                              collapse=None if result.request.collapse else "1"),
+        duplicates_url=lambda cluster: url_with("pages.search_page", args, cluster=cluster,
+                                                collapse=None),
         args=args,
     )
 

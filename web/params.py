@@ -3,8 +3,9 @@
 The HTML page and the JSON API take the same parameters, parsed here once:
 ``q``, ``person``, ``place``, ``org``, ``section``, ``source``, ``year``,
 ``month`` (each repeatable), ``from``/``to`` (ISO dates), ``sort``, ``page``,
-``size`` and ``correct`` (``0``: words that occur nowhere are not also
-searched as their nearest spelling).  Facet values get a ``toggle_url`` built from the current
+``size``, ``correct`` (``0``: words that occur nowhere are not also
+searched as their nearest spelling) and ``collapse`` (``1``: one article per
+near-duplicate cluster).  Facet values get a ``toggle_url`` built from the current
 parameters, so a click adds or removes exactly that filter.
 """
 
@@ -37,6 +38,7 @@ KNOWN_PARAMS = {
     "more",
     "facet_filter",
     "correct",
+    "collapse",
     *FILTER_FIELDS,
     *(EXCLUDE_PREFIX + k for k in FILTER_FIELDS),
 }
@@ -59,6 +61,7 @@ def search_request(args: MultiDict, default_size: int = 10) -> SearchRequest:
         page=_int(args, "page", 1),
         size=_int(args, "size", default_size),
         correct=_flag(args, "correct", True),
+        collapse=_flag(args, "collapse", False),
     )
     parsed.validate()
     return parsed

@@ -23,10 +23,17 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from indexer.analysis.german import STOPWORD_TERMS
+from indexer.searching.collapse import representatives
 from indexer.searching.facets import ENTITY_FACETS, FACET_FIELDS, FacetTable, FacetValue
 from indexer.searching.matching import matching_docs
 from indexer.searching.query import QueryError, QueryParser, check_expansions, for_ranking
-from indexer.searching.ranking import RankingColumns, by_date, by_relevance
+from indexer.searching.ranking import (
+    RankingColumns,
+    by_date,
+    by_relevance,
+    date_keys,
+    relevance_scores,
+)
 from indexer.searching.snippets import fragments, mark, match_spans
 from indexer.searching.spelling import Correction, Speller, corrected, corrections, suggest
 from indexer.searching.weights import DEFAULT_RANKING, RankingParameters
@@ -46,6 +53,7 @@ FILTER_FIELDS = {
     "source": "source",
     "year": "year",
     "month": "month",
+    "cluster": "cluster",
 }
 REFRESH_SECONDS = 2.0
 #: Fields whose matches are marked, by the stored field they point into.
@@ -69,6 +77,7 @@ class SearchRequest:
     facet_more: str = ""  # one facet shown in full (the others keep facet_limit)
     snippets: bool = True
     correct: bool = True  # also search words that occur nowhere as their nearest spelling
+    collapse: bool = False  # one article per near-duplicate cluster
 
     def validate(self) -> None:
         if self.sort not in SORTS:
@@ -103,6 +112,8 @@ class Hit:
     score: float | None  # None unless sorted by relevance
     snippets: list[str]  # 1-3 escaped fragments, matches in <mark>
     entities: dict[str, list[str]]  # persons, places, orgs (canonical names)
+    cluster: str = ""  # near-duplicate cluster: the id of its first article
+    duplicates: int | None = None  # other matching articles of the cluster (collapsed lists)
 
     def to_dict(self) -> dict:
         return {
@@ -117,6 +128,8 @@ class Hit:
             "snippet": " ".join(self.snippets),
             "snippets": self.snippets,
             "entities": self.entities,
+            "cluster": self.cluster,
+            "duplicates": self.duplicates,
         }
 
 
@@ -147,8 +160,10 @@ class SearchResult:
                 "from": req.date_from.isoformat() if req.date_from else None,
                 "to": req.date_to.isoformat() if req.date_to else None,
                 "sort": req.sort,
+                "collapse": req.collapse,
             },
             "total": self.total,
+            "counting": "clusters" if req.collapse else "articles",
             "page": req.page,
             "size": req.size,
             "pages": self.pages,
@@ -290,6 +305,16 @@ def matching_docnums(snapshot: Snapshot, prepared: PreparedQuery) -> np.ndarray:
     return docnums[(days >= prepared.days[0]) & (days <= prepared.days[1])]
 
 
+def counted_docnums(snapshot: Snapshot, prepared: PreparedQuery,
+                    request: SearchRequest) -> np.ndarray:
+    """The matches a count reports: every article, or one per cluster when collapsing."""
+    docnums = matching_docnums(snapshot, prepared)
+    if not request.collapse:
+        return docnums
+    _, first = np.unique(snapshot.facets.clusters[docnums], return_index=True)
+    return np.sort(docnums[first])
+
+
 def _day_number(day: date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
@@ -305,13 +330,23 @@ def search(snapshot: Snapshot, request: SearchRequest,
     searcher = snapshot.searcher
 
     docnums = matching_docnums(snapshot, prepared)
+    sizes: dict[int, int] = {}
+    if request.collapse:
+        results, ranked, sizes = collapsed_results(snapshot, prepared, request, docnums)
+        docnums = np.sort(np.fromiter((d for d, _ in results), dtype=np.int64,
+                                      count=len(results)))
+        results = results[:request.page * request.size]
+    else:
+        results, ranked = top_results(snapshot, prepared, request,
+                                      request.page * request.size, docnums)
     total = int(docnums.size)
-    results, ranked = top_results(snapshot, prepared, request, request.page * request.size,
-                                  docnums)
     top = results[(request.page - 1) * request.size:]
     terms = matched_terms(prepared.user_query, searcher)
     hits = [_hit(snapshot, docnum, score if ranked else None, terms, request)
             for docnum, score in top]
+    for hit, (docnum, _) in zip(hits, top):
+        if docnum in sizes:
+            hit.duplicates = sizes[docnum] - 1
 
     facets = {
         name: snapshot.facets.facet(name, docnums,
@@ -332,10 +367,43 @@ def iter_hits(snapshot: Snapshot, request: SearchRequest, limit: int) -> Iterato
     only as the caller consumes hits.
     """
     prepared = prepare(snapshot, request)
-    results, ranked = top_results(snapshot, prepared, request, limit)
+    sizes: dict[int, int] = {}
+    if request.collapse:
+        results, ranked, sizes = collapsed_results(snapshot, prepared, request,
+                                                   matching_docnums(snapshot, prepared))
+        results = results[:limit]
+    else:
+        results, ranked = top_results(snapshot, prepared, request, limit)
     terms = matched_terms(prepared.user_query, snapshot.searcher)
     for docnum, score in results:
-        yield _hit(snapshot, docnum, score if ranked else None, terms, request)
+        hit = _hit(snapshot, docnum, score if ranked else None, terms, request)
+        if docnum in sizes:
+            hit.duplicates = sizes[docnum] - 1
+        yield hit
+
+
+def collapsed_results(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequest,
+                      docnums: np.ndarray
+                      ) -> tuple[list[tuple[int, float | None]], bool, dict[int, int]]:
+    """One result per near-duplicate cluster, in result order.
+
+    Returns (document number, score) of each cluster's best-ranked match,
+    whether scores rank them, and each one's cluster size among the matches.
+    """
+    searcher = snapshot.searcher
+    scores = None
+    if request.sort == "relevance" and request.q.strip():
+        scores = relevance_scores(searcher, snapshot.ranking, prepared.ranking, docnums,
+                                  prepared.weights.weighting())
+    if scores is not None:
+        key = -scores
+    else:  # browsing, sorted by date, or scored only by whoosh: by date
+        key = date_keys(searcher, snapshot.ranking, docnums, newest_first=request.sort != "date")
+    firsts, sizes = representatives(snapshot.facets.clusters[docnums], key, docnums)
+    chosen = docnums[firsts]
+    results = [(int(d), float(scores[i]) if scores is not None else None)
+               for d, i in zip(chosen, firsts)]
+    return results, scores is not None, dict(zip(chosen.tolist(), sizes.tolist()))
 
 
 def top_results(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequest,
@@ -449,6 +517,7 @@ def _hit(snapshot: Snapshot, docnum: int, score: float, terms: dict[str, set[byt
         score=round(float(score), 4) if score is not None else None,
         snippets=snippets,
         entities={name: split_values(stored.get(name)) for name in ENTITY_FACETS},
+        cluster=stored.get("cluster", stored["id"]),
     )
 
 

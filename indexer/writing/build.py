@@ -24,6 +24,7 @@ from whoosh.reading import SegmentReader
 
 from indexer.reading.corpus import Problem, iter_files, read_file
 from indexer.reading.documents import Document
+from indexer.writing.duplicates import DuplicateFinder, clustered
 from indexer.writing.parallel import SEGMENT_DOCS, write_in_parallel
 from indexer.writing.progress import Progress
 from indexer.writing.schema import AnalysedDocument, analyse, build_schema, to_fields
@@ -149,9 +150,9 @@ def _size(path: Path) -> int:
         return 0
 
 
-def analyse_all(docs: Iterable[Document]) -> Iterator[AnalysedDocument]:
-    for doc in docs:
-        yield analyse(doc)
+def analyse_all(docs: Iterable[tuple[Document, str]]) -> Iterator[AnalysedDocument]:
+    for doc, cluster in docs:
+        yield analyse(doc, cluster)
 
 
 def build(store: IndexStore, paths: list[str], progress: bool | Progress = False,
@@ -172,7 +173,8 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
     with store.writer("build", wait=wait) as generations:
         staging = generations.stage_empty()
         ix = whoosh_index.create_in(staging, build_schema())
-        documents = read_documents(paths, report, meter, on_problem)
+        duplicates = DuplicateFinder()
+        documents = clustered(read_documents(paths, report, meter, on_problem), duplicates)
         options = {"limitmb": WRITER_MEMORY_MB, "codec": CODEC}
         if processes > 1:
             report.added, words = write_in_parallel(ix, documents, processes, options,
@@ -190,6 +192,7 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
                 writer.cancel()
                 raise
         write_vocabulary(staging, words)
+        duplicates.save(staging)
         report.documents = ix.doc_count()
         ix.close()
         if meter:
@@ -218,15 +221,21 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
             known = _known_hashes(reader)
         seen: set[str] = set()
         words = read_counts(staging)
-        writer = ix.writer(limitmb=WRITER_MEMORY_MB, codec=CODEC)
-        try:
+        duplicates = DuplicateFinder.load(staging)
+
+        def changed_documents() -> Iterator[Document]:
             for doc in read_documents(paths, report, meter, on_problem):
                 seen.add(doc.id)
-                previous = known.get(doc.id)
-                if previous == doc.content_hash:
+                if known.get(doc.id) == doc.content_hash:
                     report.unchanged += 1
-                    continue
-                fields_ = to_fields(analyse(doc))
+                else:
+                    yield doc
+
+        writer = ix.writer(limitmb=WRITER_MEMORY_MB, codec=CODEC)
+        try:
+            for doc, cluster in clustered(changed_documents(), duplicates):
+                previous = known.get(doc.id)
+                fields_ = to_fields(analyse(doc, cluster))
                 count_words(words, doc.title, doc.body)
                 if previous is None:
                     writer.add_document(**fields_)
@@ -237,11 +246,13 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
             if delete_missing:
                 for doc_id in known.keys() - seen:
                     writer.delete_by_term("id", doc_id)
+                    duplicates.remove(doc_id)
                     report.deleted += 1
             changed = report.added or report.replaced or report.deleted
             if changed:
                 writer.commit(mergetype=merge_small_segments)
                 write_vocabulary(staging, words)
+                duplicates.save(staging)
             else:
                 writer.cancel()
         except BaseException:

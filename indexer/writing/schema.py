@@ -7,8 +7,9 @@ words, searched with a lower weight so that ``Wahl`` finds ``Bundestagswahl``
 but exact words rank first.  ``title_pairs`` and ``body_pairs`` hold the
 pairs of neighbouring words in which one is a stopword, so phrases such as
 ``"vor allem"`` are looked up instead of checked position by position.
-Every facet a search can count (date, section, source, persons, places, organisations) is
-also packed into one compact per-document column, ``facet_data``, which the
+Every facet a search can count (date, section, source, persons, places,
+organisations), and the article's near-duplicate ``cluster``, is also
+packed into one compact per-document column, ``facet_data``, which the
 search side loads once per index generation into arrays.
 """
 
@@ -50,6 +51,7 @@ def build_schema() -> fields.Schema:
         orgs=fields.KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
         section=fields.ID(stored=True, sortable=True, analyzer=_lowercase_id()),
         source=fields.ID(stored=True, sortable=True, analyzer=_lowercase_id()),
+        cluster=fields.ID(stored=True),
         url=fields.STORED(),
         published=fields.STORED(),
         entities=fields.STORED(),
@@ -70,11 +72,13 @@ class AnalysedDocument:
     doc: Document
     entities: list[Entity]  # found in the body, with offsets into it
     title_entities: list[Entity]
+    cluster: str  # near-duplicate cluster (indexer.writing.duplicates); the id if none
 
 
-def analyse(doc: Document) -> AnalysedDocument:
+def analyse(doc: Document, cluster: str = "") -> AnalysedDocument:
     """Find the entities of one document (title and body separately)."""
-    return AnalysedDocument(doc, extract_entities(doc.body), extract_entities(doc.title))
+    return AnalysedDocument(doc, extract_entities(doc.body), extract_entities(doc.title),
+                            cluster or doc.id)
 
 
 def facet_values(entities: list[Entity]) -> dict[str, list[str]]:
@@ -103,6 +107,7 @@ def to_fields(item: AnalysedDocument) -> dict:
         "section": doc.section,
         "source": doc.source,
         "url": doc.url,
+        "cluster": item.cluster,
         "origin": doc.origin,
         "entities": [[e.start, e.end, e.type, e.canonical] for e in item.entities],
         **{field: ",".join(values) for field, values in facets.items()},
@@ -115,7 +120,8 @@ def to_fields(item: AnalysedDocument) -> dict:
         record["month"] = f"{local:%Y-%m}"
         record["published"] = local.isoformat()
         day = local.year * 10000 + local.month * 100 + local.day
-    packed = [day, doc.section, doc.source, facets["persons"], facets["places"], facets["orgs"]]
+    packed = [day, doc.section, doc.source, facets["persons"], facets["places"], facets["orgs"],
+              item.cluster]
     record["facet_data"] = json.dumps(packed, ensure_ascii=False,
                                       separators=(",", ":")).encode("utf-8")
     return {name: value for name, value in record.items() if value not in ("", None)}
