@@ -7,7 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 HIT_KEYS = {"id", "title", "title_html", "date", "source", "section", "url", "score",
-            "snippet", "snippets", "entities", "cluster", "duplicates"}
+            "snippet", "snippets", "entities", "cluster", "duplicates",
+            "indexed"}
 
 
 # -- JSON API -------------------------------------------------------------------
@@ -22,7 +23,7 @@ def test_api_search_schema(client):
                           "generation", "suggestion", "corrections", "hits", "facets", "links"]
     assert data["query"] == {"q": "Soldat", "filters": {"person": ["Wladimir Putin"]},
                              "exclude": {}, "from": None, "to": None, "sort": "relevance",
-                             "collapse": False}
+                             "collapse": False, "since": None}
     assert data["counting"] == "articles"
     assert data["total"] == 1
     [hit] = data["hits"]

@@ -43,6 +43,8 @@ ENGLISH = {
     "alle anzeigen": "show all",
     "weniger anzeigen": "show fewer",
     "Treffer": "results",
+    "die neuesten": "the newest",
+    "Diese Suche als Feed": "This search as a feed",
     "Treffer für": "results for",
     "Treffer pro": "Results per",
     "Meinten Sie": "Did you mean",

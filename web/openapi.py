@@ -42,6 +42,8 @@ SEARCH_PARAMETERS = [
            {"type": "integer", "enum": [0, 1], "default": 0}),
     _param("cluster", "Only the articles of this near-duplicate cluster (its id).",
            {"type": "string"}, True),
+    _param("since", "Only articles indexed after this moment (ISO 8601; Berlin time without "
+                    "an offset).", {"type": "string", "format": "date-time"}),
     _param("correct", "1: words found in no article are also searched as their nearest "
                       "spelling (listed in corrections); 0: search exactly as typed.",
            {"type": "integer", "enum": [0, 1], "default": 1}),
@@ -79,6 +81,8 @@ HIT = {
         "entities": ENTITIES,
         "cluster": {"type": "string",
                     "description": "Near-duplicate cluster: the id of its first article."},
+        "indexed": {"type": "string", "format": "date-time", "nullable": True,
+                    "description": "When this version was first indexed (UTC)."},
         "duplicates": {"type": "integer", "nullable": True,
                        "description": "With collapse=1: other matching articles of the "
                                       "cluster; else null."},

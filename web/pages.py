@@ -64,6 +64,7 @@ def search_page():
         next_url=url_with("pages.search_page", args, page=page + 1)
         if page < result.pages else None,
         json_url=url_with("api.search_json", args, page=page),
+        feed_url=url_with("feeds.search_feed", args, sort=None),
         export_csv_url=url_with("export.export", args, format="csv"),
         kwic_url=url_with("pages.kwic_page", args),
         compare_url=url_with("pages.timeline_page", args),

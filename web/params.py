@@ -4,18 +4,21 @@ The HTML page and the JSON API take the same parameters, parsed here once:
 ``q``, ``person``, ``place``, ``org``, ``section``, ``source``, ``year``,
 ``month`` (each repeatable), ``from``/``to`` (ISO dates), ``sort``, ``page``,
 ``size``, ``correct`` (``0``: words that occur nowhere are not also
-searched as their nearest spelling) and ``collapse`` (``1``: one article per
-near-duplicate cluster).  Facet values get a ``toggle_url`` built from the current
+searched as their nearest spelling), ``collapse`` (``1``: one article per
+near-duplicate cluster) and ``since`` (only articles indexed after that
+moment).  Facet values get a ``toggle_url`` built from the current
 parameters, so a click adds or removes exactly that filter.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 
 from flask import request, url_for
 from werkzeug.datastructures import MultiDict
 
+from indexer.reading.corpus import BERLIN
 from indexer.searching.query import QueryError
 from indexer.searching.search import FILTER_FIELDS, SearchRequest, SearchResult
 
@@ -39,6 +42,7 @@ KNOWN_PARAMS = {
     "facet_filter",
     "correct",
     "collapse",
+    "since",
     *FILTER_FIELDS,
     *(EXCLUDE_PREFIX + k for k in FILTER_FIELDS),
 }
@@ -62,6 +66,7 @@ def search_request(args: MultiDict, default_size: int = 10) -> SearchRequest:
         size=_int(args, "size", default_size),
         correct=_flag(args, "correct", True),
         collapse=_flag(args, "collapse", False),
+        since=_moment(args, "since"),
     )
     parsed.validate()
     return parsed
@@ -110,6 +115,21 @@ def _date(args: MultiDict, name: str) -> date | None:
         raise QueryError(
             f"'{name}' must be a date like 2024-11-01, not {raw[:40]!r}.", name
         ) from None
+
+
+def _moment(args: MultiDict, name: str) -> datetime | None:
+    """An ISO 8601 moment; without a time zone it is Berlin time, a bare date its midnight."""
+    raw = args.get(name, "").strip()
+    if not raw:
+        return None
+    if "T" in raw:  # an offset's "+" arrives as a space when the URL was not encoded
+        raw = re.sub(r"(?<=\d) (?=\d\d:?\d\d$)", "+", raw)
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise QueryError(f"'{name}' must be a moment like 2024-11-01T00:00:00 (Berlin time) "
+                         f"or 2024-11-01T00:00:00+01:00, not {raw[:40]!r}.", name) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)
 
 
 def url_with(endpoint: str, args: MultiDict, **changes) -> str:

@@ -14,7 +14,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from typing import Iterator
 
@@ -78,6 +78,7 @@ class SearchRequest:
     snippets: bool = True
     correct: bool = True  # also search words that occur nowhere as their nearest spelling
     collapse: bool = False  # one article per near-duplicate cluster
+    since: datetime | None = None  # only articles indexed after this moment (aware)
 
     def validate(self) -> None:
         if self.sort not in SORTS:
@@ -113,6 +114,7 @@ class Hit:
     snippets: list[str]  # 1-3 escaped fragments, matches in <mark>
     entities: dict[str, list[str]]  # persons, places, orgs (canonical names)
     cluster: str = ""  # near-duplicate cluster: the id of its first article
+    indexed: str | None = None  # ISO 8601 (UTC): when this version was first indexed
     duplicates: int | None = None  # other matching articles of the cluster (collapsed lists)
 
     def to_dict(self) -> dict:
@@ -130,6 +132,7 @@ class Hit:
             "entities": self.entities,
             "cluster": self.cluster,
             "duplicates": self.duplicates,
+            "indexed": self.indexed,
         }
 
 
@@ -161,6 +164,7 @@ class SearchResult:
                 "to": req.date_to.isoformat() if req.date_to else None,
                 "sort": req.sort,
                 "collapse": req.collapse,
+                "since": req.since.isoformat() if req.since else None,
             },
             "total": self.total,
             "counting": "clusters" if req.collapse else "articles",
@@ -277,6 +281,7 @@ class PreparedQuery:
     days: tuple[int, int] | None = None
     weights: RankingParameters = DEFAULT_RANKING
     corrections: tuple[Correction, ...] = ()
+    since: int | None = None  # Unix seconds: only articles indexed after it
 
 
 def prepare(snapshot: Snapshot, request: SearchRequest,
@@ -293,16 +298,18 @@ def prepare(snapshot: Snapshot, request: SearchRequest,
     restricted = _restrict(user_query, request, snapshot)
     return PreparedQuery(user_query, restricted,
                          for_ranking(restricted, snapshot.searcher.schema), days, weights,
-                         found)
+                         found, int(request.since.timestamp()) if request.since else None)
 
 
 def matching_docnums(snapshot: Snapshot, prepared: PreparedQuery) -> np.ndarray:
     """Document numbers of every match (unscored), for counts and facets."""
     docnums = matching_docs(prepared.restricted, snapshot.searcher)
-    if prepared.days is None:
-        return docnums
-    days = snapshot.facets.days[docnums]
-    return docnums[(days >= prepared.days[0]) & (days <= prepared.days[1])]
+    if prepared.days is not None:
+        days = snapshot.facets.days[docnums]
+        docnums = docnums[(days >= prepared.days[0]) & (days <= prepared.days[1])]
+    if prepared.since is not None:
+        docnums = docnums[snapshot.facets.indexed[docnums] > prepared.since]
+    return docnums
 
 
 def counted_docnums(snapshot: Snapshot, prepared: PreparedQuery,
@@ -518,6 +525,7 @@ def _hit(snapshot: Snapshot, docnum: int, score: float, terms: dict[str, set[byt
         snippets=snippets,
         entities={name: split_values(stored.get(name)) for name in ENTITY_FACETS},
         cluster=stored.get("cluster", stored["id"]),
+        indexed=stored.get("indexed"),
     )
 
 

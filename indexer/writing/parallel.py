@@ -23,7 +23,7 @@ from typing import Iterable
 from whoosh.writing import SegmentWriter
 
 from indexer.reading.documents import Document
-from indexer.writing.schema import analyse, to_fields
+from indexer.writing.schema import Filing, analyse, to_fields
 from indexer.writing.vocabulary import count_words
 
 #: Documents per segment: a worker's postings for this many articles fit in
@@ -39,10 +39,10 @@ class WorkerFailed(RuntimeError):
     """A writer process stopped with an error; nothing was published."""
 
 
-def write_in_parallel(ix, documents: Iterable[tuple[Document, str]], processes: int,
+def write_in_parallel(ix, documents: Iterable[tuple[Document, Filing]], processes: int,
                       writer_options: dict, segment_docs: int = SEGMENT_DOCS
                       ) -> tuple[int, Counter]:
-    """Index (document, cluster) pairs into ``ix`` with ``processes`` workers.
+    """Index (document, filing) pairs into ``ix`` with ``processes`` workers.
 
     Returns the number of documents and their word counts.
 
@@ -136,10 +136,10 @@ def _work(storage, indexname, jobs, results, options, segment_docs, parent_pid) 
                 continue
             if batch is None:
                 break
-            for doc, cluster in batch:
+            for doc, filing in batch:
                 if writer is None:
                     writer = SegmentWriter(ix, _lk=False, **options)
-                writer.add_document(**to_fields(analyse(doc, cluster)))
+                writer.add_document(**to_fields(analyse(doc, filing)))
                 count_words(words, doc.title, doc.body)
                 in_segment += 1
                 if in_segment >= segment_docs:
