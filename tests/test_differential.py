@@ -100,8 +100,11 @@ ARTICLES = [
 
 #: Closed compounds of the archive and their parts (words joined without a hyphen).
 COMPOUNDS = {
-    "bundestagswahl": ("bund", "tag", "wahl"),
+    "baustelle": ("bau", "stelle"),
+    "bundestagswahl": ("bundestag", "wahl"),
+    "hochebene": ("hoch", "ebene"),
     "landtagswahlen": ("landtag", "wahl"),
+    "platzverweis": ("platz", "verweis"),
 }
 
 #: The stopwords among the words of the archive (function words, dropped from queries).

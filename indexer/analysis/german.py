@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 
 import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, Tokenizer
@@ -48,18 +47,8 @@ from whoosh.analysis.acore import Token
 
 from indexer.analysis.compounds import split_compound
 from indexer.analysis.folding import APOSTROPHES, normalize_german
+from indexer.analysis.stopwords import GERMAN_STOPWORDS
 from indexer.analysis.variants import preferred_spelling
-
-
-def _load_stopwords() -> frozenset[str]:
-    text = resources.files("indexer.analysis").joinpath("data/stopwords_de.txt").read_text("utf-8")
-    return frozenset(
-        line.strip().lower() for line in text.splitlines()
-        if line.strip() and not line.lstrip().startswith("#")
-    )
-
-
-GERMAN_STOPWORDS = _load_stopwords()
 
 #: A word: letters/digits, joined by hyphens, apostrophes inside words, or
 #: digit groups with . and , (8.000, 3,5).

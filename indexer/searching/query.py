@@ -22,7 +22,7 @@ to change.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from whoosh import query as wq
 from whoosh.qparser import (
@@ -31,6 +31,7 @@ from whoosh.qparser import (
     OperatorsPlugin,
     PhrasePlugin,
     PlusMinusPlugin,
+    WildcardPlugin,
     syntax,
 )
 from whoosh.qparser import (
@@ -39,19 +40,18 @@ from whoosh.qparser import (
 from whoosh.qparser.syntax import attach
 from whoosh.qparser.taggers import RegexTagger
 
-from indexer.analysis.folding import fold_word
+from indexer.analysis.compounds import split_compound
+from indexer.analysis.folding import fold_word, normalize_german
 from indexer.analysis.german import is_common_pair, word_pair
 from indexer.entities import gazetteer
 from indexer.searching.dates import DateValueError, DayRangePlugin
+from indexer.searching.weights import DEFAULT_RANKING, RankingParameters
 
 MAX_QUERY_CHARS = 500
-#: Weight of a match on a compound's part relative to a match on the whole word.
-PART_BOOST = 0.5
 MAX_CLAUSES = 40
 MAX_EXPANSIONS = 300
 #: Fields searched by words without a field name, and their weights.
 DEFAULT_FIELDS = ("title", "body")
-FIELD_BOOSTS = {"title": 2.0, "body": 1.0}
 #: Field names people may type, by the schema field they mean.
 FIELD_ALIASES = {
     "title": ["titel"],
@@ -109,6 +109,17 @@ class ExactPhrasePlugin(PhrasePlugin):
             return ExactPhrasePlugin.PhraseNode(match.group("text"), match.start("text"), slop)
 
 
+class StarWildcardPlugin(WildcardPlugin):
+    """``*`` is the only wildcard: a ``?`` ends a question, it stands for no letter.
+
+    (whoosh also reads ``?`` as "any one letter", so ``Wer ist Putin?``
+    would look for ``Putin`` plus one more letter.)
+    """
+
+    qmarks = ""
+    expr = r"(?P<text>[*])"
+
+
 class ExclusionsPlugin(PlusMinusPlugin):
     """``+`` and ``-`` before words; a query of ``-`` words only means "every article without".
 
@@ -146,10 +157,11 @@ class _Parser(WhooshQueryParser):
                                   removestops and not self.keep_stopwords)
 
 
-def make_parser(schema, keep_stopwords: bool = False) -> _Parser:
+def make_parser(schema, weights: RankingParameters = DEFAULT_RANKING,
+                keep_stopwords: bool = False) -> _Parser:
     parser = _Parser(None, schema)
     parser.keep_stopwords = keep_stopwords
-    parser.add_plugin(MultifieldPlugin(list(DEFAULT_FIELDS), fieldboosts=FIELD_BOOSTS))
+    parser.add_plugin(MultifieldPlugin(list(DEFAULT_FIELDS), fieldboosts=weights.field_boosts()))
     parser.replace_plugin(OperatorsPlugin(
         And=r"(?<=\s)(?:AND|UND|&&)(?=\s)",
         Or=r"(?<=\s)(?:OR|ODER|\|\|)(?=\s)",
@@ -162,6 +174,8 @@ def make_parser(schema, keep_stopwords: bool = False) -> _Parser:
     parser.add_plugin(ExactPhrasePlugin())
     # "-" and "+" are operators only before a word, never inside "NATO-Staaten".
     parser.add_plugin(ExclusionsPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
+    parser.remove_plugin_class(WildcardPlugin)
+    parser.add_plugin(StarWildcardPlugin())
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
     parser.add_plugin(DayRangePlugin())
     return parser
@@ -170,9 +184,10 @@ def make_parser(schema, keep_stopwords: bool = False) -> _Parser:
 class QueryParser:
     """Parses and checks user queries against one schema (cached)."""
 
-    def __init__(self, schema) -> None:
-        self._parser = make_parser(schema)
-        self._keeping_stopwords = make_parser(schema, keep_stopwords=True)
+    def __init__(self, schema, weights: RankingParameters = DEFAULT_RANKING) -> None:
+        self._parser = make_parser(schema, weights)
+        self._keeping_stopwords = make_parser(schema, weights, keep_stopwords=True)
+        self._weights = weights
         self._parse = lru_cache(maxsize=512)(self._parse_uncached)
 
     def parse(self, text: str) -> wq.Query:
@@ -190,8 +205,8 @@ class QueryParser:
         if parsed is wq.NullQuery:  # only stopwords: search for them
             parsed = self._whoosh_parse(self._keeping_stopwords, text)
         check(parsed)
-        schema = self._parser.schema
-        return parsed.accept(lambda node: _in_index_fields(node, schema))
+        return parsed.accept(partial(_in_index_fields, weights=self._weights, text=text,
+                                     schema=self._parser.schema))
 
     @staticmethod
     def _whoosh_parse(parser, text: str) -> wq.Query:
@@ -228,21 +243,48 @@ def check(q: wq.Query) -> None:
                          "are allowed. Split it into several searches.")
 
 
-def _in_index_fields(node: wq.Query, schema) -> wq.Query:
-    """Words also as compound parts, prefixes over the word forms.
+def _in_index_fields(node: wq.Query, weights: RankingParameters, text: str,
+                     schema) -> wq.Query:
+    """Title and body words as whole words and compound parts, prefixes over word forms.
 
-    ``body:wahl`` → ``body:wahl OR body_parts:wahl^0.5`` (same for title);
-    ``body:untersuchun*`` → ``body_forms:untersuchun*``.
+    ``body:untersuchun*`` → ``body_forms:untersuchun*``; for words see
+    :func:`_with_compound_parts`.
     """
     fieldname = getattr(node, "fieldname", None)
     if fieldname not in DEFAULT_FIELDS:
         return node
     if type(node) is wq.Term and parts_field(fieldname) in schema:
-        part = wq.Term(parts_field(fieldname), node.text, boost=node.boost * PART_BOOST)
-        return wq.Or([node, part])
+        return _with_compound_parts(node, weights, text, schema)
     if type(node) in (wq.Prefix, wq.Wildcard) and forms_field(fieldname) in schema:
         return type(node)(forms_field(fieldname), node.text, boost=node.boost)
     return node
+
+
+def _with_compound_parts(node: wq.Term, weights: RankingParameters, text: str,
+                         schema) -> wq.Query:
+    """A title or body word searched as a whole, as a part, and split into its parts.
+
+    ``body:wahl`` → ``body:wahl OR body_parts:wahl^parts``: ``Wahl`` also
+    finds ``Bundestagswahl`` (and ``Staaten`` finds ``NATO-Staaten``).  A
+    compound typed in the query also finds its parts written apart:
+    ``Klimaschutzgesetz`` → ``… OR (klimaschutz AND gesetz)^split``, each
+    part as a word or a part itself, so an article on the "Gesetz zum
+    Klimaschutz" is found, below those with the compound.
+    """
+    parts = parts_field(node.fieldname)
+    alternatives = [node, wq.Term(parts, node.text, boost=node.boost * weights.parts)]
+    start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
+    if weights.split and start is not None and end is not None:
+        analyzer = schema[node.fieldname].analyzer
+        pieces = split_compound(normalize_german(text[start:end].lower()))
+        stems = [t.text for piece in pieces for t in analyzer(piece, mode="query")]
+        if len(stems) >= 2:
+            boost = node.boost * weights.split
+            alternatives.append(wq.And([
+                wq.Or([wq.Term(node.fieldname, stem, boost=boost),
+                       wq.Term(parts, stem, boost=boost * weights.parts)])
+                for stem in stems]))
+    return wq.Or(alternatives)
 
 
 def parts_field(fieldname: str) -> str:
