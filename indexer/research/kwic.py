@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from indexer.searching.query import QueryError
 from indexer.searching.search import (
-    HIGHLIGHT_FIELDS,
     SearchRequest,
     Snapshot,
     matched_terms,
@@ -52,11 +51,7 @@ def kwic(snapshot: Snapshot, request: SearchRequest, width: int = 60, sort: str 
     for docnum, _ in results:
         stored = searcher.stored_fields(docnum)
         body = stored.get("body", "")
-        spans = set()
-        for fieldname, target in HIGHLIGHT_FIELDS.items():
-            if target == "body":
-                spans.update(highlights.spans(searcher, fieldname, docnum, body))
-        for start, end in sorted(spans):
+        for start, end in sorted(set(highlights.spans(searcher, "body", docnum, body))):
             left = " ".join(body[max(0, start - width):start].split())
             right = " ".join(body[end:end + width].split())
             lines.append(ContextLine(stored["id"], stored.get("title", ""),

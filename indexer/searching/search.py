@@ -27,15 +27,13 @@ from indexer.analysis.german import STOPWORD_TERMS
 from indexer.searching.collapse import representatives
 from indexer.searching.dates import DayRange
 from indexer.searching.facets import ENTITY_FACETS, FACET_FIELDS, FacetTable, FacetValue
-from indexer.searching.matching import matching_docs
+from indexer.searching.matching import matching_docs, posting_arrays
 from indexer.searching.query import (
-    DEFAULT_FIELDS,
     QueryError,
     QueryParser,
     check_expansions,
     for_ranking,
     forms_field,
-    parts_field,
 )
 from indexer.searching.ranking import (
     RankingColumns,
@@ -44,7 +42,7 @@ from indexer.searching.ranking import (
     date_keys,
     relevance_scores,
 )
-from indexer.searching.snippets import fragments, mark, match_spans
+from indexer.searching.snippets import fragments, mark, match_spans, segment_of
 from indexer.searching.spelling import Correction, Speller, corrected, corrections, suggest
 from indexer.searching.weights import DEFAULT_RANKING, RankingParameters
 from indexer.writing.store import Generation, IndexStore
@@ -66,9 +64,8 @@ FILTER_FIELDS = {
     "cluster": "cluster",
 }
 REFRESH_SECONDS = 2.0
-#: Fields whose matches are marked, by the stored field they point into.
-HIGHLIGHT_FIELDS = {"title": "title", "title_parts": "title", "body": "body",
-                    "body_parts": "body"}
+#: The stored fields a search marks, with the index fields whose matches point into them.
+MARKED_FIELDS = {"title": ("title", "title_parts"), "body": ("body", "body_parts")}
 
 
 @dataclass(frozen=True)
@@ -504,28 +501,46 @@ def _filter_term(field_name: str, value: str) -> wq.Query:
 
 @dataclass
 class Highlights:
-    """What a query marks in its hits, by the title and body fields that point into the text.
+    """What a query marks in the title and body of its hits.
 
-    Every occurrence of ``terms`` is marked.  A prefix matched some written
-    forms of a word, not the word: of ``form_terms`` (the indexed words of
-    those forms), only the occurrences written as one of ``forms`` (folded)
-    are marked, so ``Untersuchun*`` marks ``Untersuchungen`` but not
-    ``untersucht``.
+    Every occurrence of ``terms`` (by index field) is marked.  A prefix
+    matches written forms, not words: ``forms`` holds, by stored field, each
+    matched form (folded) with the indexed word it belongs to.  In a hit,
+    only the forms it contains are looked up, and only the occurrences
+    written that way are marked, so ``Untersuchun*`` marks ``Untersuchungen``
+    but not ``untersucht``.
     """
 
     terms: dict[str, set[bytes]]
-    form_terms: dict[str, set[bytes]]
-    forms: set[str]
+    forms: dict[str, dict[str, bytes]]
 
-    def spans(self, searcher, fieldname: str, docnum: int, text: str) -> list[tuple[int, int]]:
-        """Spans of the matches in one field of ``docnum`` (whose stored text is ``text``)."""
-        found = match_spans(searcher, fieldname, docnum, self.terms[fieldname]) \
-            if self.terms[fieldname] else []
-        if self.form_terms[fieldname]:
-            found += [(start, end) for start, end
-                      in match_spans(searcher, fieldname, docnum, self.form_terms[fieldname])
-                      if fold_word(text[start:end]) in self.forms]
+    def spans(self, searcher, target: str, docnum: int, text: str) -> list[tuple[int, int]]:
+        """Spans of the matches in the stored field ``target`` (``text``) of ``docnum``."""
+        found = []
+        for fieldname in MARKED_FIELDS[target]:
+            if self.terms[fieldname]:
+                found += match_spans(searcher, fieldname, docnum, self.terms[fieldname])
+        present = self._forms_in(searcher, target, docnum)
+        if present:
+            words = set(present.values())
+            for fieldname in MARKED_FIELDS[target]:
+                found += [(start, end) for start, end
+                          in match_spans(searcher, fieldname, docnum, words)
+                          if fold_word(text[start:end]) in present]
         return found
+
+    def _forms_in(self, searcher, target: str, docnum: int) -> dict[str, bytes]:
+        """The matched forms that ``docnum`` contains in ``target``, with their words."""
+        if not self.forms[target]:
+            return {}
+        reader, local = segment_of(searcher, docnum)
+        present = {}
+        for form, word in self.forms[target].items():
+            ids = posting_arrays(reader, forms_field(target), form)[0]
+            at = int(np.searchsorted(ids, local))
+            if at < ids.size and ids[at] == local:
+                present[form] = word
+        return present
 
 
 def matched_terms(q: wq.Query, searcher) -> Highlights:
@@ -536,36 +551,29 @@ def matched_terms(q: wq.Query, searcher) -> Highlights:
     """
     reader = searcher.reader()
     schema = reader.schema
-    highlights = Highlights({name: set() for name in HIGHLIGHT_FIELDS},
-                            {name: set() for name in HIGHLIGHT_FIELDS}, set())
-
-    def add(target: dict[str, set[bytes]], fieldname: str, text) -> None:
-        btext = text if isinstance(text, bytes) else schema[fieldname].to_bytes(text)
-        if (fieldname, btext) in reader:
-            target[fieldname].add(btext)
-
+    highlights = Highlights({name: set() for names in MARKED_FIELDS.values() for name in names},
+                            {target: {} for target in MARKED_FIELDS})
     for leaf in wanted_leaves(q):
         if not has_words(leaf):
             continue
         for fieldname, text in leaf.expanded_terms(reader, phrases=True):
             if isinstance(leaf, wq.Phrase) and text in STOPWORD_TERMS:
                 continue  # "des" in "Tag des Sieges": not worth a mark everywhere
-            if fieldname in HIGHLIGHT_FIELDS:
-                add(highlights.terms, fieldname, text)
-            text_field = _text_field_of_forms(fieldname)
-            if text_field:
-                form = text.decode("utf-8") if isinstance(text, bytes) else text
-                highlights.forms.add(form)
-                # A form is indexed as the word it is, or as a part of a hyphenated word.
-                for term in schema[text_field].process_text(form, mode="index"):
-                    add(highlights.form_terms, text_field, term)
-                    add(highlights.form_terms, parts_field(text_field), term)
+            btext = text if isinstance(text, bytes) else schema[fieldname].to_bytes(text)
+            if fieldname in highlights.terms and (fieldname, btext) in reader:
+                highlights.terms[fieldname].add(btext)
+            target = _text_field_of_forms(fieldname)
+            if target:
+                form = btext.decode("utf-8")
+                # The word a form is indexed as, whole or as a part of a hyphenated word.
+                for word in schema[target].process_text(form, mode="index"):
+                    highlights.forms[target][form] = schema[target].to_bytes(word)
     return highlights
 
 
 def _text_field_of_forms(fieldname: str) -> str | None:
     """``body`` for ``body_forms``, ``title`` for ``title_forms``, else None."""
-    return next((name for name in DEFAULT_FIELDS if fieldname == forms_field(name)), None)
+    return next((name for name in MARKED_FIELDS if fieldname == forms_field(name)), None)
 
 
 def _hit(snapshot: Snapshot, docnum: int, score: float, highlights: Highlights,
@@ -573,13 +581,9 @@ def _hit(snapshot: Snapshot, docnum: int, score: float, highlights: Highlights,
     searcher = snapshot.searcher
     stored = searcher.stored_fields(docnum)
     body, title = stored.get("body", ""), stored.get("title", "")
-    spans = {"title": [], "body": []}
-    for fieldname, target in HIGHLIGHT_FIELDS.items():
-        if target == "title" or request.snippets:
-            text = title if target == "title" else body
-            spans[target] += highlights.spans(searcher, fieldname, docnum, text)
-    title_spans = sorted(set(spans["title"]))
-    snippets = fragments(body, sorted(set(spans["body"]))) if request.snippets else []
+    title_spans = sorted(set(highlights.spans(searcher, "title", docnum, title)))
+    snippets = fragments(body, sorted(set(highlights.spans(searcher, "body", docnum, body)))) \
+        if request.snippets else []
     return Hit(
         id=stored["id"],
         title=title,
