@@ -559,12 +559,13 @@ def matched_terms(q: wq.Query, searcher) -> Highlights:
         for fieldname, text in leaf.expanded_terms(reader, phrases=True):
             if isinstance(leaf, wq.Phrase) and text in STOPWORD_TERMS:
                 continue  # "des" in "Tag des Sieges": not worth a mark everywhere
-            btext = text if isinstance(text, bytes) else schema[fieldname].to_bytes(text)
-            if fieldname in highlights.terms and (fieldname, btext) in reader:
-                highlights.terms[fieldname].add(btext)
+            if fieldname in highlights.terms:
+                btext = text if isinstance(text, bytes) else schema[fieldname].to_bytes(text)
+                if (fieldname, btext) in reader:
+                    highlights.terms[fieldname].add(btext)
             target = _text_field_of_forms(fieldname)
             if target:
-                form = btext.decode("utf-8")
+                form = text.decode("utf-8") if isinstance(text, bytes) else text
                 # The word a form is indexed as, whole or as a part of a hyphenated word.
                 for word in schema[target].process_text(form, mode="index"):
                     highlights.forms[target][form] = schema[target].to_bytes(word)
