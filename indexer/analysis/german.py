@@ -19,7 +19,7 @@
   or apostrophes, so ``NATO-Staaten`` is found by ``NATO`` and by ``Staaten``
   and ``geht’s`` by ``geht``, without the parts ever standing in a phrase.
 * :class:`DecompoundFilter` (only in :func:`compound_parts_analyzer`) turns
-  compounds into their parts: ``Bundestagswahl`` → ``bund``, ``tag``, ``wahl``.
+  compounds into their parts: ``Bundestagswahl`` → ``bundestag``, ``wahl``.
 * :class:`WordPairFilter` (only in :func:`word_pairs_analyzer`) turns the
   word stream into pairs of neighbours where one is a stopword (``tag
   des``, ``des sieg``), so such a phrase is looked up like a word instead of
