@@ -3,7 +3,8 @@
 Every API error has the shape ``{"error": {"code", "message", "param"}}``.
 A :class:`~indexer.searching.query.QueryError` is the caller's to fix and becomes a 400
 naming the parameter at fault; a missing index is a 503 that says how to build
-one; any other exception is logged and answered with a 500 that reveals nothing.
+one; a search stopped at its time budget is a 503 that says how to narrow it;
+any other exception is logged and answered with a 500 that reveals nothing.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from indexer.searching.budget import BudgetExceeded
 from indexer.searching.query import QueryError
 from indexer.writing.store import IndexMissingError
 
@@ -40,6 +42,11 @@ def register(app: Flask) -> None:
         return error_response(503, "index_unavailable",
                               "The search index is not built yet. An administrator can build "
                               "it with `newsindex build`.")
+
+    @app.errorhandler(BudgetExceeded)
+    def over_budget(exc: BudgetExceeded):
+        app.logger.warning("stopped after %g s: %s", exc.seconds, request.full_path)
+        return error_response(503, "query_timeout", str(exc), "q")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

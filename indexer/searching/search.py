@@ -6,6 +6,10 @@ consistent index even while a new generation is being published.
 :func:`search` runs a :class:`SearchRequest` against a snapshot and returns a
 :class:`SearchResult` with ranked hits, highlighted snippets, facet counts
 over the whole result set and a spelling suggestion.
+
+``*`` and ``title:*`` browse the archive like an empty query: every article
+(with something in that field), newest first.  Work that grows with the
+index stops at the time budget of :mod:`indexer.searching.budget`.
 """
 
 from __future__ import annotations
@@ -22,8 +26,10 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import scoring
+from whoosh.collectors import WrappingCollector
 
 from indexer.analysis.german import STOPWORD_TERMS
+from indexer.searching.budget import check_budget, within_budget
 from indexer.searching.facets import ENTITY_FACETS, FACET_FIELDS, FacetTable, FacetValue
 from indexer.searching.matching import matching_docs
 from indexer.searching.query import QueryError, QueryParser, check_expansions, for_ranking
@@ -251,6 +257,7 @@ def prepare(snapshot: Snapshot, request: SearchRequest) -> PreparedQuery:
     request.validate()
     user_query = snapshot.parser.parse(request.q)
     check_expansions(user_query, snapshot.searcher.reader())
+    check_whole_fields(user_query, snapshot.searcher.schema)
     days = None
     if request.date_from or request.date_to:
         days = (_day_number(request.date_from) if request.date_from else 0,
@@ -267,6 +274,27 @@ def matching_docnums(snapshot: Snapshot, prepared: PreparedQuery) -> np.ndarray:
         return docnums
     days = snapshot.facets.days[docnums]
     return docnums[(days >= prepared.days[0]) & (days <= prepared.days[1])]
+
+
+def check_whole_fields(q: wq.Query, schema) -> None:
+    """Refuse ``field:*`` for fields without word counts (``section:*``, ``year:*``).
+
+    Only whoosh's walk over every value of such a field could answer it;
+    the filters and facets list those values instead.
+    """
+    for node in q.leaves():
+        if type(node) is wq.Every and node.fieldname and not schema[node.fieldname].scorable:
+            raise QueryError(
+                f"'{node.fieldname}:*' cannot be searched: '*' alone works for the title, "
+                "body, person, place and org fields. To narrow by section, source, year or "
+                "month, use the filters (or the facets) instead.")
+
+
+def browses_everything(q: wq.Query) -> bool:
+    """Whether ``q`` is ``*`` or ``field:*`` alone: every article, nothing to rank by."""
+    if type(q) is wq.Or:
+        return all(browses_everything(child) for child in q.subqueries)
+    return type(q) is wq.Every
 
 
 def _day_number(day: date) -> int:
@@ -286,7 +314,7 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
     top = results[(request.page - 1) * request.size:]
     terms = matched_terms(prepared.user_query, searcher)
     hits = [_hit(snapshot, docnum, score if ranked else None, terms, request)
-            for docnum, score in top]
+            for docnum, score in within_budget(top, every=1)]
 
     facets = {
         name: snapshot.facets.facet(name, docnums,
@@ -300,17 +328,21 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
                         snapshot.generation.name)
 
 
-def iter_hits(snapshot: Snapshot, request: SearchRequest, limit: int) -> Iterator[Hit]:
-    """Every hit of ``request`` in result order, up to ``limit``, one at a time.
+def iter_hits(snapshot: Snapshot, request: SearchRequest, limit: int
+              ) -> tuple[int, Iterator[Hit]]:
+    """The number of matches, and every hit of ``request`` in result order up to ``limit``.
 
-    For exports: ranking happens once; stored fields and snippets are read
-    only as the caller consumes hits.
+    For exports: matching and ranking happen at once (within the caller's
+    time budget); stored fields and snippets are read only as the caller
+    consumes hits, within the budget in force then.
     """
     prepared = prepare(snapshot, request)
-    results, ranked = top_results(snapshot, prepared, request, limit)
+    docnums = matching_docnums(snapshot, prepared)
+    results, ranked = top_results(snapshot, prepared, request, limit, docnums)
     terms = matched_terms(prepared.user_query, snapshot.searcher)
-    for docnum, score in results:
-        yield _hit(snapshot, docnum, score if ranked else None, terms, request)
+    hits = (_hit(snapshot, docnum, score if ranked else None, terms, request)
+            for docnum, score in within_budget(results, every=16))
+    return int(docnums.size), hits
 
 
 def top_results(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequest,
@@ -319,24 +351,49 @@ def top_results(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequ
     """The first ``limit`` results as (document number, score), and whether scores rank them.
 
     Ranked by BM25F when there is query text and ``sort`` is relevance,
-    otherwise by date (newest first for ``-date`` and for browsing).  Both
-    are computed over the array of matches (:mod:`indexer.searching.ranking`); whoosh
-    ranks only queries with scoring parts the arrays do not cover.
+    otherwise by date (newest first for ``-date`` and for browsing with an
+    empty query, ``*`` or ``field:*``).  Both are computed over the array of
+    matches (:mod:`indexer.searching.ranking`); whoosh ranks only queries with
+    scoring parts the arrays do not cover.
     """
     searcher = snapshot.searcher
     if docnums is None:
         docnums = matching_docnums(snapshot, prepared)
-    if not (request.sort == "relevance" and request.q.strip()):
+    browsing = not request.q.strip() or browses_everything(prepared.user_query)
+    if request.sort != "relevance" or browsing:
         return by_date(searcher, snapshot.ranking, docnums, limit,
                        newest_first=request.sort != "date"), False
     found = by_relevance(searcher, snapshot.ranking, prepared.ranking, docnums, limit, BM25)
     if found is not None:
         return found, True
-    # whoosh ranks the rest, kept to exactly the matches (date range, phrases
-    # as pair terms, and whoosh's own AndNot defect all make its set differ).
+    return _whoosh_ranking(searcher, prepared.ranking, docnums, limit), True
+
+
+class _BudgetCollector(WrappingCollector):
+    """A whoosh collector that checks the time budget while it collects."""
+
+    def collect_matches(self):
+        for sub_docnum in within_budget(self.matches()):
+            self.collect(sub_docnum)
+
+
+def _whoosh_ranking(searcher, query: wq.Query, docnums: np.ndarray, limit: int
+                    ) -> list[tuple[int, float]]:
+    """whoosh's ranking of queries the arrays do not cover, kept to exactly ``docnums``.
+
+    (The date range, phrases as pair terms and whoosh's own AndNot defect all
+    make whoosh's set of matches differ.)  ``field:*`` becomes ``*`` here:
+    the matches are known already, and whoosh would walk every word of the
+    field to find them again.
+    """
     allowed = set(docnums.tolist())
-    query = prepared.ranking if allowed else wq.NullQuery  # an empty filter means none
-    return list(searcher.search(query, limit=limit, filter=allowed).items()), True
+    if not allowed:  # an empty filter means none
+        return []
+    query = query.accept(lambda node: wq.Every(boost=node.boost)
+                         if type(node) is wq.Every else node)
+    collector = _BudgetCollector(searcher.collector(limit=limit, filter=allowed))
+    searcher.search_with_collector(query, collector)
+    return list(collector.results().items())
 
 
 def _facet_limit(request: SearchRequest, name: str) -> int:
@@ -408,6 +465,7 @@ def _hit(snapshot: Snapshot, docnum: int, score: float, terms: dict[str, set[byt
     body, title = stored.get("body", ""), stored.get("title", "")
     spans = {"title": [], "body": []}
     for fieldname, target in HIGHLIGHT_FIELDS.items():
+        check_budget()
         if terms[fieldname] and (target == "title" or request.snippets):
             spans[target] += match_spans(searcher, fieldname, docnum, terms[fieldname])
     title_spans = sorted(set(spans["title"]))
