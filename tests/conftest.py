@@ -81,6 +81,22 @@ def write_sample_corpus(root: Path) -> Path:
     return root
 
 
+BULK_WORDS = ("Regierung Haushalt Bundestag Wahl Klima Energie Verkehr Schule Gericht Polizei "
+              "Hafen Stadion Museum Forschung Krankenhaus Bahnhof").split()
+
+
+def write_large_feed(path: Path, count: int) -> Path:
+    """``count`` small articles, enough for a build that takes a few seconds."""
+    with path.open("w", encoding="utf-8") as handle:
+        for n in range(count):
+            words = " ".join(BULK_WORDS[(n * 7 + k) % len(BULK_WORDS)] for k in range(60))
+            record = {"id": f"bulk-{n}", "title": f"Meldung {n}", "date": "2020-05-01",
+                      "body": f"Artikel Nummer {n} über {words}. Bürgermeister Max Muster "
+                              f"sprach in Leipzig."}
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
 @pytest.fixture(scope="session")
 def sample_corpus(tmp_path_factory) -> Path:
     return write_sample_corpus(tmp_path_factory.mktemp("corpus"))

@@ -32,7 +32,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.extensions["archive"] = Archive(app.config["INDEX_DIR"],
-                                        refresh_seconds=float(app.config["REFRESH_SECONDS"]))
+                                        refresh_seconds=float(app.config["REFRESH_SECONDS"]),
+                                        fall_back=True)
 
     from web import api, budget, errors, export, formatting, i18n, pages, security
 

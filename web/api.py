@@ -1,7 +1,8 @@
 """The JSON API: the machine-readable twin of every HTML page.
 
 ``GET /api/search`` takes the search page's parameters; ``GET
-/api/articles/<id>`` returns one article; ``GET /api`` lists the endpoints and
+/api/articles/<id>`` returns one article; ``GET /api/health`` says which index
+generation is served; ``GET /api`` lists the endpoints and
 ``GET /api/openapi.json`` describes them as OpenAPI 3.  The schema is
 documented in ``docs/api.md`` and is stable: fields are added, never renamed
 or removed.  Errors are ``{"error": {"code", "message", "param"}}``.
@@ -38,6 +39,7 @@ def describe():
             "kwic": url_for("api.kwic_json", q="WORD"),
             "cooccurrence": url_for("api.cooccurrence_json", **{"with": "person:NAME"}),
             "export": url_for("export.export", format="csv"),
+            "health": url_for("api.health_json"),
         },
         "parameters": {
             "q": "query text: words, \"phrases\", AND/UND, OR/ODER, NOT/NICHT, -word, word*, "
@@ -51,6 +53,13 @@ def describe():
         "openapi": url_for("api.openapi_json"),
         "documentation": "docs/api.md",
     })
+
+
+@blueprint.get("/health")
+def health_json():
+    """The served generation, its article count and state (ok, degraded, unavailable)."""
+    health = current_app.extensions["archive"].health()
+    return jsonify(health), 503 if health["state"] == "unavailable" else 200
 
 
 @blueprint.get("/openapi.json")

@@ -2,9 +2,10 @@
 
 Every API error has the shape ``{"error": {"code", "message", "param"}}``.
 A :class:`~indexer.searching.query.QueryError` is the caller's to fix and becomes a 400
-naming the parameter at fault; a missing index is a 503 that says how to build
-one; a search stopped at its time budget is a 503 that says how to narrow it;
-any other exception is logged and answered with a 500 that reveals nothing.
+naming the parameter at fault; a missing or unreadable index is a 503 that
+says what an administrator can do; a search stopped at its time budget is a
+503 that says how to narrow it; any other exception is logged and answered
+with a 500 that reveals nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.searching.budget import BudgetExceeded
 from indexer.searching.query import QueryError
-from indexer.writing.store import IndexMissingError
+from indexer.writing.store import IndexMissingError, StoreError
 
 
 def wants_json() -> bool:
@@ -42,6 +43,13 @@ def register(app: Flask) -> None:
         return error_response(503, "index_unavailable",
                               "The search index is not built yet. An administrator can build "
                               "it with `newsindex build`.")
+
+    @app.errorhandler(StoreError)
+    def unreadable_index(exc: StoreError):
+        app.logger.error("%s", exc)
+        return error_response(503, "index_unavailable",
+                              "The search index cannot be read. An administrator can check it "
+                              "with `newsindex verify` and rebuild it with `newsindex build`.")
 
     @app.errorhandler(BudgetExceeded)
     def over_budget(exc: BudgetExceeded):

@@ -86,9 +86,27 @@ ERROR = {
 }
 
 
+HEALTH = {
+    "type": "object",
+    "required": ["state", "generation", "documents", "current", "problem"],
+    "properties": {
+        "state": {"type": "string", "enum": ["ok", "degraded", "unavailable"],
+                  "description": "ok: the live generation is served; degraded: it cannot be "
+                                 "read and an older one is served; unavailable: none can be."},
+        "generation": {"type": "string", "nullable": True,
+                       "description": "The generation that answers searches."},
+        "documents": {"type": "integer", "nullable": True},
+        "current": {"type": "string", "nullable": True,
+                    "description": "The generation the index directory names as live."},
+        "problem": {"type": "string", "nullable": True,
+                    "description": "Why the live generation is not served."},
+    },
+}
+
+
 def _error_responses(*statuses: int) -> dict:
     text = {400: "Invalid parameter or query.", 404: "Not found.",
-            503: "No index has been built yet."}
+            503: "No readable index, or the search ran past its time budget."}
     return {str(s): {"description": text[s], "content": {
         "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         for s in statuses}
@@ -107,6 +125,17 @@ def openapi_document() -> dict:
                     "application/json": {"schema": {"$ref": "#/components/schemas/Search"}}}},
                     **_error_responses(400, 503)},
             }},
+            "/api/health": {"get": {
+                "summary": "Which index generation is served, and whether it is the live one",
+                "responses": {
+                    "200": {"description": "An index is served (state ok or degraded).",
+                            "content": {"application/json": {
+                                "schema": {"$ref": "#/components/schemas/Health"}}}},
+                    "503": {"description": "No index can be served (state unavailable).",
+                            "content": {"application/json": {
+                                "schema": {"$ref": "#/components/schemas/Health"}}}},
+                },
+            }},
             "/api/articles/{id}": {"get": {
                 "summary": "One article with its entities",
                 "parameters": [{"name": "id", "in": "path", "required": True,
@@ -120,6 +149,7 @@ def openapi_document() -> dict:
             "Hit": HIT,
             "FacetValue": FACET_VALUE,
             "Error": ERROR,
+            "Health": HEALTH,
             "Search": {
                 "type": "object",
                 "required": ["query", "total", "page", "size", "took_ms", "hits", "facets",

@@ -2,7 +2,10 @@
 
 :class:`Archive` follows an index directory and hands out :class:`Snapshot`
 objects, each bound to one index generation, so a request sees one
-consistent index even while a new generation is being published.
+consistent index even while a new generation is being published.  A
+generation is served only once it has opened, answered a search and loaded
+its columns; a server's archive that cannot open the newest one keeps
+serving the last good one and says so (:meth:`Archive.health`).
 :func:`search` runs a :class:`SearchRequest` against a snapshot and returns a
 :class:`SearchResult` with ranked hits, highlighted snippets, facet counts
 over the whole result set and a spelling suggestion.
@@ -14,6 +17,7 @@ index stops at the time budget of :mod:`indexer.searching.budget`.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -35,7 +39,13 @@ from indexer.searching.matching import matching_docs
 from indexer.searching.query import QueryError, QueryParser, check_expansions, for_ranking
 from indexer.searching.ranking import RankingColumns, by_date, by_relevance
 from indexer.searching.snippets import fragments, mark, match_spans
-from indexer.writing.store import Generation, IndexStore
+from indexer.writing.store import (
+    Generation,
+    IndexDamagedError,
+    IndexStore,
+    StoreError,
+    first_problems,
+)
 from indexer.writing.vocabulary import MIN_LETTERS, Vocabulary
 
 SORTS = ("relevance", "date", "-date")
@@ -54,6 +64,7 @@ FILTER_FIELDS = {
 }
 BM25 = scoring.BM25F(B=0.75, K1=1.2)
 REFRESH_SECONDS = 2.0
+LOG = logging.getLogger("newsindex")
 #: Fields whose matches are marked, by the stored field they point into.
 HIGHLIGHT_FIELDS = {"title": "title", "title_parts": "title", "body": "body",
                     "body_parts": "body"}
@@ -174,6 +185,25 @@ class Snapshot:
         self.parser = QueryParser(self.index.schema)
         self._local = threading.local()
 
+    @classmethod
+    def open(cls, generation: Generation) -> "Snapshot":
+        """Open ``generation`` ready to serve, or raise :class:`IndexDamagedError`.
+
+        Its files must all be there with their published sizes; then it is
+        opened, searched once and its columns are loaded, so that whatever
+        whoosh raises on a damaged file is raised here, naming the file.
+        """
+        problems = generation.check_files(times=False)
+        if problems:
+            raise IndexDamagedError(generation.path, first_problems(problems))
+        try:
+            snapshot = cls(generation)
+            snapshot.searcher.search(wq.Every(), limit=1)
+            snapshot.warm()
+        except Exception as exc:  # whatever whoosh raises on a damaged file
+            raise IndexDamagedError(generation.path, f"{type(exc).__name__}: {exc}") from exc
+        return snapshot
+
     @property
     def searcher(self):
         """This thread's searcher: whoosh readers keep file positions, so
@@ -206,14 +236,23 @@ class Snapshot:
 
 
 class Archive:
-    """Follows an index directory and switches to new generations when published."""
+    """Follows an index directory and switches to new generations when published.
 
-    def __init__(self, path, refresh_seconds: float = REFRESH_SECONDS) -> None:
+    With ``fall_back`` (a server), a newest generation that cannot be opened
+    is logged and passed over: the archive goes on serving the generation
+    it has, or at start the newest older one that opens.  Without it (the
+    command line), the failure is raised.
+    """
+
+    def __init__(self, path, refresh_seconds: float = REFRESH_SECONDS,
+                 fall_back: bool = False) -> None:
         self.store = IndexStore(path)
         self.refresh_seconds = refresh_seconds
+        self.fall_back = fall_back
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
+        self._refused: dict[str, str] = {}  # generation name -> why it was not served
 
     def snapshot(self) -> Snapshot:
         """The newest generation (checked at most every ``refresh_seconds``)."""
@@ -224,11 +263,50 @@ class Archive:
         with self._lock:
             self._checked = now
             name = self.store.current_name()
-            if self._snapshot is None or (name and name != self._snapshot.generation.name):
-                fresh = Snapshot(self.store.current())
-                fresh.warm()
-                self._snapshot = fresh  # the old one closes when its last user drops it
+            serving = self._snapshot.generation.name if self._snapshot else None
+            if self._snapshot is None or (name and name != serving
+                                          and name not in self._refused):
+                self._switch()
             return self._snapshot
+
+    def _switch(self) -> None:
+        """Open the live generation, or (falling back) keep or find a good one."""
+        try:
+            fresh = Snapshot.open(self.store.current())
+        except IndexDamagedError as exc:
+            if not self.fall_back:
+                raise
+            self._refused[exc.generation.name] = str(exc)
+            LOG.error("%s", exc)
+            if self._snapshot is None:
+                self._snapshot = self._newest_good(exc)
+            LOG.error("serving generation %s instead", self._snapshot.generation.name)
+            return
+        self._snapshot = fresh  # the old one closes when its last user drops it
+
+    def _newest_good(self, failure: IndexDamagedError) -> Snapshot:
+        for path in reversed(self.store.generations()):
+            if path.name in self._refused:
+                continue
+            try:
+                return Snapshot.open(Generation(path))
+            except IndexDamagedError as exc:
+                self._refused[path.name] = str(exc)
+                LOG.error("%s", exc)
+        raise failure
+
+    def health(self) -> dict:
+        """What is served: ``state`` ok, degraded (an older generation) or unavailable."""
+        try:
+            snapshot = self.snapshot()
+        except StoreError as exc:
+            return {"state": "unavailable", "generation": None, "documents": None,
+                    "current": self.store.current_name(), "problem": str(exc)}
+        current = self.store.current_name()
+        serving = snapshot.generation.name
+        problem = None if current == serving else self._refused.get(current)
+        return {"state": "degraded" if problem else "ok", "generation": serving,
+                "documents": snapshot.doc_count, "current": current, "problem": problem}
 
 
 # --------------------------------------------------------------------------

@@ -5,20 +5,25 @@
 replaces changed ones (by content hash) and optionally deletes vanished ones.
 Both hold the writer lock, stage their work beside the live index and publish
 it atomically (see :mod:`indexer.writing.store`), and both report every skipped
-record with its file, line and reason.
+record with its file, line and reason.  A generation is published only after
+it has been opened and searched (:func:`check_opens`); a full disk ends the
+run with :class:`~indexer.writing.store.NoSpaceError` and leaves nothing behind.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
+from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.reading import SegmentReader
 
@@ -27,7 +32,13 @@ from indexer.reading.documents import Document
 from indexer.writing.parallel import SEGMENT_DOCS, write_in_parallel
 from indexer.writing.progress import Progress
 from indexer.writing.schema import AnalysedDocument, analyse, build_schema, to_fields
-from indexer.writing.store import Generation, IndexStore
+from indexer.writing.store import (
+    Generation,
+    GenerationWriter,
+    IndexStore,
+    NoSpaceError,
+    StoreError,
+)
 from indexer.writing.vocabulary import count_words, read_counts, write_vocabulary
 
 #: Problems kept verbatim in a report; beyond that they are only counted.
@@ -39,6 +50,18 @@ WRITER_MEMORY_MB = 256
 CODEC = W3Codec(inlinelimit=2)
 #: Corpora larger than this are indexed by one writer process per core.
 PARALLEL_FROM_BYTES = 8_000_000
+#: Index bytes per corpus byte (about 6.5 at 20,000 and 1,000,000 articles).
+INDEX_BYTES_PER_CORPUS_BYTE = 7
+
+
+class UnreadableBuildError(StoreError, RuntimeError):
+    """The index just written does not open; it was not published."""
+
+    def __init__(self, staging: Path, detail: str) -> None:
+        super().__init__(
+            f"the index just written to {staging} does not open ({detail}), so it was not "
+            "published and the live index is unchanged; check the disk, then run the command "
+            "again")
 
 
 @dataclass
@@ -169,7 +192,7 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
     if processes is None:
         large = total_bytes(paths) >= PARALLEL_FROM_BYTES
         processes = min(os.cpu_count() or 1, 4) if large else 1
-    with store.writer("build", wait=wait) as generations:
+    with store.writer("build", wait=wait) as generations, _disk_space_reported(generations, paths):
         staging = generations.stage_empty()
         ix = whoosh_index.create_in(staging, build_schema())
         documents = read_documents(paths, report, meter, on_problem)
@@ -190,10 +213,10 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
                 writer.cancel()
                 raise
         write_vocabulary(staging, words)
-        report.documents = ix.doc_count()
         ix.close()
         if meter:
             meter.finish()
+        report.documents = check_opens(staging, expected=report.added)
         report.seconds = time.monotonic() - started
         generation = generations.publish(staging, _manifest(report, paths))
     report.generation = generation.name
@@ -211,7 +234,8 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
     started = time.monotonic()
     report = BuildReport("update")
     meter = _progress(progress, paths)
-    with store.writer("update", wait=wait) as generations:
+    with store.writer("update", wait=wait) as generations, \
+            _disk_space_reported(generations, paths):
         staging = generations.stage_copy_of_current()
         ix = whoosh_index.open_dir(staging)
         with ix.reader() as reader:
@@ -247,10 +271,10 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
         except BaseException:
             writer.cancel()
             raise
-        report.documents = ix.doc_count()
         ix.close()
         if meter:
             meter.finish()
+        report.documents = check_opens(staging) if changed else len(known)
         report.seconds = time.monotonic() - started
         if changed:
             generation = generations.publish(staging, _manifest(report, paths))
@@ -283,6 +307,43 @@ def merge_small_segments(writer, segments: list) -> list:
         writer.add_reader(reader)
         reader.close()
     return [s for s in segments if s not in small]
+
+
+def check_opens(staging: Path, expected: int | None = None) -> int:
+    """The number of documents in a staged generation, once it has opened and been searched.
+
+    Raises :class:`UnreadableBuildError` for a generation that fails, or
+    that does not hold the ``expected`` number of documents.
+    """
+    try:
+        ix = whoosh_index.open_dir(staging)
+        try:
+            with ix.searcher() as searcher:
+                found = searcher.doc_count()
+                searcher.search(wq.Every(), limit=1)
+        finally:
+            ix.close()
+    except Exception as exc:  # whatever whoosh raises on a damaged file
+        raise UnreadableBuildError(staging, f"{type(exc).__name__}: {exc}") from exc
+    if expected is not None and found != expected:
+        raise UnreadableBuildError(staging, f"it holds {found:,} documents, not {expected:,}")
+    return found
+
+
+@contextmanager
+def _disk_space_reported(generations: GenerationWriter, paths: list[str]) -> Iterator[None]:
+    """A full disk becomes :class:`NoSpaceError`: free and needed space, no traceback.
+
+    The free space is what the run started with, which is free again once
+    the writer has removed what it staged.
+    """
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        needed = INDEX_BYTES_PER_CORPUS_BYTE * total_bytes(paths)
+        raise NoSpaceError(generations.store.path, generations.free_bytes, needed) from exc
 
 
 def _known_hashes(reader) -> dict[str, str]:
