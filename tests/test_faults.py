@@ -35,6 +35,16 @@ def start_python(script: str, *args: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def finish(process: subprocess.Popen, timeout: float = 120) -> tuple[str, str]:
+    """The output of ``process`` once it ends; killed if it outlives ``timeout``."""
+    try:
+        return process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
+
+
 def file_digests(directory: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(directory.iterdir()) if p.is_file()}
@@ -109,6 +119,31 @@ def test_killed_parallel_build_leaves_no_worker_and_no_lock(live_index, large_fe
     assert result.returncode == 0, result.stderr
     assert time.monotonic() - started < 30
     assert "being written by another process" not in result.stderr
+    assert not list(live_index.path.glob(".tmp-gen-*"))
+
+
+FAILING_WORKERS = """
+import sys
+from indexer.writing import schema
+from indexer.writing.build import build
+from indexer.writing.store import IndexStore
+
+def broken(text):
+    raise RuntimeError("entity extraction failed")
+
+schema.extract_entities = broken  # in the workers, forked from here
+build(IndexStore(sys.argv[1]), [sys.argv[2]], processes=2)
+"""
+
+
+def test_workers_failing_while_jobs_queue_up_stop_the_build(live_index, large_feed):
+    """More batches than the job queue holds: the parent must notice, not wait forever."""
+    live = live_index.current_name()
+    failing = start_python(FAILING_WORKERS, str(live_index.path), str(large_feed))
+    _, err = finish(failing)
+    assert failing.returncode == 1
+    assert "entity extraction failed" in err
+    assert live_index.current_name() == live
     assert not list(live_index.path.glob(".tmp-gen-*"))
 
 
@@ -199,7 +234,7 @@ def test_update_killed_before_the_swap_leaves_the_live_generation_as_published(l
     before = file_digests(live.path)
 
     killed = start_python(UPDATE_KILLED_BEFORE_SWAP, str(live_index.path), str(corpus))
-    killed.wait(timeout=120)
+    finish(killed)
     assert killed.returncode == -signal.SIGKILL
     staged = list(live_index.path.glob(".tmp-gen-*"))
     assert staged and (staged[0] / "manifest.json").exists()  # it died after writing it
@@ -242,7 +277,7 @@ def test_a_new_index_that_does_not_open_is_not_published(live_index, tmp_path):
     live = live_index.current_name()
     damaged = start_python(BUILD_WITH_DAMAGED_SEGMENT, str(live_index.path),
                            str(tmp_path / "corpus"))
-    _, err = damaged.communicate(timeout=120)
+    _, err = finish(damaged)
     assert damaged.returncode == 1
     message = err.strip().splitlines()[-1]
     assert message.startswith("Error: the index just written to") and "Traceback" not in err

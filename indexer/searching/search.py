@@ -252,7 +252,7 @@ class Archive:
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
-        self._refused: dict[str, str] = {}  # generation name -> why it was not served
+        self._refused: dict[str | None, str] = {}  # generation -> why it is not served
 
     def snapshot(self) -> Snapshot:
         """The newest generation (checked at most every ``refresh_seconds``)."""
@@ -266,17 +266,17 @@ class Archive:
             serving = self._snapshot.generation.name if self._snapshot else None
             if self._snapshot is None or (name and name != serving
                                           and name not in self._refused):
-                self._switch()
+                self._switch(name)
             return self._snapshot
 
-    def _switch(self) -> None:
-        """Open the live generation, or (falling back) keep or find a good one."""
+    def _switch(self, name: str | None) -> None:
+        """Open the live generation ``name``, or (falling back) keep or find a good one."""
         try:
             fresh = Snapshot.open(self.store.current())
-        except IndexDamagedError as exc:
+        except StoreError as exc:
             if not self.fall_back:
                 raise
-            self._refused[exc.generation.name] = str(exc)
+            self._refused[name] = str(exc)
             LOG.error("%s", exc)
             if self._snapshot is None:
                 self._snapshot = self._newest_good(exc)
@@ -284,7 +284,7 @@ class Archive:
             return
         self._snapshot = fresh  # the old one closes when its last user drops it
 
-    def _newest_good(self, failure: IndexDamagedError) -> Snapshot:
+    def _newest_good(self, failure: StoreError) -> Snapshot:
         for path in reversed(self.store.generations()):
             if path.name in self._refused:
                 continue
@@ -335,7 +335,7 @@ def prepare(snapshot: Snapshot, request: SearchRequest) -> PreparedQuery:
     request.validate()
     user_query = snapshot.parser.parse(request.q)
     check_expansions(user_query, snapshot.searcher.reader())
-    check_whole_fields(user_query, snapshot.searcher.schema)
+    _check_whole_fields(user_query, snapshot.searcher.schema)
     days = None
     if request.date_from or request.date_to:
         days = (_day_number(request.date_from) if request.date_from else 0,
@@ -354,7 +354,7 @@ def matching_docnums(snapshot: Snapshot, prepared: PreparedQuery) -> np.ndarray:
     return docnums[(days >= prepared.days[0]) & (days <= prepared.days[1])]
 
 
-def check_whole_fields(q: wq.Query, schema) -> None:
+def _check_whole_fields(q: wq.Query, schema) -> None:
     """Refuse ``field:*`` for fields without word counts (``section:*``, ``year:*``).
 
     Only whoosh's walk over every value of such a field could answer it;
@@ -368,10 +368,10 @@ def check_whole_fields(q: wq.Query, schema) -> None:
                 "month, use the filters (or the facets) instead.")
 
 
-def browses_everything(q: wq.Query) -> bool:
+def _browses_everything(q: wq.Query) -> bool:
     """Whether ``q`` is ``*`` or ``field:*`` alone: every article, nothing to rank by."""
     if type(q) is wq.Or:
-        return all(browses_everything(child) for child in q.subqueries)
+        return all(_browses_everything(child) for child in q.subqueries)
     return type(q) is wq.Every
 
 
@@ -437,7 +437,7 @@ def top_results(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequ
     searcher = snapshot.searcher
     if docnums is None:
         docnums = matching_docnums(snapshot, prepared)
-    browsing = not request.q.strip() or browses_everything(prepared.user_query)
+    browsing = not request.q.strip() or _browses_everything(prepared.user_query)
     if request.sort != "relevance" or browsing:
         return by_date(searcher, snapshot.ranking, docnums, limit,
                        newest_first=request.sort != "date"), False

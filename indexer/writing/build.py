@@ -271,10 +271,10 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
         except BaseException:
             writer.cancel()
             raise
+        report.documents = check_opens(staging) if changed else ix.doc_count()
         ix.close()
         if meter:
             meter.finish()
-        report.documents = check_opens(staging) if changed else len(known)
         report.seconds = time.monotonic() - started
         if changed:
             generation = generations.publish(staging, _manifest(report, paths))

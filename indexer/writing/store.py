@@ -181,7 +181,7 @@ def _file_problem(path: Path, published: dict, deep: bool, times: bool) -> str |
         return (f"{path} has {stat.st_size:,} bytes, {published['size']:,} when published "
                 "(truncated or overwritten)")
     if deep:
-        if file_sha256(path) != published["sha256"]:
+        if _sha256(path) != published["sha256"]:
             return f"{path} has changed since it was published (its SHA-256 differs)"
     elif times and stat.st_mtime_ns != published["mtime_ns"]:
         return (f"{path} was modified after it was published (its time differs; "
@@ -189,7 +189,7 @@ def _file_problem(path: Path, published: dict, deep: bool, times: bool) -> str |
     return None
 
 
-def file_sha256(path: Path) -> str:
+def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         while chunk := handle.read(HASH_CHUNK):
@@ -349,8 +349,8 @@ class GenerationWriter:
         """Record every file in the manifest and make ``staging`` the live generation."""
         for lock in filter(_is_lock, staging.iterdir()):
             lock.unlink()
-        files = file_records(staging, self._live_files())
-        write_new_file(staging / MANIFEST, json.dumps({**manifest, "files": files}, indent=2))
+        files = _file_records(staging, self._live_files())
+        _write_new_file(staging / MANIFEST, json.dumps({**manifest, "files": files}, indent=2))
         return self.store._publish(staging)
 
     def _live_files(self) -> dict[str, tuple[os.stat_result, dict]]:
@@ -368,7 +368,7 @@ class GenerationWriter:
         return known
 
 
-def file_records(directory: Path, known: dict[str, tuple[os.stat_result, dict]]) -> dict:
+def _file_records(directory: Path, known: dict[str, tuple[os.stat_result, dict]]) -> dict:
     """Size, modification time and SHA-256 of every file in ``directory``.
 
     A file that is a hard link of a known one (same inode, size and time)
@@ -383,7 +383,7 @@ def file_records(directory: Path, known: dict[str, tuple[os.stat_result, dict]])
         if previous and _same_file(previous[0], stat) and "sha256" in previous[1]:
             digest = previous[1]["sha256"]
         else:
-            digest = file_sha256(item)
+            digest = _sha256(item)
         records[item.name] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
                               "sha256": digest}
     return records
@@ -394,7 +394,7 @@ def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
         b.st_dev, b.st_ino, b.st_size, b.st_mtime_ns)
 
 
-def write_new_file(path: Path, text: str) -> None:
+def _write_new_file(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` as a new file (a new inode), replacing any old one.
 
     Never opens an existing file for writing, so a file shared with the
