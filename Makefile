@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8080
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run index serve test test-fast bench eval-entities eval-relevance loadtest clean
+.PHONY: install run index serve test test-fast bench eval-entities eval-relevance eval-compounds lexicon loadtest clean
 
 install: $(STAMP)
 
@@ -40,7 +40,15 @@ eval-entities: $(STAMP)
 	$(BIN)/python -m indexer.measurements.eval_entities
 
 eval-relevance: $(STAMP)
-	$(BIN)/python -m indexer.measurements.eval_relevance
+	$(BIN)/python -m indexer.measurements.eval_relevance $(EVAL_ARGS)
+
+eval-compounds: $(STAMP)
+	$(BIN)/python -m indexer.measurements.eval_compounds
+
+# Derive the shipped word lexicon again from its registry packages (same versions, same bytes).
+lexicon: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[derive]'
+	$(BIN)/python -m indexer.analysis.derive_lexicon
 
 loadtest: $(STAMP)
 	$(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)

@@ -53,7 +53,7 @@ def test_everything_excluded_finds_nothing(snapshot):
     ("year:*", "filters"),
     ("id:*", "cannot be searched"),
     ("*ung", "two letters before"),
-    ("K?ma", "two letters before"),
+    ("K*ma", "two letters before"),
 ])
 def test_whole_field_walks_are_refused(snapshot, text, fragment):
     with pytest.raises(QueryError, match=fragment):

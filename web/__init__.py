@@ -35,11 +35,12 @@ def create_app(config: dict | None = None) -> Flask:
                                         refresh_seconds=float(app.config["REFRESH_SECONDS"]),
                                         fall_back=True)
 
-    from web import api, budget, errors, export, formatting, i18n, pages, security
+    from web import api, budget, errors, export, feeds, formatting, i18n, pages, security
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint, url_prefix="/api")
     app.register_blueprint(export.blueprint, url_prefix="/api")
+    app.register_blueprint(feeds.blueprint)
     errors.register(app)
     budget.register(app)
     security.register(app)

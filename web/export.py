@@ -31,7 +31,7 @@ from web.params import search_request
 
 EXPORT_LIMIT = 100_000
 COLUMNS = ("id", "date", "title", "source", "section", "url", "persons", "places", "orgs",
-           "score", "snippet")
+           "score", "snippet", "cluster", "duplicates")
 TAG = re.compile(r"</?mark>")
 
 blueprint = Blueprint("export", __name__)
@@ -44,6 +44,7 @@ def _row(hit) -> dict:
         "persons": hit.entities["persons"], "places": hit.entities["places"],
         "orgs": hit.entities["orgs"], "score": hit.score,
         "snippet": unescape(TAG.sub("", " ".join(hit.snippets))),
+        "cluster": hit.cluster, "duplicates": hit.duplicates,
     }
 
 

@@ -29,12 +29,15 @@ from whoosh.reading import SegmentReader
 
 from indexer.reading.corpus import Problem, iter_files, read_file
 from indexer.reading.documents import Document
+from indexer.writing.arrivals import Arrivals
+from indexer.writing.duplicates import DuplicateFinder, clustered
 from indexer.writing.parallel import SEGMENT_DOCS, write_in_parallel
 from indexer.writing.progress import Progress
-from indexer.writing.schema import AnalysedDocument, analyse, build_schema, to_fields
+from indexer.writing.schema import AnalysedDocument, Filing, analyse, build_schema, to_fields
 from indexer.writing.store import (
     Generation,
     GenerationWriter,
+    IndexMissingError,
     IndexStore,
     NoSpaceError,
     StoreError,
@@ -172,9 +175,17 @@ def _size(path: Path) -> int:
         return 0
 
 
-def analyse_all(docs: Iterable[Document]) -> Iterator[AnalysedDocument]:
-    for doc in docs:
-        yield analyse(doc)
+def analyse_all(docs: Iterable[tuple[Document, Filing]]) -> Iterator[AnalysedDocument]:
+    for doc, filing in docs:
+        yield analyse(doc, filing)
+
+
+def filed(documents: Iterable[Document], duplicates: DuplicateFinder,
+          arrivals: Arrivals) -> Iterator[tuple[Document, Filing]]:
+    """Each document with its near-duplicate cluster and the moment it arrived."""
+    now = int(time.time())
+    for doc, cluster in clustered(documents, duplicates):
+        yield doc, Filing(cluster, arrivals.stamp(doc, now))
 
 
 def build(store: IndexStore, paths: list[str], progress: bool | Progress = False,
@@ -195,7 +206,9 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
     with store.writer("build", wait=wait) as generations, _disk_space_reported(generations, paths):
         staging = generations.stage_empty()
         ix = whoosh_index.create_in(staging, build_schema())
-        documents = read_documents(paths, report, meter, on_problem)
+        duplicates = DuplicateFinder()
+        arrivals = Arrivals(earlier=Arrivals.load(_live_path(store)).stamps)
+        documents = filed(read_documents(paths, report, meter, on_problem), duplicates, arrivals)
         options = {"limitmb": WRITER_MEMORY_MB, "codec": CODEC}
         if processes > 1:
             report.added, words = write_in_parallel(ix, documents, processes, options,
@@ -213,6 +226,8 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
                 writer.cancel()
                 raise
         write_vocabulary(staging, words)
+        duplicates.save(staging)
+        arrivals.save(staging)
         ix.close()
         if meter:
             meter.finish()
@@ -242,15 +257,22 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
             known = _known_hashes(reader)
         seen: set[str] = set()
         words = read_counts(staging)
-        writer = ix.writer(limitmb=WRITER_MEMORY_MB, codec=CODEC)
-        try:
+        duplicates = DuplicateFinder.load(staging)
+        arrivals = Arrivals.load(staging)
+
+        def changed_documents() -> Iterator[Document]:
             for doc in read_documents(paths, report, meter, on_problem):
                 seen.add(doc.id)
-                previous = known.get(doc.id)
-                if previous == doc.content_hash:
+                if known.get(doc.id) == doc.content_hash:
                     report.unchanged += 1
-                    continue
-                fields_ = to_fields(analyse(doc))
+                else:
+                    yield doc
+
+        writer = ix.writer(limitmb=WRITER_MEMORY_MB, codec=CODEC)
+        try:
+            for doc, filing in filed(changed_documents(), duplicates, arrivals):
+                previous = known.get(doc.id)
+                fields_ = to_fields(analyse(doc, filing))
                 count_words(words, doc.title, doc.body)
                 if previous is None:
                     writer.add_document(**fields_)
@@ -261,11 +283,15 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
             if delete_missing:
                 for doc_id in known.keys() - seen:
                     writer.delete_by_term("id", doc_id)
+                    duplicates.remove(doc_id)
+                    arrivals.forget(doc_id)
                     report.deleted += 1
             changed = report.added or report.replaced or report.deleted
             if changed:
                 writer.commit(mergetype=merge_small_segments)
                 write_vocabulary(staging, words)
+                duplicates.save(staging)
+                arrivals.save(staging)
             else:
                 writer.cancel()
         except BaseException:
@@ -344,6 +370,13 @@ def _disk_space_reported(generations: GenerationWriter, paths: list[str]) -> Ite
             raise
         needed = INDEX_BYTES_PER_CORPUS_BYTE * total_bytes(paths)
         raise NoSpaceError(generations.store.path, generations.free_bytes, needed) from exc
+
+def _live_path(store: IndexStore) -> Path | None:
+    """The live generation's directory, or None before the first build."""
+    try:
+        return store.current().path
+    except IndexMissingError:
+        return None
 
 
 def _known_hashes(reader) -> dict[str, str]:

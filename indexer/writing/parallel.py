@@ -30,7 +30,7 @@ from typing import Iterable
 from whoosh.writing import SegmentWriter
 
 from indexer.reading.documents import Document
-from indexer.writing.schema import analyse, to_fields
+from indexer.writing.schema import Filing, analyse, to_fields
 from indexer.writing.vocabulary import count_words
 
 #: Documents per segment: a worker's postings for this many articles fit in
@@ -48,9 +48,12 @@ class WorkerFailed(RuntimeError):
     """A writer process stopped with an error; nothing was published."""
 
 
-def write_in_parallel(ix, documents: Iterable[Document], processes: int, writer_options: dict,
-                      segment_docs: int = SEGMENT_DOCS) -> tuple[int, Counter]:
-    """Index ``documents`` into ``ix`` with ``processes`` workers; returns (count, words).
+def write_in_parallel(ix, documents: Iterable[tuple[Document, Filing]], processes: int,
+                      writer_options: dict, segment_docs: int = SEGMENT_DOCS
+                      ) -> tuple[int, Counter]:
+    """Index (document, filing) pairs into ``ix`` with ``processes`` workers.
+
+    Returns the number of documents and their word counts.
 
     The index must be new and empty; its lock is held by this process for the
     whole build, and the new segments become visible in one commit.
@@ -68,8 +71,8 @@ def write_in_parallel(ix, documents: Iterable[Document], processes: int, writer_
         for worker in workers:
             worker.start()
         count, batch = 0, []
-        for doc in documents:
-            batch.append(doc)
+        for item in documents:
+            batch.append(item)
             count += 1
             if len(batch) >= BATCH_DOCS:
                 _put(jobs, batch, workers, results)
@@ -178,10 +181,10 @@ def _work(storage, indexname, jobs, results, options, segment_docs, parent_pid) 
                 continue
             if batch is None:
                 break
-            for doc in batch:
+            for doc, filing in batch:
                 if writer is None:
                     writer = SegmentWriter(ix, _lk=False, **options)
-                writer.add_document(**to_fields(analyse(doc)))
+                writer.add_document(**to_fields(analyse(doc, filing)))
                 count_words(words, doc.title, doc.body)
                 in_segment += 1
                 if in_segment >= segment_docs:
