@@ -7,20 +7,14 @@ generation and says so in ``/api/health``.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, write_sample_corpus
+from conftest import Server, free_port, get, write_sample_corpus
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.filestore import FileStorage
 
@@ -135,47 +129,6 @@ def test_the_manifest_lists_every_file_with_its_checksum(index):
 
 
 # -- a server -------------------------------------------------------------------------
-
-ENV = {**os.environ, "PYTHONPATH": str(REPO), "NEWSINDEX_REFRESH_SECONDS": "0.2"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get(port: int, path: str) -> tuple[int, dict]:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as error:
-        return error.code, json.load(error)
-
-
-class Server:
-    def __init__(self, index: Path) -> None:
-        self.port = free_port()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "indexer.cli", "serve", "--index", str(index),
-             "--port", str(self.port)], env=ENV, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True)
-
-    def wait_until_up(self) -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                get(self.port, "/api/health")
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError(f"the server did not start: {self.stop()}")
-
-    def stop(self) -> str:
-        self.process.terminate()
-        _, err = self.process.communicate(timeout=10)
-        return err
-
 
 def publish_damaged_copy(store: IndexStore, tmp_path: Path) -> str:
     """Put a generation with a truncated segment beside the live one and make it live."""

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, write_large_feed, write_sample_corpus
+from conftest import REPO, Server, get, write_large_feed, write_sample_corpus
 
 from indexer.searching.search import Archive, SearchRequest, search
 from indexer.writing.build import build
@@ -308,7 +308,15 @@ def test_writing_a_read_only_index_says_so(read_only_index, tmp_path, command):
     assert "Read-only file system" in lines[0]
 
 
-def test_a_read_only_index_can_be_searched(read_only_index):
+def test_a_read_only_index_can_be_searched_and_served(read_only_index):
     assert run_cli("search", "--index", str(read_only_index), "Soldat").returncode == 0
     assert run_cli("stats", "--index", str(read_only_index)).returncode == 0
     assert run_cli("verify", "--deep", "--index", str(read_only_index)).returncode == 0
+    server = Server(read_only_index)
+    try:
+        server.wait_until_up()
+        assert get(server.port, "/api/health")[1]["state"] == "ok"
+        status, found = get(server.port, "/api/search?q=Soldat")
+        assert status == 200 and found["total"] == 3
+    finally:
+        server.stop()
