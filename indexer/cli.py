@@ -62,6 +62,8 @@ def _clear_errors(func):
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
+        except click.ClickException:
+            raise
         except Exception as exc:
             store = IndexStore(kwargs["index_dir"])
             raise click.ClickException(describe_failure(store, exc)) from None

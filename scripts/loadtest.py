@@ -34,7 +34,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -122,7 +122,7 @@ def client(port: int, deadline: float, ids: list[str], seed: int, hostile_share:
             status = 0
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        out.append((time.perf_counter() - started, status, expected))
+        out.append((time.perf_counter() - started, status, expected, path))
     conn.close()
 
 
@@ -132,9 +132,9 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def run(port: int, ids: list[str], clients: int, seconds: float, hostile_share: float
-        ) -> tuple[list[tuple[float, int, object]], float]:
-    """(latency, status, expected status) of every request, and the seconds taken."""
-    results: list[tuple[float, int, object]] = []
+        ) -> tuple[list[tuple[float, int, object, str]], float]:
+    """(latency, status, expected status, path) of every request, and the seconds taken."""
+    results: list[tuple[float, int, object, str]] = []
     deadline = time.monotonic() + seconds
     threads = [threading.Thread(target=client,
                                 args=(port, deadline, ids, n, hostile_share, results))
@@ -155,10 +155,11 @@ def report(name: str, results: list, elapsed: float) -> tuple[float, int]:
     """Print one run's figures; returns (p95 of ordinary requests in ms, unexpected answers)."""
     latencies = [r[0] * 1000 for r in results]
     ordinary = [r[0] * 1000 for r in results if r[2] == 200]
-    unexpected = [(status, expected) for _, status, expected in results
+    unexpected = [(status, expected) for _, status, expected, _ in results
                   if not as_expected(status, expected)]
-    bad_answered = sum(1 for _, status, expected in results if expected == 400 and status == 400)
-    hostile = [status for _, status, expected in results if expected == HOSTILE_STATUSES]
+    bad_answered = sum(1 for _, status, expected, _ in results
+                       if expected == 400 and status == 400)
+    hostile = [r for r in results if r[2] == HOSTILE_STATUSES]
     print(f"-- {name} run")
     print(f"requests   {len(results):,} ({len(results) / elapsed:,.1f} req/s) in {elapsed:.1f} s")
     print(f"latency    p50 {statistics.median(latencies):.1f} ms, "
@@ -167,9 +168,16 @@ def report(name: str, results: list, elapsed: float) -> tuple[float, int]:
     print(f"ordinary   {len(ordinary):,} requests: p50 {statistics.median(ordinary):.1f} ms, "
           f"p95 {percentile(ordinary, 0.95):.1f} ms, max {max(ordinary):.1f} ms")
     if hostile:
-        answers = ", ".join(f"{status} × {hostile.count(status):,}"
-                            for status in sorted(set(hostile)))
+        statuses = [r[1] for r in hostile]
+        answers = ", ".join(f"{status} × {statuses.count(status):,}"
+                            for status in sorted(set(statuses)))
         print(f"hostile    {len(hostile):,} requests: {answers}")
+        for path in HOSTILE:
+            taken = [r[0] * 1000 for r in hostile if r[3] == path]
+            if taken:
+                codes = "/".join(str(c) for c in sorted({r[1] for r in hostile if r[3] == path}))
+                print(f"  {statistics.median(taken):8.1f} ms p50 {max(taken):8.1f} ms max  "
+                      f"{codes}  {unquote(path)}")
     print(f"expected   400 for deliberately bad requests: {bad_answered:,}")
     print(f"errors     {len(unexpected):,} unexpected answers"
           + (f" (first: status {unexpected[0][0]}, expected {unexpected[0][1]})"
