@@ -226,26 +226,42 @@ def _phrase_ids(q: wq.Phrase, reader) -> np.ndarray | None:
 
 
 def _with_words_in_sequence(reader, fieldname: str, words, candidates: np.ndarray) -> np.ndarray:
-    """The candidates in which ``words`` occur one right after the other."""
+    """The candidates in which ``words`` occur one right after the other.
+
+    Each distinct word's postings are read once per candidate, however often
+    the phrase repeats it (``"in der in der …"``).
+    """
     if any((fieldname, word) not in reader for word in words):
         return EMPTY
-    matchers = [reader.postings(fieldname, word) for word in words]
+    matchers = {word: reader.postings(fieldname, word) for word in dict.fromkeys(words)}
     keep = []
     for doc in within_budget(candidates.tolist(), every=64):
-        starts = None
-        for offset, matcher in enumerate(matchers):
-            if matcher.is_active():
-                matcher.skip_to(doc)
-            if not matcher.is_active() or matcher.id() != doc:
-                starts = None
-                break
-            shifted = {p - offset for p in matcher.value_as("positions")}
-            starts = shifted if starts is None else starts & shifted
-            if not starts:
-                break
-        if starts:
+        positions = _positions_in(matchers, doc)
+        if positions and _in_sequence(words, positions):
             keep.append(doc)
     return np.array(keep, dtype=np.int64)
+
+
+def _positions_in(matchers: dict, doc: int) -> dict | None:
+    """Each word's positions in ``doc``, or None if a word is not in it."""
+    positions = {}
+    for word, matcher in matchers.items():
+        if matcher.is_active():
+            matcher.skip_to(doc)
+        if not matcher.is_active() or matcher.id() != doc:
+            return None
+        positions[word] = matcher.value_as("positions")
+    return positions
+
+
+def _in_sequence(words, positions: dict) -> bool:
+    starts = None
+    for offset, word in enumerate(words):
+        shifted = {p - offset for p in positions[word]}
+        starts = shifted if starts is None else starts & shifted
+        if not starts:
+            return False
+    return True
 
 
 def _union(arrays: list[np.ndarray]) -> np.ndarray:
