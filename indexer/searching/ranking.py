@@ -14,9 +14,8 @@ Here the top ``k`` come from arrays instead:
 A prefix (``Klima*``) scores each word it expands to like a typed word
 (whoosh would drop its boost when it expands to one word); ``*`` and
 ``title:*`` give their boost to every document they match, as whoosh does.
-Queries with
-other scoring parts (proximity, ranges in the query text) return ``None``,
-so that the caller lets whoosh rank them.
+Queries with other scoring parts (proximity, ranges in the query text)
+return ``None``, so that the caller lets whoosh rank them.
 """
 
 from __future__ import annotations

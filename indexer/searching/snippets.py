@@ -5,7 +5,8 @@ word in the original text.  For a hit, the postings of the query's matched
 terms give those offsets directly, so a snippet never analyses the text again
 and every matched surface form is marked (the query ``Soldat`` marks
 ``Soldaten``).  Only the terms a hit contains are looked up, which the
-posting lists read for matching tell.  All text is HTML-escaped; only ``<mark>`` is added.
+posting lists read for matching tell.  All text is HTML-escaped; only
+``<mark>`` is added.
 """
 
 from __future__ import annotations
