@@ -124,6 +124,8 @@ class DayRangePlugin(Plugin):
             fieldname = node.fieldname if node.has_fieldname else None
             if isinstance(node, syntax.GroupNode):
                 group[i] = self.do_dates(parser, node)
+            elif getattr(node, "text", None) == "*":
+                continue  # date:* is every dated article, refused as a whole-field walk
             elif fieldname in DATE_FIELDS and (node.has_text or isinstance(node, syntax.RangeNode)):
                 day_node = _day_node(node, fieldname)
                 day_node.startchar, day_node.endchar = node.startchar, node.endchar
