@@ -151,7 +151,7 @@ def as_expected(status: int, expected) -> bool:
     return status in expected if isinstance(expected, tuple) else status == expected
 
 
-def report(name: str, results: list, elapsed: float) -> tuple[float, int]:
+def report(name: str, results: list, elapsed: float) -> tuple[float | None, int]:
     """Print one run's figures; returns (p95 of ordinary requests in ms, unexpected answers)."""
     latencies = [r[0] * 1000 for r in results]
     ordinary = [r[0] * 1000 for r in results if r[2] == 200]
@@ -165,8 +165,9 @@ def report(name: str, results: list, elapsed: float) -> tuple[float, int]:
     print(f"latency    p50 {statistics.median(latencies):.1f} ms, "
           f"p95 {percentile(latencies, 0.95):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
           f"max {max(latencies):.1f} ms")
-    print(f"ordinary   {len(ordinary):,} requests: p50 {statistics.median(ordinary):.1f} ms, "
-          f"p95 {percentile(ordinary, 0.95):.1f} ms, max {max(ordinary):.1f} ms")
+    if ordinary:
+        print(f"ordinary   {len(ordinary):,} requests: p50 {statistics.median(ordinary):.1f} ms, "
+              f"p95 {percentile(ordinary, 0.95):.1f} ms, max {max(ordinary):.1f} ms")
     if hostile:
         statuses = [r[1] for r in hostile]
         answers = ", ".join(f"{status} × {statuses.count(status):,}"
@@ -182,7 +183,7 @@ def report(name: str, results: list, elapsed: float) -> tuple[float, int]:
     print(f"errors     {len(unexpected):,} unexpected answers"
           + (f" (first: status {unexpected[0][0]}, expected {unexpected[0][1]})"
              if unexpected else ""))
-    return percentile(ordinary, 0.95), len(unexpected)
+    return (percentile(ordinary, 0.95) if ordinary else None), len(unexpected)
 
 
 def main() -> int:
@@ -224,7 +225,7 @@ def main() -> int:
     print(f"index      {args.index or 'sample corpus'}")
     print(f"clients    {args.clients}, server threads {args.server_threads}")
     figures = {name: report(name, *measured[name]) for name in runs}
-    if len(figures) == 2:
+    if len(figures) == 2 and figures["hostile"][0] and figures["clean"][0]:
         ratio = figures["hostile"][0] / figures["clean"][0]
         print(f"-- ordinary p95 with {args.hostile_share:.0%} hostile requests: {ratio:.2f}× "
               f"the clean run's (target: at most 2×)")
