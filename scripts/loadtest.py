@@ -155,7 +155,7 @@ def report(name: str, results: list, elapsed: float) -> tuple[float | None, int]
     """Print one run's figures; returns (p95 of ordinary requests in ms, unexpected answers)."""
     latencies = [r[0] * 1000 for r in results]
     ordinary = [r[0] * 1000 for r in results if r[2] == 200]
-    unexpected = [(status, expected) for _, status, expected, _ in results
+    unexpected = [(status, expected, path) for _, status, expected, path in results
                   if not as_expected(status, expected)]
     bad_answered = sum(1 for _, status, expected, _ in results
                        if expected == 400 and status == 400)
@@ -177,12 +177,12 @@ def report(name: str, results: list, elapsed: float) -> tuple[float | None, int]
             taken = [r[0] * 1000 for r in hostile if r[3] == path]
             if taken:
                 codes = "/".join(str(c) for c in sorted({r[1] for r in hostile if r[3] == path}))
-                print(f"  {statistics.median(taken):8.1f} ms p50 {max(taken):8.1f} ms max  "
-                      f"{codes}  {unquote(path)}")
+                print(f"  p50 {statistics.median(taken):7.1f}  p95 {percentile(taken, 0.95):7.1f}  "
+                      f"max {max(taken):7.1f} ms  {codes}  {unquote(path)}")
     print(f"expected   400 for deliberately bad requests: {bad_answered:,}")
-    print(f"errors     {len(unexpected):,} unexpected answers"
-          + (f" (first: status {unexpected[0][0]}, expected {unexpected[0][1]})"
-             if unexpected else ""))
+    print(f"errors     {len(unexpected):,} unexpected answers")
+    for status, expected, path in unexpected[:10]:
+        print(f"  status {status}, expected {expected}: {unquote(path)}")
     return (percentile(ordinary, 0.95) if ordinary else None), len(unexpected)
 
 

@@ -89,7 +89,7 @@ def reused_build(index: Path) -> dict:
             "mb": directory_mb(index), "rss_mb": float("nan")}
 
 
-def query_engine(index: Path, rounds: int) -> list[float]:
+def query_engine(index: Path, rounds: int, queries: list[tuple[str, dict]]) -> list[float]:
     from datetime import date
 
     from indexer.searching.matching import POSTING_CACHE
@@ -99,7 +99,7 @@ def query_engine(index: Path, rounds: int) -> list[float]:
     print(f"index opened and columns loaded in {time.perf_counter() - started:.1f} s")
     latencies = []
     for _ in range(rounds):
-        for q, extra in QUERIES:
+        for q, extra in queries:
             fields = dict(extra)
             for key in ("date_from", "date_to"):
                 if key in fields:
@@ -161,7 +161,7 @@ def build_baseline(corpus: Path, index: Path) -> dict:
             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def query_baseline(index: Path, rounds: int) -> list[float]:
+def query_baseline(index: Path, rounds: int, queries: list[tuple[str, dict]]) -> list[float]:
     from datetime import datetime
 
     from whoosh import index as whoosh_index
@@ -175,7 +175,7 @@ def query_baseline(index: Path, rounds: int) -> list[float]:
     latencies = []
     with ix.searcher() as searcher:
         for _ in range(rounds):
-            for q, extra in QUERIES:
+            for q, extra in queries:
                 started = time.perf_counter()
                 query = parser.parse(q) if q else wq.Every()
                 clauses = [query]
@@ -209,7 +209,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true",
                         help="query an index built by an earlier run (build figures from its "
                              "manifest; peak RSS not measured)")
+    parser.add_argument("--query", action="append", metavar="TEXT",
+                        help="run this query text instead of the mix (repeatable)")
     args = parser.parse_args(argv)
+    queries = [(text, {}) for text in args.query] if args.query else QUERIES
     if not GENERATOR.exists():
         print("needs ../shared (tools/make_bench_corpus.py) to generate the corpus")
         return 0
@@ -218,15 +221,15 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     index = args.workdir / f"index-{args.docs}"
     engine = reused_build(index) if args.reuse and index.exists() else build_engine(corpus, index)
-    engine.update(percentiles(query_engine(args.workdir / f"index-{args.docs}", args.rounds)))
+    engine.update(percentiles(query_engine(index, args.rounds, queries)))
     serving_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(("engine", engine))
     if not args.no_baseline:
         base_dir = args.workdir / f"baseline-{args.docs}"
         baseline = build_baseline(corpus, base_dir)
-        baseline.update(percentiles(query_baseline(base_dir, args.rounds)))
+        baseline.update(percentiles(query_baseline(base_dir, args.rounds, queries)))
         rows.append(("plain whoosh", baseline))
-    print(f"{args.docs:,} articles, {len(QUERIES)} queries × {args.rounds} rounds "
+    print(f"{args.docs:,} articles, {len(queries)} queries × {args.rounds} rounds "
           "(all facets, 10 highlighted hits)")
     print(f"{'':<13}{'docs':>9}{'index MB':>10}{'build s':>9}{'docs/s':>8}{'peak RSS MB':>12}"
           f"{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'max ms':>8}")
