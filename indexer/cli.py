@@ -20,7 +20,7 @@ from indexer.reading.corpus import Problem
 from indexer.searching.query import QueryError
 from indexer.searching.search import Archive, SearchRequest, search
 from indexer.writing.build import BuildReport, build, update
-from indexer.writing.store import IndexStore, describe_failure
+from indexer.writing.store import KEEP_GENERATIONS, IndexStore, describe_failure
 from indexer.writing.verify import verify
 
 DEFAULT_INDEX = os.environ.get("NEWSINDEX_DIR", "index")
@@ -70,6 +70,13 @@ def _clear_errors(func):
     return wrapper
 
 
+keep_option = click.option(
+    "--keep-generations", "keep", type=click.IntRange(min=1), show_default=True,
+    default=lambda: int(os.environ.get("NEWSINDEX_KEEP_GENERATIONS", KEEP_GENERATIONS)),
+    help="Generations kept on disk, the new one included (env NEWSINDEX_KEEP_GENERATIONS); "
+         "searches can be pinned to any of them.")
+
+
 @main.command("build")
 @index_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
@@ -77,11 +84,12 @@ def _clear_errors(func):
               help="Seconds to wait for another writer to finish.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print warnings.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@keep_option
 @_clear_errors
-def build_command(index_dir, paths, wait, verbose, as_json):
+def build_command(index_dir, paths, wait, verbose, as_json, keep):
     """Build a fresh index from PATHS and swap it in atomically."""
     report = build(IndexStore(index_dir), list(paths), progress=True,
-                   on_problem=_problem_printer(verbose), wait=wait)
+                   on_problem=_problem_printer(verbose), wait=wait, keep=keep)
     _finish(report, as_json)
 
 
@@ -94,11 +102,12 @@ def build_command(index_dir, paths, wait, verbose, as_json):
               help="Seconds to wait for another writer to finish.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print warnings.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@keep_option
 @_clear_errors
-def update_command(index_dir, paths, delete_missing, wait, verbose, as_json):
+def update_command(index_dir, paths, delete_missing, wait, verbose, as_json, keep):
     """Add new, replace changed and optionally delete vanished articles."""
     report = update(IndexStore(index_dir), list(paths), delete_missing=delete_missing,
-                    progress=True, on_problem=_problem_printer(verbose), wait=wait)
+                    progress=True, on_problem=_problem_printer(verbose), wait=wait, keep=keep)
     _finish(report, as_json)
 
 
@@ -139,6 +148,7 @@ def stats_command(index_dir, as_json):
         "first_date": _day(int(days.min())) if days.size else None,
         "last_date": _day(int(days.max())) if days.size else None,
         "size_bytes": size,
+        "generations": IndexStore(index_dir).disk_usage(),
         "top": {name: [[v.value, v.count] for v in facets.facet(name, everything, limit=5)]
                 for name in ("persons", "places", "orgs", "section", "source")},
     }
@@ -149,6 +159,10 @@ def stats_command(index_dir, as_json):
     click.echo(f"documents  {stats['documents']:,}")
     click.echo(f"dates      {stats['first_date']} … {stats['last_date']}")
     click.echo(f"size       {size / 1e6:.1f} MB")
+    for kept in stats["generations"]:
+        documents = f"{kept['documents']:,}" if kept["documents"] is not None else "?"
+        click.echo(f"kept       {kept['generation']}: {documents} documents, "
+                   f"{kept['bytes'] / 1e6:.1f} MB, {kept['own_bytes'] / 1e6:.1f} MB of its own")
     for name, values in stats["top"].items():
         shown = ", ".join(f"{v} ({c})" for v, c in values) or "–"
         click.echo(f"{name:<10} {shown}")

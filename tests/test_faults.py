@@ -168,13 +168,13 @@ def small_filesystem(tmp_path):
 
 def fill(filesystem: Path) -> None:
     """Write a file until the file system is full."""
-    with open(filesystem / "filler", "wb") as handle:
-        try:
+    try:
+        with open(filesystem / "filler", "wb") as handle:
             while True:
                 handle.write(b"\0" * 65536)
                 handle.flush()
-        except OSError:
-            pass
+    except OSError:  # the disk is full (closing the file can say so too)
+        pass
 
 
 def test_build_on_a_full_disk_fails_cleanly_and_the_next_run_works(small_filesystem, tmp_path):
@@ -217,7 +217,7 @@ import os, signal, sys
 from indexer.writing import store
 from indexer.writing.build import update
 
-def killed(self, staging):  # the new manifest is written; the swap would come next
+def killed(self, staging, *rest):  # the new manifest is written; the swap would come next
     os.kill(os.getpid(), signal.SIGKILL)
 
 store.IndexStore._publish = killed

@@ -104,7 +104,7 @@ def test_api_description_and_openapi_document(client):
     assert data["endpoints"]["search"] == "/api/search"
     spec = client.get(data["openapi"]).get_json()
     assert spec["openapi"].startswith("3.")
-    assert set(spec["paths"]) == {"/api/search", "/api/articles/{id}", "/api/health"}
+    assert set(spec["paths"]) == {"/api/search", "/api/articles/{id}", "/api/health", "/api/cite"}
     params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert {"q", "page", "size", "sort", "from", "to", "person", "place", "org", "section",
             "source"} <= params

@@ -17,15 +17,17 @@ from indexer.research.kwic import kwic
 from indexer.research.timeline import timeline
 from indexer.searching.search import search, similar_articles
 from web.articles import load_article
+from web.citations import citation_for
 from web.export import csv_response
 from web.openapi import openapi_document
 from web.params import facets_with_urls, search_request, url_with
+from web.snapshots import request_snapshot
 
 blueprint = Blueprint("api", __name__)
 
 
 def snapshot():
-    return current_app.extensions["archive"].snapshot()
+    return request_snapshot()
 
 
 @blueprint.get("")
@@ -40,6 +42,8 @@ def describe():
             "cooccurrence": url_for("api.cooccurrence_json", **{"with": "person:NAME"}),
             "export": url_for("export.export", format="csv"),
             "health": url_for("api.health_json"),
+            "cite": url_for("api.cite_json", q="WORD"),
+            "feed": url_for("feeds.search_feed", q="WORD"),
         },
         "parameters": {
             "q": "query text: words, \"phrases\", AND/UND, OR/ODER, NOT/NICHT, -word, word*, "
@@ -84,14 +88,22 @@ def search_json():
     return jsonify(payload)
 
 
+@blueprint.get("/cite")
+def cite_json():
+    """How to cite the search with these parameters (the search page's "cite" block)."""
+    snap = snapshot()
+    return jsonify(citation_for(snap, search(snap, search_request(request.args)), request.args))
+
+
 @blueprint.get("/timeline")
 def timeline_json():
     request_ = search_request(request.args)
-    data = timeline(snapshot(), request_, request.args.getlist("q") or [""],
+    snap = snapshot()
+    data = timeline(snap, request_, request.args.getlist("q") or [""],
                     request.args.get("interval") or None)
     for series in data["series"]:
         series["buckets"] = [b.to_dict() for b in series["buckets"]]
-    return jsonify(data)
+    return jsonify({**data, "generation": snap.generation.name})
 
 
 @blueprint.get("/cooccurrence")
@@ -103,12 +115,14 @@ def cooccurrence_json():
 
 @blueprint.get("/kwic")
 def kwic_json():
-    lines = kwic(snapshot(), search_request(request.args),
+    snap = snapshot()
+    lines = kwic(snap, search_request(request.args),
                  sort=request.args.get("kwic_sort", "position"))
     if request.args.get("format") == "csv":
         return csv_response([line.to_dict() for line in lines],
                             ("id", "date", "title", "left", "match", "right"), "kwic.csv")
-    return jsonify({"lines": [line.to_dict() for line in lines], "count": len(lines)})
+    return jsonify({"lines": [line.to_dict() for line in lines], "count": len(lines),
+                    "generation": snap.generation.name})
 
 
 @blueprint.get("/articles/<doc_id>")

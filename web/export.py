@@ -28,6 +28,7 @@ from indexer.searching.budget import BudgetExceeded, time_budget
 from indexer.searching.query import QueryError
 from indexer.searching.search import iter_hits
 from web.params import search_request
+from web.snapshots import request_snapshot
 
 EXPORT_LIMIT = 100_000
 COLUMNS = ("id", "date", "title", "source", "section", "url", "persons", "places", "orgs",
@@ -94,7 +95,7 @@ def export():
     fmt = request.args.get("format", "csv")
     if fmt not in ("csv", "jsonl"):
         raise QueryError("format must be csv or jsonl.", "format")
-    snapshot = current_app.extensions["archive"].snapshot()
+    snapshot = request_snapshot()
     search_args = request.args.copy()
     search_args.pop("format", None)
     search_args.pop("page", None)
@@ -107,5 +108,6 @@ def export():
     response = Response(stream_with_context(body), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="export.{fmt}"'
     response.headers["X-Total-Count"] = str(total)
+    response.headers["X-Generation"] = snapshot.generation.name
     response.headers["X-Export-Truncated"] = "true" if total > EXPORT_LIMIT else "false"
     return response

@@ -42,6 +42,8 @@ SEARCH_PARAMETERS = [
            {"type": "integer", "enum": [0, 1], "default": 0}),
     _param("cluster", "Only the articles of this near-duplicate cluster (its id).",
            {"type": "string"}, True),
+    _param("generation", "Answer from this index generation while it is kept (410 when it is "
+                         "no longer kept, 404 when unknown).", {"type": "string"}),
     _param("since", "Only articles indexed after this moment (ISO 8601; Berlin time without "
                     "an offset).", {"type": "string", "format": "date-time"}),
     _param("correct", "1: words found in no article are also searched as their nearest "
@@ -122,7 +124,8 @@ HEALTH = {
 
 
 def _error_responses(*statuses: int) -> dict:
-    text = {400: "Invalid parameter or query.", 404: "Not found.",
+    text = {400: "Invalid parameter or query.", 404: "Not found (or an unknown generation).",
+            410: "The generation asked for is no longer kept.",
             503: "No readable index, or the search ran past its time budget."}
     return {str(s): {"description": text[s], "content": {
         "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -140,7 +143,17 @@ def openapi_document() -> dict:
                 "parameters": SEARCH_PARAMETERS,
                 "responses": {"200": {"description": "One page of results.", "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/Search"}}}},
-                    **_error_responses(400, 503)},
+                    **_error_responses(400, 404, 410, 503)},
+            }},
+            "/api/cite": {"get": {
+                "summary": "How to cite a search: generation, hit count, day, permalink, "
+                           "German methods sentence",
+                "parameters": SEARCH_PARAMETERS,
+                "responses": {"200": {"description": "The citation.", "content": {
+                    "application/json": {"schema": {"type": "object", "required": [
+                        "generation", "documents", "total", "counting", "accessed",
+                        "permalink", "api", "query", "methods", "citation"]}}}},
+                    **_error_responses(400, 404, 410, 503)},
             }},
             "/api/health": {"get": {
                 "summary": "Which index generation is served, and whether it is the live one",

@@ -6,12 +6,13 @@ form, every state is in the URL.  Each page links its JSON twin.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 
 from indexer.research.kwic import kwic
 from indexer.research.timeline import timeline
 from indexer.searching.search import FACET_LIMIT, SORTS, search, similar_articles
 from web.articles import body_paragraphs_html, load_article
+from web.citations import citation_for
 from web.i18n import gettext
 from web.params import (
     EXCLUDE_PREFIX,
@@ -20,6 +21,7 @@ from web.params import (
     search_request,
     url_with,
 )
+from web.snapshots import request_snapshot
 
 blueprint = Blueprint("pages", __name__)
 
@@ -39,17 +41,20 @@ FILTER_TITLES = {"cluster": "Fassungen von", "person": "Person", "place": "Ort",
 
 
 def snapshot():
-    return current_app.extensions["archive"].snapshot()
+    return request_snapshot()
 
 
 @blueprint.get("/")
 def search_page():
     args = request.args
-    result = search(snapshot(), search_request(args))
+    snap = snapshot()
+    result = search(snap, search_request(args))
     page = result.request.page
     return render_template(
         "search.html",
         result=result,
+        cite=citation_for(snap, result, args),
+        cite_url=url_with("api.cite_json", args),
         chart=timeline_chart(result, args),
         facets=facets_with_urls(result, args, "pages.search_page"),
         more_urls={name: url_with("pages.search_page", args, more=param)

@@ -21,6 +21,7 @@ import logging
 import re
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -49,6 +50,8 @@ from indexer.searching.spelling import Correction, Speller, corrected, correctio
 from indexer.searching.weights import DEFAULT_RANKING, RankingParameters
 from indexer.writing.store import (
     Generation,
+    GenerationNotKeptError,
+    GenerationUnknownError,
     IndexDamagedError,
     IndexStore,
     StoreError,
@@ -72,6 +75,8 @@ FILTER_FIELDS = {
     "cluster": "cluster",
 }
 REFRESH_SECONDS = 2.0
+#: Older generations a server keeps open for searches pinned to them.
+PINNED_SNAPSHOTS = 2
 LOG = logging.getLogger("newsindex")
 #: Fields whose matches are marked, by the stored field they point into.
 HIGHLIGHT_FIELDS = {"title": "title", "title_parts": "title", "body": "body",
@@ -288,6 +293,7 @@ class Archive:
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
         self._refused: dict[str | None, str] = {}  # generation -> why it is not served
+        self._pinned: OrderedDict[str, Snapshot] = OrderedDict()  # older generations asked for
 
     def snapshot(self) -> Snapshot:
         """The newest generation (checked at most every ``refresh_seconds``)."""
@@ -303,6 +309,31 @@ class Archive:
                                           and name not in self._refused):
                 self._switch(name)
             return self._snapshot
+
+    def snapshot_of(self, name: str) -> Snapshot:
+        """The generation ``name``, newest or older, while it is kept (for pinned searches).
+
+        Raises :class:`GenerationNotKeptError` for a generation published
+        here and since removed, :class:`GenerationUnknownError` for a name
+        never published here.
+        """
+        newest = self.snapshot()
+        if name == newest.generation.name:
+            return newest
+        with self._lock:
+            if name in self._pinned:
+                self._pinned.move_to_end(name)
+                return self._pinned[name]
+            generation = self.store.retained(name)
+            if generation is None:
+                current = self.store.current_name()
+                if name in self.store.history():
+                    raise GenerationNotKeptError(name, current)
+                raise GenerationUnknownError(name, current)
+            pinned = self._pinned[name] = Snapshot.open(generation)
+            while len(self._pinned) > PINNED_SNAPSHOTS:
+                self._pinned.popitem(last=False)
+            return pinned
 
     def _switch(self, name: str | None) -> None:
         """Open the live generation ``name``, or (falling back) keep or find a good one."""

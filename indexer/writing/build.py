@@ -35,6 +35,7 @@ from indexer.writing.parallel import SEGMENT_DOCS, write_in_parallel
 from indexer.writing.progress import Progress
 from indexer.writing.schema import AnalysedDocument, Filing, analyse, build_schema, to_fields
 from indexer.writing.store import (
+    KEEP_GENERATIONS,
     Generation,
     GenerationWriter,
     IndexMissingError,
@@ -190,12 +191,14 @@ def filed(documents: Iterable[Document], duplicates: DuplicateFinder,
 
 def build(store: IndexStore, paths: list[str], progress: bool | Progress = False,
           on_problem: ProblemSink | None = None, wait: float = 0.0,
-          processes: int | None = None, segment_docs: int | None = None) -> BuildReport:
+          processes: int | None = None, segment_docs: int | None = None,
+          keep: int = KEEP_GENERATIONS) -> BuildReport:
     """Build a complete new index generation from ``paths`` and publish it.
 
     ``processes`` writer processes find entities, analyse and write segments
     in parallel (:mod:`indexer.writing.parallel`, ``segment_docs`` articles per
     segment); by default one per core for large corpora, one for small ones.
+    ``keep`` generations stay on disk, the new one included.
     """
     started = time.monotonic()
     report = BuildReport("build")
@@ -233,14 +236,14 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
             meter.finish()
         report.documents = check_opens(staging, expected=report.added)
         report.seconds = time.monotonic() - started
-        generation = generations.publish(staging, _manifest(report, paths))
+        generation = generations.publish(staging, _manifest(report, paths), keep)
     report.generation = generation.name
     return report
 
 
 def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
            progress: bool | Progress = False, on_problem: ProblemSink | None = None,
-           wait: float = 0.0) -> BuildReport:
+           wait: float = 0.0, keep: int = KEEP_GENERATIONS) -> BuildReport:
     """Apply the corpus at ``paths`` to the live index as a new generation.
 
     Unchanged articles are left alone, so running the same update twice
@@ -303,7 +306,7 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
             meter.finish()
         report.seconds = time.monotonic() - started
         if changed:
-            generation = generations.publish(staging, _manifest(report, paths))
+            generation = generations.publish(staging, _manifest(report, paths), keep)
             report.generation = generation.name
         else:
             generations.discard(staging)

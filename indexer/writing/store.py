@@ -44,8 +44,11 @@ LOCK_FILE = ".writer.lock"
 MANIFEST = "manifest.json"
 GENERATION_PREFIX = "gen-"
 TEMP_PREFIX = ".tmp-gen-"
-#: Superseded generations kept for readers that still have them open.
-KEEP_PREVIOUS = 2
+#: Generations kept, the live one included, unless the writer asks for another number:
+#: readers that still have an older one open, and searches pinned to one.
+KEEP_GENERATIONS = 3
+#: One line per generation ever published, so a pruned one can be told from an unknown one.
+HISTORY = "HISTORY"
 #: whoosh's own lock file in an index it writes: never part of a generation.
 WHOOSH_LOCK_SUFFIX = "_WRITELOCK"
 HASH_CHUNK = 1 << 20
@@ -72,6 +75,24 @@ class IndexLockedError(StoreError, RuntimeError):
         who = ", ".join(f"{k} {v}" for k, v in holder.items()) or "unknown holder"
         super().__init__(f"index {path} is being written by another process ({who})")
         self.holder = holder
+
+
+class GenerationNotKeptError(LookupError):
+    """A search pinned to a generation that was published here but is kept no longer."""
+
+    def __init__(self, name: str, current: str | None) -> None:
+        super().__init__(f"Generation {name} is no longer kept; the current one is {current}. "
+                         "Leave out generation= to search the current archive.")
+        self.name, self.current = name, current
+
+
+class GenerationUnknownError(LookupError):
+    """A search pinned to a generation that was never published here."""
+
+    def __init__(self, name: str, current: str | None) -> None:
+        super().__init__(f"There is no generation {name!r} in this archive; the current one "
+                         f"is {current}.")
+        self.name, self.current = name, current
 
 
 class IndexDamagedError(StoreError, RuntimeError):
@@ -278,7 +299,61 @@ class IndexStore:
         for entry in self.path.glob(TEMP_PREFIX + "*"):
             shutil.rmtree(entry, ignore_errors=True)
 
-    def _publish(self, staging: Path) -> Generation:
+    def history(self) -> dict[str, dict]:
+        """Every generation ever published here, by name: when, and how many documents."""
+        try:
+            lines = (self.path / HISTORY).read_text("utf-8").splitlines()
+        except FileNotFoundError:
+            return {}
+        found = {}
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # a line cut short by a crash says nothing
+            found[entry.get("generation")] = entry
+        return found
+
+    def retained(self, name: str) -> Generation | None:
+        """The published generation ``name`` if it is still kept, else None."""
+        path = self.path / name
+        if name.startswith(GENERATION_PREFIX) and "/" not in name and path.is_dir():
+            return Generation(path)
+        return None
+
+    def disk_usage(self) -> list[dict]:
+        """Each kept generation, oldest first, with the disk it uses.
+
+        ``bytes`` counts all of its files, ``own_bytes`` only those no other
+        kept generation shares (updates share unchanged files as hard links),
+        i.e. what deleting it would free.
+        """
+        inodes: dict[Path, dict[int, int]] = {}
+        for path in self.generations():
+            inodes[path] = {st.st_ino: st.st_size for st in
+                            (f.stat() for f in path.iterdir() if f.is_file())}
+        history = self.history()
+        usage = []
+        for path, files in inodes.items():
+            shared = set().union(*(other for p, other in inodes.items() if p != path))
+            usage.append({"generation": path.name,
+                          "documents": history.get(path.name, {}).get("documents"),
+                          "published": history.get(path.name, {}).get("published"),
+                          "bytes": sum(files.values()),
+                          "own_bytes": sum(size for ino, size in files.items()
+                                           if ino not in shared)})
+        return usage
+
+    def _record(self, generation: Path, documents: int | None) -> None:
+        entry = {"generation": generation.name, "documents": documents,
+                 "published": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        with open(self.path / HISTORY, "a", encoding="utf-8") as history:
+            history.write(json.dumps(entry) + "\n")
+            history.flush()
+            os.fsync(history.fileno())
+
+    def _publish(self, staging: Path, keep: int = KEEP_GENERATIONS,
+                 documents: int | None = None) -> Generation:
         final = self.path / (GENERATION_PREFIX + staging.name[len(TEMP_PREFIX):])
         _fsync_tree(staging)
         _make_read_only(staging)
@@ -294,15 +369,16 @@ class IndexStore:
             shutil.rmtree(final, ignore_errors=True)
             raise
         _fsync_dir(self.path)
-        self._prune(keep=final.name)
+        self._record(final, documents)
+        self._prune(final.name, keep)
         return Generation(final)
 
     def generations(self) -> list[Path]:
         return sorted(p for p in self.path.glob(GENERATION_PREFIX + "*") if p.is_dir())
 
-    def _prune(self, keep: str) -> None:
-        older = [p for p in self.generations() if p.name != keep]
-        for path in older[: max(0, len(older) - KEEP_PREVIOUS)]:
+    def _prune(self, live: str, keep: int) -> None:
+        older = [p for p in self.generations() if p.name != live]
+        for path in older[: max(0, len(older) - (keep - 1))]:
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -345,13 +421,17 @@ class GenerationWriter:
         for staging in self._staged:
             self.discard(staging)
 
-    def publish(self, staging: Path, manifest: dict) -> Generation:
-        """Record every file in the manifest and make ``staging`` the live generation."""
+    def publish(self, staging: Path, manifest: dict,
+                keep: int = KEEP_GENERATIONS) -> Generation:
+        """Record every file in the manifest and make ``staging`` the live generation.
+
+        Of the older generations, the newest ``keep - 1`` stay on disk.
+        """
         for lock in filter(_is_lock, staging.iterdir()):
             lock.unlink()
         files = _file_records(staging, self._live_files())
         _write_new_file(staging / MANIFEST, json.dumps({**manifest, "files": files}, indent=2))
-        return self.store._publish(staging)
+        return self.store._publish(staging, keep, manifest.get("documents"))
 
     def _live_files(self) -> dict[str, tuple[os.stat_result, dict]]:
         """The live generation's files with their manifest records, to reuse checksums."""
