@@ -29,6 +29,7 @@ from indexer.searching.matching import matching_docs
 from indexer.searching.query import QueryError, QueryParser, check_expansions, for_ranking
 from indexer.searching.ranking import RankingColumns, by_date, by_relevance
 from indexer.searching.snippets import fragments, mark, match_spans
+from indexer.writing.entity_forms import EntityForms
 from indexer.writing.store import Generation, IndexStore
 from indexer.writing.vocabulary import MIN_LETTERS, Vocabulary
 
@@ -189,10 +190,17 @@ class Snapshot:
     def vocabulary(self) -> Vocabulary:
         return Vocabulary.load(self.generation.path)
 
+    @cached_property
+    def entity_forms(self) -> EntityForms:
+        return EntityForms.load(self.generation.path)
+
     def warm(self) -> None:
         """Load the per-generation columns before the first request needs them."""
-        _ = self.facets
+        for name in ENTITY_FACETS:
+            self.facets.names(name)
+            self.facets.totals(name)
         self.ranking.dates(self.searcher)
+        _ = self.entity_forms
 
     @property
     def doc_count(self) -> int:
