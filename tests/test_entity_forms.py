@@ -7,6 +7,7 @@ from conftest import write_sample_corpus
 
 from indexer.research.entity_profile import entity_profile, forms_query
 from indexer.searching.facets import NameIndex
+from indexer.searching.search import Archive
 from indexer.writing.build import build, update
 from indexer.writing.entity_forms import read_forms
 from indexer.writing.store import IndexStore
@@ -35,6 +36,9 @@ def test_update_takes_back_the_forms_of_replaced_and_deleted_articles(tmp_path):
     assert ("persons", "Wladimir Putin", "Putins") not in after
     assert after["persons", "Wladimir Putin", "Wladimir Putin"] == 1
     assert ("persons", "Angela Merkel", "Angela Merkel") not in after
+    facets = Archive(store.path, refresh_seconds=0).snapshot().facets
+    assert facets.find("persons", "Angela Merkel") is None  # her only article is deleted
+    assert facets.find("persons", "wladimir putin") == "Wladimir Putin"
     fresh = IndexStore(tmp_path / "fresh")
     build(fresh, [str(corpus)])
     assert read_forms(fresh.current().path) == after

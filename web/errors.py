@@ -1,6 +1,7 @@
 """Error responses: JSON for the API, a page for people, never a stack trace.
 
-Every API error has the shape ``{"error": {"code", "message", "param"}}``.
+Every API error has the shape ``{"error": {"code", "message", "param"}}``;
+pages show the same message in the interface language.
 A :class:`~indexer.searching.query.QueryError` is the caller's to fix and becomes a 400
 naming the parameter at fault; a missing index is a 503 that says how to build
 one; any other exception is logged and answered with a 500 that reveals nothing.
@@ -13,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.searching.query import QueryError
 from indexer.writing.store import IndexMissingError
+from web.i18n import translate_message
 
 
 def wants_json() -> bool:
@@ -23,8 +25,9 @@ def error_response(status: int, code: str, message: str, param: str | None = Non
     if wants_json():
         body = jsonify({"error": {"code": code, "message": message, "param": param}})
     else:
-        body = render_template("error.html", status=status, code=code, message=message,
-                               param=param)
+        body = render_template("error.html", status=status, code=code,
+                               message=translate_message(message), param=param,
+                               args=request.args)
     return body, status
 
 

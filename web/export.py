@@ -5,7 +5,8 @@ every hit (not only a page), up to :data:`EXPORT_LIMIT` rows, in result order:
 id, date, title, source, section, url, persons, places, orgs, score and the
 snippet as plain text.  Rows are produced while the response is sent, so a
 large export never sits in memory.  ``X-Total-Count`` tells how many articles
-matched; ``X-Export-Truncated: true`` says the limit cut the export.
+matched; ``X-Export-Truncated: true`` says the limit cut the export.  Every
+download is named after its query and the day (``wahl-2026-11-29.csv``).
 """
 
 from __future__ import annotations
@@ -14,18 +15,23 @@ import csv
 import io
 import json
 import re
+import unicodedata
+from datetime import datetime
 from html import unescape
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
+from indexer.reading.corpus import BERLIN
 from indexer.searching.query import QueryError
-from indexer.searching.search import iter_hits, matching_docnums, prepare
+from indexer.searching.search import FILTER_FIELDS, iter_hits, matching_docnums, prepare
 from web.params import search_request
 
 EXPORT_LIMIT = 100_000
 COLUMNS = ("id", "date", "title", "source", "section", "url", "persons", "places", "orgs",
            "score", "snippet")
 TAG = re.compile(r"</?mark>")
+MAX_NAME_CHARS = 60
+SPELLED_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 blueprint = Blueprint("export", __name__)
 
@@ -59,6 +65,19 @@ def _jsonl_lines(hits):
         yield json.dumps(_row(hit), ensure_ascii=False) + "\n"
 
 
+def download_name(args, kind: str, extension: str) -> str:
+    """A file name from the query (or the filter values) and today's date:
+    ``wahl-2026-11-29.csv``; ``kind`` (``kwic``, ``timeline``) follows the query."""
+    words = [q for q in args.getlist("q") if q.strip()] or \
+        [value for key in FILTER_FIELDS for value in args.getlist(key)]
+    folded = unicodedata.normalize("NFKD", " ".join(words).casefold().translate(SPELLED_OUT))
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.encode("ascii", "ignore").decode()).strip("-")
+    if len(slug) > MAX_NAME_CHARS:
+        slug = slug[:MAX_NAME_CHARS].rsplit("-", 1)[0]
+    today = datetime.now(BERLIN).date().isoformat()
+    return "-".join(part for part in (slug or "archiv", kind, today) if part) + f".{extension}"
+
+
 def csv_response(rows: list[dict], columns: tuple[str, ...], filename: str) -> Response:
     """A small, already computed table as a CSV download."""
     buffer = io.StringIO()
@@ -86,7 +105,8 @@ def export():
     body = _csv_lines(hits) if fmt == "csv" else _jsonl_lines(hits)
     mimetype = "text/csv" if fmt == "csv" else "application/x-ndjson"
     response = Response(stream_with_context(body), mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="export.{fmt}"'
+    response.headers["Content-Disposition"] = \
+        f'attachment; filename="{download_name(request.args, "", fmt)}"'
     response.headers["X-Total-Count"] = str(total)
     response.headers["X-Export-Truncated"] = "true" if total > EXPORT_LIMIT else "false"
     return response

@@ -183,10 +183,16 @@ class FacetTable:
         (every value for an empty prefix), most often named first."""
         totals = self.totals(field)
         codes = self.names(field).codes(prefix)
-        codes = codes[totals[codes] > 0]
+        counts = totals[codes]
+        if codes.size > limit:  # sort only the candidates for the top places
+            threshold = max(1, np.partition(counts, codes.size - limit)[codes.size - limit])
+        else:
+            threshold = 1
+        keep = counts >= threshold
+        codes, counts = codes[keep], counts[keep]
         values = self.values(field)
-        order = codes[np.lexsort((codes, -totals[codes]))][:limit]
-        return [FacetValue(values[code], int(totals[code])) for code in order.tolist()]
+        return [FacetValue(values[code], int(totals[code]))
+                for code in codes[np.lexsort((codes, -counts))][:limit].tolist()]
 
 
 WORD_START = re.compile(r"(?<!\w)\w")
