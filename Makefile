@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 AXE_VERSION := 4.14.1
 AXE    := tests/vendor/axe-core-$(AXE_VERSION)/axe.min.js
 
-.PHONY: install run index serve test test-fast bench eval-entities eval-relevance loadtest clean
+.PHONY: install run index serve test test-fast bench eval-entities eval-relevance eval-compounds lexicon loadtest clean
 
 install: $(STAMP)
 
@@ -49,7 +49,15 @@ eval-entities: $(STAMP)
 	$(BIN)/python -m indexer.measurements.eval_entities
 
 eval-relevance: $(STAMP)
-	$(BIN)/python -m indexer.measurements.eval_relevance
+	$(BIN)/python -m indexer.measurements.eval_relevance $(EVAL_ARGS)
+
+eval-compounds: $(STAMP)
+	$(BIN)/python -m indexer.measurements.eval_compounds
+
+# Derive the shipped word lexicon again from its registry packages (same versions, same bytes).
+lexicon: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[derive]'
+	$(BIN)/python -m indexer.analysis.derive_lexicon
 
 loadtest: $(STAMP)
 	$(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)

@@ -9,7 +9,6 @@ from whoosh import sorting
 
 from indexer.searching.ranking import by_relevance
 from indexer.searching.search import (
-    BM25,
     Archive,
     SearchRequest,
     matching_docnums,
@@ -17,6 +16,7 @@ from indexer.searching.search import (
     search,
     top_results,
 )
+from indexer.searching.weights import DEFAULT_RANKING
 from indexer.writing.build import build, update
 from indexer.writing.store import IndexStore
 
@@ -44,7 +44,8 @@ def test_bm25_scores_and_order_match_whoosh(snapshot, q):
     request = SearchRequest(q=q, size=100)
     prepared = prepare(snapshot, request)
     found = by_relevance(snapshot.searcher, snapshot.ranking, prepared.ranking,
-                         matching_docnums(snapshot, prepared), 100, BM25)
+                         matching_docnums(snapshot, prepared), 100,
+                         DEFAULT_RANKING.weighting())
     assert found is not None
     assert found, q
     assert_same(found, whoosh_ranking(snapshot, request))
@@ -61,7 +62,8 @@ def test_a_prefix_scores_each_expansion_like_a_word(snapshot):
     request = SearchRequest(q="Klima*", size=100)
     prepared = prepare(snapshot, request)
     found = by_relevance(snapshot.searcher, snapshot.ranking, prepared.ranking,
-                         matching_docnums(snapshot, prepared), 100, BM25)
+                         matching_docnums(snapshot, prepared), 100,
+                         DEFAULT_RANKING.weighting())
     reader = snapshot.searcher.reader()
     expanded = prepared.ranking.accept(
         lambda node: wq.Or([wq.Term(node.fieldname, text) for text in node._btexts(reader)],

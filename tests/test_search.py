@@ -7,7 +7,9 @@ from datetime import date
 import pytest
 
 from indexer.searching.query import MAX_QUERY_CHARS, QueryError
-from indexer.searching.search import SearchRequest, search
+from indexer.searching.search import Archive, SearchRequest, search
+from indexer.writing.build import build
+from indexer.writing.store import IndexStore
 
 
 def ids(snapshot, q="", **kwargs):
@@ -173,10 +175,38 @@ def test_entity_facets_use_canonical_names(snapshot):
 # -- suggestions and errors -------------------------------------------------------------------
 
 
-def test_spelling_suggestion_for_a_typo(snapshot):
+def test_a_word_found_nowhere_is_also_searched_as_its_nearest_spelling(snapshot):
     result = run(snapshot, "Hochwaser")
-    assert result.total == 0
+    assert [h.id for h in result.hits] == ["hochwasser"]
+    assert [c.to_dict() for c in result.corrections] == [
+        {"word": "Hochwaser", "searched_as": "Hochwasser"}]
+    assert "<mark>Hochwasser</mark>" in result.hits[0].title_html
+
+
+def test_corrections_can_be_turned_off_and_then_a_respelling_is_suggested(snapshot):
+    result = search(snapshot, SearchRequest(q="Hochwaser", correct=False))
+    assert result.total == 0 and result.corrections == []
     assert result.suggestion == "Hochwasser"
+
+
+def test_words_that_occur_quoted_or_in_fields_are_not_corrected(snapshot):
+    assert run(snapshot, "Hochwasser").corrections == []
+    assert run(snapshot, '"Hochwaser"').corrections == []
+    assert run(snapshot, "title:Hochwaser").corrections == []
+    assert run(snapshot, "Hochwas*").corrections == []
+
+
+def test_a_compound_also_finds_its_parts_written_apart(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        '{"id": "apart", "body": "Das Gesetz zum Klimaschutz wurde beschlossen."}\n'
+        '{"id": "compound", "body": "Das Klimaschutzgesetz wurde beschlossen."}\n'
+        '{"id": "one-part", "body": "Das Gesetz wurde beschlossen."}\n', "utf-8")
+    build(IndexStore(tmp_path / "ix"), [str(feed)])
+    snapshot = Archive(tmp_path / "ix").snapshot()
+    hits = search(snapshot, SearchRequest(q="Klimaschutzgesetz")).hits
+    assert [h.id for h in hits] == ["compound", "apart"]
+    assert "<mark>Klimaschutz</mark>" in hits[1].snippets[0]
 
 
 @pytest.mark.parametrize("query,fragment", [
@@ -233,3 +263,8 @@ def test_hyphenated_compounds_by_their_parts_and_whole(snapshot):
 def test_transliteration_variants_stay_distinct(snapshot):
     assert ids(snapshot, "Selenskyj") == {"soldaten"}
     assert ids(snapshot, "Zelensky") == set()
+
+
+def test_a_question_mark_ends_a_question_and_is_no_wildcard(snapshot):
+    assert {h.id for h in run(snapshot, "Wer ist Putin?").hits} == \
+        {h.id for h in run(snapshot, "Putin").hits} != set()

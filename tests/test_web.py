@@ -7,7 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 HIT_KEYS = {"id", "title", "title_html", "date", "source", "section", "url", "score",
-            "snippet", "snippets", "entities"}
+            "snippet", "snippets", "entities", "cluster", "duplicates",
+            "indexed"}
 
 
 # -- JSON API -------------------------------------------------------------------
@@ -18,10 +19,13 @@ def test_api_search_schema(client):
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     data = response.get_json()
-    assert list(data) == ["query", "total", "page", "size", "pages", "took_ms", "generation",
-                          "suggestion", "hits", "facets", "notices", "links"]
+    assert list(data) == ["query", "total", "counting", "page", "size", "pages", "took_ms",
+                          "generation", "suggestion", "corrections", "hits", "facets", "notices",
+                          "links"]
     assert data["query"] == {"q": "Soldat", "filters": {"person": ["Wladimir Putin"]},
-                             "exclude": {}, "from": None, "to": None, "sort": "relevance"}
+                             "exclude": {}, "from": None, "to": None, "sort": "relevance",
+                             "collapse": False, "since": None}
+    assert data["counting"] == "articles"
     assert data["total"] == 1
     [hit] = data["hits"]
     assert set(hit) == HIT_KEYS
@@ -181,3 +185,12 @@ def test_missing_index_is_a_503_with_advice(tmp_path):
     response = client.get("/api/search?q=x")
     assert response.status_code == 503
     assert "newsindex build" in response.get_json()["error"]["message"]
+
+
+def test_a_corrected_word_is_shown_with_a_way_to_search_exactly(client):
+    page = client.get("/?q=Hochwaser").get_data(as_text=True)
+    assert "auch gesucht als <strong>Hochwasser</strong>" in page
+    assert "correct=0" in page
+    exact = client.get("/api/search?q=Hochwaser&correct=0").get_json()
+    assert exact["total"] == 0 and exact["corrections"] == []
+    assert client.get("/api/search?q=Hochwaser&correct=ja").status_code == 400

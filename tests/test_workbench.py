@@ -62,7 +62,7 @@ def test_export_csv_has_the_whole_result_set(client):
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == 3  # the page parameters do not limit an export
     assert list(rows[0]) == ["id", "date", "title", "source", "section", "url", "persons",
-                             "places", "orgs", "score", "snippet"]
+                             "places", "orgs", "score", "snippet", "cluster", "duplicates"]
     soldaten = next(r for r in rows if r["id"] == "soldaten")
     assert "Wladimir Putin" in soldaten["persons"].split("; ")
     assert "Soldaten" in soldaten["snippet"] and "<mark>" not in soldaten["snippet"]

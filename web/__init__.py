@@ -31,11 +31,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["archive"] = Archive(app.config["INDEX_DIR"],
                                         refresh_seconds=float(app.config["REFRESH_SECONDS"]))
 
-    from web import api, errors, export, formatting, i18n, pages, security
+    from web import api, errors, export, feeds, formatting, i18n, pages, security
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint, url_prefix="/api")
     app.register_blueprint(export.blueprint, url_prefix="/api")
+    app.register_blueprint(feeds.blueprint)
     errors.register(app)
     security.register(app)
     formatting.register(app)

@@ -23,12 +23,12 @@ from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from indexer.reading.corpus import BERLIN
 from indexer.searching.query import QueryError
-from indexer.searching.search import FILTER_FIELDS, iter_hits, matching_docnums, prepare
+from indexer.searching.search import FILTER_FIELDS, counted_docnums, iter_hits, prepare
 from web.params import search_request
 
 EXPORT_LIMIT = 100_000
 COLUMNS = ("id", "date", "title", "source", "section", "url", "persons", "places", "orgs",
-           "score", "snippet")
+           "score", "snippet", "cluster", "duplicates")
 TAG = re.compile(r"</?mark>")
 MAX_NAME_CHARS = 60
 SPELLED_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
@@ -43,6 +43,7 @@ def _row(hit) -> dict:
         "persons": hit.entities["persons"], "places": hit.entities["places"],
         "orgs": hit.entities["orgs"], "score": hit.score,
         "snippet": unescape(TAG.sub("", " ".join(hit.snippets))),
+        "cluster": hit.cluster, "duplicates": hit.duplicates,
     }
 
 
@@ -100,7 +101,7 @@ def export():
     search_args.pop("page", None)
     search_args.pop("size", None)
     req = search_request(search_args)
-    total = int(matching_docnums(snapshot, prepare(snapshot, req)).size)
+    total = int(counted_docnums(snapshot, prepare(snapshot, req), req).size)
     hits = iter_hits(snapshot, req, limit=EXPORT_LIMIT)
     body = _csv_lines(hits) if fmt == "csv" else _jsonl_lines(hits)
     mimetype = "text/csv" if fmt == "csv" else "application/x-ndjson"

@@ -49,8 +49,18 @@ ENGLISH = {
     "alle anzeigen": "show all",
     "weniger anzeigen": "show fewer",
     "Treffer": "results",
+    "die neuesten": "the newest",
+    "Diese Suche als Feed": "This search as a feed",
     "Treffer für": "results for",
     "Meinten Sie": "Did you mean",
+    "weitere Fassung": "more version",
+    "weitere Fassungen": "more versions",
+    "alle Fassungen zeigen": "show every version",
+    "gleiche Meldungen zusammenfassen": "collapse versions of the same story",
+    "Fassungen von": "Versions of",
+    "Kommt im Archiv nicht vor": "Not in the archive",
+    "auch gesucht als": "also searched as",
+    "nur genau so suchen": "search exactly as typed",
     "Aktive Filter": "Active filters",
     "entfernen": "remove",
     "Sortieren": "Sort",
@@ -177,6 +187,11 @@ GERMAN_MESSAGES = {
                                                      "nicht {value}.",
     "'{name}' must be a date like 2024-11-01, not {value}.": "„{name}“ muss ein Datum wie "
                                                              "2024-11-01 sein, nicht {value}.",
+    "'{name}' must be a moment like 2024-11-01T00:00:00 (Berlin time) or "
+    "2024-11-01T00:00:00+01:00, not {value}.": "„{name}“ muss ein Zeitpunkt wie "
+                                               "2024-11-01T00:00:00 (Berliner Zeit) oder "
+                                               "2024-11-01T00:00:00+01:00 sein, nicht {value}.",
+    "{name} must be 0 or 1, not {value}.": "{name} muss 0 oder 1 sein, nicht {value}.",
     "format must be csv or jsonl.": "format muss csv oder jsonl sein.",
     "{param} must be one of {choices}.": "{param} muss eines von {choices} sein.",
     # the query text (indexer/searching/query.py)

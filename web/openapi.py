@@ -41,6 +41,16 @@ SEARCH_PARAMETERS = [
     _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "default": 1}),
     _param("size", "Hits per page.", {"type": "integer", "minimum": 1,
                                       "maximum": MAX_PAGE_SIZE, "default": 10}),
+    _param("collapse", "1: one article per near-duplicate cluster; total, facets and "
+                       "timeline then count clusters.",
+           {"type": "integer", "enum": [0, 1], "default": 0}),
+    _param("cluster", "Only the articles of this near-duplicate cluster (its id).",
+           {"type": "string"}, True),
+    _param("since", "Only articles indexed after this moment (ISO 8601; Berlin time without "
+                    "an offset).", {"type": "string", "format": "date-time"}),
+    _param("correct", "1: words found in no article are also searched as their nearest "
+                      "spelling (listed in corrections); 0: search exactly as typed.",
+           {"type": "integer", "enum": [0, 1], "default": 1}),
 ]
 
 FILTER_PARAMETERS = [p for p in SEARCH_PARAMETERS if p["name"] not in ("sort", "page", "size")]
@@ -115,6 +125,13 @@ HIT = {
         "snippet": {"type": "string", "description": "Escaped HTML, matches in <mark>."},
         "snippets": _STRINGS,
         "entities": ENTITIES,
+        "cluster": {"type": "string",
+                    "description": "Near-duplicate cluster: the id of its first article."},
+        "indexed": {"type": "string", "format": "date-time", "nullable": True,
+                    "description": "When this version was first indexed (UTC)."},
+        "duplicates": {"type": "integer", "nullable": True,
+                       "description": "With collapse=1: other matching articles of the "
+                                      "cluster; else null."},
     },
 }
 ERROR = {
@@ -306,12 +323,17 @@ def openapi_document() -> dict:
                 "properties": {
                     "query": {"type": "object"},
                     "total": {"type": "integer"},
+                    "counting": {"type": "string", "enum": ["articles", "clusters"]},
                     "page": {"type": "integer"},
                     "size": {"type": "integer"},
                     "pages": {"type": "integer"},
                     "took_ms": {"type": "number"},
                     "generation": {"type": "string"},
                     "suggestion": {"type": "string", "nullable": True},
+                    "corrections": {"type": "array", "items": {
+                        "type": "object", "required": ["word", "searched_as"],
+                        "properties": {"word": {"type": "string"},
+                                       "searched_as": {"type": "string"}}}},
                     "notices": {"type": "array", "items": {
                         "type": "object",
                         "description": "How the query was read, e.g. an unclosed quote.",

@@ -42,7 +42,8 @@ FACET_TITLES = {
     "month": "Monat",
 }
 SORT_TITLES = {"relevance": "Relevanz", "-date": "Neueste zuerst", "date": "Älteste zuerst"}
-FILTER_TITLES = {"person": "Person", "place": "Ort", "org": "Organisation",
+FILTER_TITLES = {"cluster": "Fassungen von", "person": "Person", "place": "Ort",
+                 "org": "Organisation",
                  "section": "Ressort", "source": "Quelle", "year": "Jahr", "month": "Monat"}
 MEASURE_TITLES = {"count": "Anzahl", "share": "Anteil an allen Artikeln"}
 INTERVAL_TITLES = {"year": "Jahre", "month": "Monate", "day": "Tage"}
@@ -93,11 +94,17 @@ def search_page():
         next_url=url_with("pages.search_page", args, page=page + 1)
         if page < result.pages else None,
         json_url=url_with("api.search_json", args, page=page),
+        feed_url=url_with("feeds.search_feed", args, sort=None, measure=None),
         export_csv_url=url_with("export.export", args, format="csv", measure=None),
         export_jsonl_url=url_with("export.export", args, format="jsonl", measure=None),
         kwic_url=url_with("pages.kwic_page", args, measure=None),
         compare_url=url_with("pages.timeline_page", args, sort=None, size=None, more=None,
                              facet_filter=None),
+        exact_url=url_with("pages.search_page", args, correct="0", page=None),
+        collapse_url=url_with("pages.search_page", args,
+                              collapse=None if result.request.collapse else "1"),
+        duplicates_url=lambda cluster: url_with("pages.search_page", args, cluster=cluster,
+                                                collapse=None),
         args=args,
     )
 

@@ -2,20 +2,25 @@
 
 The HTML page and the JSON API take the same parameters, parsed here once:
 ``q``, ``person``, ``place``, ``org``, ``section``, ``source``, ``year``,
-``month`` (each repeatable), ``from``/``to`` (ISO dates), ``sort``, ``page``
-and ``size``.  Facet values get a ``toggle_url`` built from the current
+``month`` (each repeatable), ``from``/``to`` (ISO dates), ``sort``, ``page``,
+``size``, ``correct`` (``0``: words that occur nowhere are not also
+searched as their nearest spelling), ``collapse`` (``1``: one article per
+near-duplicate cluster) and ``since`` (only articles indexed after that
+moment).  Facet values get a ``toggle_url`` built from the current
 parameters, so a click adds or removes exactly that filter.  An article's
 ``back`` parameter carries the way back to the list it was opened from.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 from urllib.parse import quote
 
 from flask import request, url_for
 from werkzeug.datastructures import MultiDict
 
+from indexer.reading.corpus import BERLIN
 from indexer.searching.facets import ENTITY_FACETS
 from indexer.searching.query import QueryError
 from indexer.searching.search import FILTER_FIELDS, SearchRequest, SearchResult
@@ -40,6 +45,9 @@ KNOWN_PARAMS = {
     "kwic_sort",
     "more",
     "facet_filter",
+    "correct",
+    "collapse",
+    "since",
     *FILTER_FIELDS,
     *(EXCLUDE_PREFIX + k for k in FILTER_FIELDS),
 }
@@ -61,6 +69,9 @@ def search_request(args: MultiDict, default_size: int = 10) -> SearchRequest:
         sort=args.get("sort", "relevance") or "relevance",
         page=int_param(args, "page", 1),
         size=int_param(args, "size", default_size),
+        correct=_flag(args, "correct", True),
+        collapse=_flag(args, "collapse", False),
+        since=_moment(args, "since"),
     )
     parsed.validate()
     return parsed
@@ -76,6 +87,15 @@ def _values(args: MultiDict, prefix: str) -> dict[str, tuple[str, ...]]:
         if values:
             found[key] = values
     return found
+
+
+def _flag(args: MultiDict, name: str, default: bool) -> bool:
+    raw = args.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw not in ("0", "1", "true", "false"):
+        raise QueryError(f"{name} must be 0 or 1, not {raw!r}.", name)
+    return raw in ("1", "true")
 
 
 def int_param(args: MultiDict, name: str, default: int) -> int:
@@ -100,6 +120,23 @@ def _date(args: MultiDict, name: str) -> date | None:
         raise QueryError(
             f"'{name}' must be a date like 2024-11-01, not {raw[:40]!r}.", name
         ) from None
+
+
+def _moment(args: MultiDict, name: str) -> datetime | None:
+    """An ISO 8601 moment; without a time zone it is Berlin time, a bare date its midnight."""
+    raw = args.get(name, "").strip()
+    if not raw:
+        return None
+    if "T" in raw:  # an offset's "+" arrives as a space when the URL was not encoded
+        raw = re.sub(r"(?<=\d) (?=\d\d:?\d\d$)", "+", raw)
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise QueryError(f"'{name}' must be a moment like 2024-11-01T00:00:00 (Berlin time) "
+                         f"or 2024-11-01T00:00:00+01:00, not {raw[:40]!r}.", name) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)
+
+
 
 
 def compared_queries(args: MultiDict) -> list[str]:

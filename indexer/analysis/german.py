@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 
 import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, Tokenizer
@@ -40,17 +39,7 @@ from whoosh.analysis.acore import Token
 
 from indexer.analysis.compounds import split_compound
 from indexer.analysis.folding import normalize_german
-
-
-def _load_stopwords() -> frozenset[str]:
-    text = resources.files("indexer.analysis").joinpath("data/stopwords_de.txt").read_text("utf-8")
-    return frozenset(
-        line.strip().lower() for line in text.splitlines()
-        if line.strip() and not line.lstrip().startswith("#")
-    )
-
-
-GERMAN_STOPWORDS = _load_stopwords()
+from indexer.analysis.stopwords import GERMAN_STOPWORDS
 
 #: A word: letters/digits, joined by hyphens, apostrophes inside words, or
 #: digit groups with . and , (8.000, 3,5).

@@ -1,116 +1,236 @@
-"""Ranking quality of the German analysis on labelled question/passage pairs.
+"""Ranking quality through the product, against SQLite FTS5, on German questions.
 
-    python -m indexer.measurements.eval_relevance [PATH]
+    python -m indexer.measurements.eval_relevance [--distractors N] [--workdir DIR]
 
-Indexes every passage of ``../shared/data/relevance/xglue-qam-de-dev.tsv``
-(question, passage, 0/1 label) into a temporary whoosh index, runs each
-question that has a relevant passage as an OR query (BM25F), and reports
-MRR@10, Recall@10 and nDCG@10 for configurations side by side: stock
-Snowball, then each addition of the project's analyzer.
+The labelled data is ``../shared/data/relevance/xglue-qam-de-dev.tsv``
+(question, passage, 0/1 label).  Every passage becomes an article, and so do
+real news paragraphs cut from ``../shared/data/news-de/`` (about as long as
+the passages), so each question is ranked against more than 10,000
+candidates.  The articles are indexed by the real pipeline (``build`` into a
+temporary index directory) and every question with a relevant passage is
+sent to :func:`indexer.searching.search.search` as an OR query, as a script
+would send it to ``/api/search``.  The same articles and queries go through
+SQLite FTS5 (Snowball German stems, its built-in BM25) in the same run.
+
+Prints MRR@10, Recall@10 and nDCG@10 per system, the product with each of
+its ranking additions taken away in turn, and ``--variant`` rows ranked
+with other :class:`~indexer.searching.weights.RankingParameters`.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import math
+import re
+import sqlite3
 import sys
 import tempfile
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
 
-from whoosh import fields, scoring
-from whoosh import index as whoosh_index
-from whoosh import query as wq
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter
+import snowballstemmer
 
-from indexer.analysis.german import compound_parts_analyzer, german_analyzer, stem_german
 from indexer.measurements import SHARED
+from indexer.searching.weights import DEFAULT_RANKING, RankingParameters
 
-DEFAULT_DATA = SHARED / "data" / "relevance" / "xglue-qam-de-dev.tsv"
+PAIRS = SHARED / "data" / "relevance" / "xglue-qam-de-dev.tsv"
+NEWS = sorted((SHARED / "data" / "news-de").glob("*.jsonl"))
 K = 10
+#: Distractor passages are cut from news articles at sentence ends, each
+#: about as long as a labelled passage (40 words on average).
+PASSAGE_WORDS = 45
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9\"„])")
+_QUERY_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 
 
-def stock_snowball():
-    """Plain whoosh: word tokens, lowercase, Snowball German stems (no folding)."""
-    return RegexTokenizer() | LowercaseFilter() | StemFilter(stemfn=stem_german)
+@dataclass
+class Collection:
+    """Candidate passages by id, and the relevant ids of each question."""
+
+    passages: dict[str, str] = field(default_factory=dict)
+    relevant: dict[str, set[str]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Config:
-    name: str
-    analyzer: Callable
-    part_boost: float = 0.0  # 0: no compound-parts field
-
-
-CONFIGS = [
-    Config("stock Snowball", stock_snowball),
-    Config("+ normalisation, stopwords, hyphen parts", german_analyzer),
-    Config("+ decompounding (parts ×0.2)", german_analyzer, 0.2),
-    Config("+ decompounding (parts ×0.35)", german_analyzer, 0.35),
-    Config("+ decompounding (parts ×0.6)", german_analyzer, 0.6),
-]
-
-
-def read_pairs(path: Path) -> list[tuple[str, str, int]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        return [(r[0], r[1], int(r[2])) for r in rows if len(r) >= 3 and r[2] in ("0", "1")]
-
-
-def run(config: Config, pairs: list[tuple[str, str, int]], workdir: Path) -> dict[str, float]:
-    schema = fields.Schema(id=fields.ID(stored=True),
-                           body=fields.TEXT(analyzer=config.analyzer()))
-    if config.part_boost:
-        schema.add("body_parts", fields.TEXT(analyzer=compound_parts_analyzer()))
-    ix = whoosh_index.create_in(workdir, schema)
-    with ix.writer(limitmb=256) as writer:
-        for n, (_, passage, _) in enumerate(pairs):
-            doc = {"id": str(n), "body": passage}
-            if config.part_boost:
-                doc["body_parts"] = passage
-            writer.add_document(**doc)
-    analyzer = schema["body"].analyzer
-    mrr = recall = ndcg = 0.0
-    questions = 0
-    with ix.searcher(weighting=scoring.BM25F()) as searcher:
-        for n, (question, _, label) in enumerate(pairs):
-            if label != 1:
+def read_collection(pairs_path: Path, news_paths: list[Path], distractors: int) -> Collection:
+    """Labelled passages plus up to ``distractors`` news paragraphs."""
+    found = Collection()
+    by_text: dict[str, str] = {}
+    with pairs_path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(row) < 3 or row[2] not in ("0", "1"):
                 continue
-            questions += 1
-            words = {t.text for t in analyzer(question, mode="query")}
-            clauses: list[wq.Query] = [wq.Term("body", w) for w in words]
-            if config.part_boost:
-                clauses += [wq.Term("body_parts", w, boost=config.part_boost) for w in words]
-            if not clauses:
-                continue
-            hits = searcher.search(wq.Or(clauses), limit=K)
-            ranked = [hit["id"] for hit in hits]
-            if str(n) in ranked:
-                rank = ranked.index(str(n)) + 1
-                mrr += 1 / rank
-                recall += 1
-                ndcg += 1 / math.log2(rank + 1)
-    return {"questions": questions, "MRR@10": mrr / questions, "Recall@10": recall / questions,
-            "nDCG@10": ndcg / questions}
+            question, passage, label = row[0].strip(), row[1].strip(), row[2]
+            passage_id = by_text.setdefault(passage, f"qam-{len(by_text):05d}")
+            found.passages[passage_id] = passage
+            if label == "1":
+                found.relevant.setdefault(question, set()).add(passage_id)
+    added = 0
+    for path in news_paths:
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                for passage in news_passages(json.loads(line).get("body", "")):
+                    if added >= distractors:
+                        return found
+                    if passage not in by_text:
+                        by_text[passage] = f"news-{added:05d}"
+                        found.passages[by_text[passage]] = passage
+                        added += 1
+    return found
+
+
+def news_passages(body: str) -> list[str]:
+    """A news body cut into passages of whole sentences, about ``PASSAGE_WORDS`` long."""
+    passages, current, words = [], [], 0
+    for sentence in _SENTENCE_END.split(body.strip()):
+        current.append(sentence)
+        words += len(sentence.split())
+        if words >= PASSAGE_WORDS:
+            passages.append(" ".join(current))
+            current, words = [], 0
+    if words >= PASSAGE_WORDS // 2:
+        passages.append(" ".join(current))
+    return passages
+
+
+def or_query(question: str) -> str:
+    """A question as a script would send it: its words joined by OR."""
+    return " OR ".join(_QUERY_WORD.findall(question))
+
+
+@dataclass
+class Scores:
+    questions: int = 0
+    mrr: float = 0.0
+    recall: float = 0.0
+    ndcg: float = 0.0
+    seconds: float = 0.0
+
+    def add(self, ranked: list[str], relevant: set[str]) -> None:
+        self.questions += 1
+        ranks = [rank for rank, pid in enumerate(ranked[:K], start=1) if pid in relevant]
+        if ranks:
+            self.mrr += 1 / ranks[0]
+        self.recall += len(ranks) / len(relevant)
+        ideal = sum(1 / math.log2(r + 1) for r in range(1, min(len(relevant), K) + 1))
+        self.ndcg += sum(1 / math.log2(r + 1) for r in ranks) / ideal
+
+    def row(self, name: str) -> str:
+        n = self.questions or 1
+        return (f"{name:<48} {self.mrr / n:7.3f} {self.recall / n:7.3f} {self.ndcg / n:8.3f}"
+                f" {self.seconds / n * 1000:8.1f}")
+
+
+# -- the product -----------------------------------------------------------------
+
+
+def build_product_index(collection: Collection, workdir: Path) -> Path:
+    from indexer.writing.build import build
+    from indexer.writing.store import IndexStore
+    corpus = workdir / "passages.jsonl"
+    with corpus.open("w", encoding="utf-8") as out:
+        for pid, text in collection.passages.items():
+            out.write(json.dumps({"id": pid, "body": text}, ensure_ascii=False) + "\n")
+    index = workdir / "index"
+    build(IndexStore(index), [str(corpus)])
+    return index
+
+
+def run_product(index: Path, collection: Collection,
+                weights: RankingParameters = DEFAULT_RANKING, correct: bool = True) -> Scores:
+    from indexer.searching.search import Archive, SearchRequest, search
+    snapshot = Archive(index).snapshot()
+    scores = Scores()
+    for question, relevant in collection.relevant.items():
+        request = SearchRequest(q=or_query(question), size=K, snippets=False, correct=correct)
+        started = time.perf_counter()
+        result = search(snapshot, request, weights)
+        scores.seconds += time.perf_counter() - started
+        scores.add([hit.id for hit in result.hits], relevant)
+    return scores
+
+
+# -- the baseline: SQLite FTS5 with Snowball German --------------------------------
+
+
+_SNOWBALL = snowballstemmer.stemmer("german")
+
+
+def fts5_terms(text: str) -> list[str]:
+    """Lowercase word tokens, Snowball German stems: FTS5's usual German setup."""
+    return _SNOWBALL.stemWords(re.findall(r"\w+", text.lower()))
+
+
+def run_fts5(collection: Collection) -> Scores:
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE passages USING fts5(pid UNINDEXED, body, "
+               "tokenize='unicode61 remove_diacritics 0')")
+    db.executemany("INSERT INTO passages VALUES (?, ?)",
+                   ((pid, " ".join(fts5_terms(text)))
+                    for pid, text in collection.passages.items()))
+    scores = Scores()
+    for question, relevant in collection.relevant.items():
+        terms = sorted(set(fts5_terms(question)))
+        if not terms:
+            scores.add([], relevant)
+            continue
+        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        started = time.perf_counter()
+        ranked = [pid for (pid,) in db.execute(
+            "SELECT pid FROM passages WHERE passages MATCH ? ORDER BY bm25(passages) LIMIT ?",
+            (match, K))]
+        scores.seconds += time.perf_counter() - started
+        scores.add(ranked, relevant)
+    return scores
+
+
+# -----------------------------------------------------------------------------------
+
+
+def variants(names: list[str]):
+    """Ranking parameter sets named on the command line (``k1=1.5,b=0.6``)."""
+    for name in names:
+        settings = dict(part.split("=", 1) for part in name.split(","))
+        yield name, replace(DEFAULT_RANKING, **{k: float(v) for k, v in settings.items()})
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--pairs", type=Path, default=PAIRS)
+    parser.add_argument("--distractors", type=int, default=10_000,
+                        help="news paragraphs added as candidates")
+    parser.add_argument("--variant", action="append", default=[],
+                        help="also rank with these parameters, e.g. k1=1.5,b=0.6")
+    parser.add_argument("--workdir", type=Path, help="keep the index here")
+    parser.add_argument("--reuse", action="store_true",
+                        help="query the index an earlier run left in --workdir")
     args = parser.parse_args(argv)
-    if not args.path.exists():
-        print(f"needs ../shared (XGLUE QAM German dev set): {args.path.name} not found")
+    if not args.pairs.exists():
+        print(f"needs ../shared (XGLUE QAM German dev set): {args.pairs.name} not found")
         return 0
-    pairs = read_pairs(args.path)
-    print(f"{len(pairs):,} passages; questions with a relevant passage are ranked against all")
-    print(f"{'configuration':<45} {'MRR@10':>7} {'R@10':>7} {'nDCG@10':>8}")
-    for config in CONFIGS:
-        with tempfile.TemporaryDirectory() as workdir:
-            result = run(config, pairs, Path(workdir))
-        print(f"{config.name:<45} {result['MRR@10']:7.3f} {result['Recall@10']:7.3f} "
-              f"{result['nDCG@10']:8.3f}")
+    collection = read_collection(args.pairs, NEWS, args.distractors)
+    print(f"{len(collection.relevant):,} questions, {len(collection.passages):,} candidate "
+          f"passages ({len(collection.passages) - args.distractors:,} labelled, the rest news)")
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = args.workdir or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        index = workdir / "index"
+        if not (args.reuse and index.exists()):
+            index = build_product_index(collection, workdir)
+        print(f"{'system':<48} {'MRR@10':>7} {'R@10':>7} {'nDCG@10':>8} {'ms/query':>8}")
+        print(run_fts5(collection).row("SQLite FTS5 + Snowball German (baseline)"))
+        print(run_product(index, collection).row("product: search() through the real index"))
+        steps = (("  without spelling corrections", DEFAULT_RANKING, False),
+                 ("  … and without compounds split in the query",
+                  replace(DEFAULT_RANKING, split=0.0), False),
+                 ("  … and without compound parts at all", replace(DEFAULT_RANKING, split=0.0,
+                                                                   parts=0.0), False))
+        for name, weights, correct in steps:
+            print(run_product(index, collection, weights, correct).row(name))
+        for name, weights in variants(args.variant):
+            print(run_product(index, collection, weights).row(f"  with {name}"))
     return 0
 
 

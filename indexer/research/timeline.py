@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from indexer.searching.query import QueryError
-from indexer.searching.search import SearchRequest, Snapshot, matching_docnums, prepare
+from indexer.searching.search import SearchRequest, Snapshot, counted_docnums, prepare
 
 MAX_SERIES = 4
 MAX_DAY_BUCKETS = 3660
@@ -98,7 +98,7 @@ def timeline(snapshot: Snapshot, request: SearchRequest, queries: list[str],
     if interval not in (None, *INTERVALS):
         raise QueryError(f"interval must be one of {', '.join(INTERVALS)}.", "interval")
     days = snapshot.facets.days
-    matches = [matching_docnums(snapshot, prepare(snapshot, replace(request, q=q)))
+    matches = [counted_docnums(snapshot, prepare(snapshot, replace(request, q=q)), request)
                for q in queries]
     dated = [days[m][days[m] > 0] for m in matches]
     every = np.concatenate(dated) if dated else np.array([], dtype=np.int32)
@@ -119,7 +119,8 @@ def timeline(snapshot: Snapshot, request: SearchRequest, queries: list[str],
             buckets.append(Bucket(value, by_key.get(key, 0), archive.get(key, 0), start, end))
         series.append({"q": q, "total": int(docs.size), "undated": int(docs.size - found.size),
                        "buckets": buckets})
-    return {"interval": interval, "series": series}
+    return {"interval": interval, "counting": "clusters" if request.collapse else "articles",
+            "series": series}
 
 
 def _bound(day, found: np.ndarray, pick) -> int:

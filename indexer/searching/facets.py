@@ -56,9 +56,14 @@ class _Vocabulary:
 class FacetTable:
     """Facet columns of one index generation."""
 
-    def __init__(self, doc_count: int, days: np.ndarray, scalars: dict, entities: dict) -> None:
+    def __init__(self, doc_count: int, days: np.ndarray, scalars: dict, entities: dict,
+                 clusters: np.ndarray | None = None, indexed: np.ndarray | None = None) -> None:
         self.doc_count = doc_count
         self.days = days  # yyyymmdd per document, 0 if undated
+        #: Unix seconds when each document was first indexed in its current form
+        self.indexed = indexed if indexed is not None else np.zeros(doc_count, dtype=np.int64)
+        #: near-duplicate cluster code per document (equal codes: one cluster)
+        self.clusters = clusters if clusters is not None else np.arange(doc_count)
         self._scalars = scalars  # field -> (codes array, values list)
         self._entities = entities  # field -> (entry_doc, entry_code, values list)
         self._lookup = {
@@ -81,12 +86,17 @@ class FacetTable:
         entry_doc: dict[str, list[int]] = {field: [] for field in ENTITY_FACETS}
         entry_code: dict[str, list[int]] = {field: [] for field in ENTITY_FACETS}
         live = _live_documents(reader)
+        cluster_codes: dict[str, int] = {}
+        clusters = np.arange(size, dtype=np.int64) + size  # no cluster: a code of its own
+        indexed = np.zeros(size, dtype=np.int64)
         column = reader.column_reader("facet_data")
         for docnum in range(size):
             raw = column[docnum]
             if not raw or (live is not None and not live[docnum]):
                 continue
-            day, section, source, persons, places, orgs = json.loads(raw)
+            day, section, source, persons, places, orgs, cluster, arrived = json.loads(raw)
+            clusters[docnum] = cluster_codes.setdefault(cluster, len(cluster_codes))
+            indexed[docnum] = arrived
             days[docnum] = day
             scalar_codes["section"][docnum] = vocab["section"].code(section)
             scalar_codes["source"][docnum] = vocab["source"].code(source)
@@ -105,7 +115,7 @@ class FacetTable:
                 np.asarray(entry_code[f], dtype=np.int32), vocab[f].values)
             for f in ENTITY_FACETS
         }
-        return cls(size, days, scalars, entities)
+        return cls(size, days, scalars, entities, clusters, indexed)
 
     # -- counting ---------------------------------------------------------
 

@@ -16,7 +16,7 @@ saying what to change.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from whoosh import query as wq
 from whoosh.qparser import (
@@ -25,21 +25,22 @@ from whoosh.qparser import (
     OperatorsPlugin,
     PhrasePlugin,
     PlusMinusPlugin,
+    WildcardPlugin,
 )
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.qparser.syntax import attach
 from whoosh.qparser.taggers import RegexTagger
 
+from indexer.analysis.compounds import split_compound
+from indexer.analysis.folding import normalize_german
 from indexer.analysis.german import is_common_pair, word_pair
+from indexer.searching.weights import DEFAULT_RANKING, RankingParameters
 
 MAX_QUERY_CHARS = 500
-#: Weight of a match on a compound's part relative to a match on the whole word.
-PART_BOOST = 0.35
 MAX_CLAUSES = 40
 MAX_EXPANSIONS = 300
 #: Fields searched by words without a field name, and their weights.
 DEFAULT_FIELDS = ("title", "body")
-FIELD_BOOSTS = {"title": 2.0, "body": 1.0}
 #: Field names people may type, by the schema field they mean.
 FIELD_ALIASES = {
     "title": ["titel"],
@@ -97,8 +98,19 @@ class ExactPhrasePlugin(PhrasePlugin):
             return ExactPhrasePlugin.PhraseNode(match.group("text"), match.start("text"), slop)
 
 
-def make_parser(schema) -> MultifieldParser:
-    parser = MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=FIELD_BOOSTS)
+class StarWildcardPlugin(WildcardPlugin):
+    """``*`` is the only wildcard: a ``?`` ends a question, it stands for no letter.
+
+    (whoosh also reads ``?`` as "any one letter", so ``Wer ist Putin?``
+    would look for ``Putin`` plus one more letter.)
+    """
+
+    qmarks = ""
+    expr = r"(?P<text>[*])"
+
+
+def make_parser(schema, weights: RankingParameters = DEFAULT_RANKING) -> MultifieldParser:
+    parser = MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=weights.field_boosts())
     parser.replace_plugin(OperatorsPlugin(
         And=r"(?<=\s)(?:AND|UND|&&)(?=\s)",
         Or=r"(?<=\s)(?:OR|ODER|\|\|)(?=\s)",
@@ -111,6 +123,8 @@ def make_parser(schema) -> MultifieldParser:
     parser.add_plugin(ExactPhrasePlugin())
     # "-" and "+" are operators only before a word, never inside "NATO-Staaten".
     parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
+    parser.remove_plugin_class(WildcardPlugin)
+    parser.add_plugin(StarWildcardPlugin())
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
     parser.add_plugin(DateParserPlugin(free=False))
     return parser
@@ -119,8 +133,9 @@ def make_parser(schema) -> MultifieldParser:
 class QueryParser:
     """Parses and checks user queries against one schema (cached)."""
 
-    def __init__(self, schema) -> None:
-        self._parser = make_parser(schema)
+    def __init__(self, schema, weights: RankingParameters = DEFAULT_RANKING) -> None:
+        self._parser = make_parser(schema, weights)
+        self._weights = weights
         self._parse = lru_cache(maxsize=512)(self._parse_uncached)
 
     def parse(self, text: str) -> wq.Query:
@@ -140,7 +155,8 @@ class QueryParser:
                              "brackets and field names.") from None
         check(parsed, self._parser.schema)
         if "body_parts" in self._parser.schema:
-            parsed = parsed.accept(_with_compound_parts)
+            parsed = parsed.accept(partial(_with_compound_parts, weights=self._weights,
+                                           text=text, schema=self._parser.schema))
         return parsed
 
 
@@ -171,12 +187,32 @@ def check(q: wq.Query, schema=None) -> None:
                          "are allowed. Split it into several searches.")
 
 
-def _with_compound_parts(node: wq.Query) -> wq.Query:
-    """``body:wahl`` → ``body:wahl OR body_parts:wahl^0.35`` (same for title)."""
-    if type(node) is wq.Term and node.fieldname in DEFAULT_FIELDS:
-        part = wq.Term(f"{node.fieldname}_parts", node.text, boost=node.boost * PART_BOOST)
-        return wq.Or([node, part])
-    return node
+def _with_compound_parts(node: wq.Query, weights: RankingParameters, text: str,
+                         schema) -> wq.Query:
+    """A title or body word searched as a whole, as a part, and split into its parts.
+
+    ``body:wahl`` → ``body:wahl OR body_parts:wahl^parts``: ``Wahl`` also
+    finds ``Bundestagswahl``.  A compound typed in the query also finds its
+    parts written apart: ``Klimaschutzgesetz`` → ``… OR (klimaschutz AND
+    gesetz)^split``, each part as a word or a part itself, so an article on
+    the "Gesetz zum Klimaschutz" is found, below those with the compound.
+    """
+    if type(node) is not wq.Term or node.fieldname not in DEFAULT_FIELDS:
+        return node
+    parts_field = f"{node.fieldname}_parts"
+    alternatives = [node, wq.Term(parts_field, node.text, boost=node.boost * weights.parts)]
+    start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
+    if weights.split and start is not None and end is not None:
+        analyzer = schema[node.fieldname].analyzer
+        pieces = split_compound(normalize_german(text[start:end].lower()))
+        stems = [t.text for piece in pieces for t in analyzer(piece, mode="query")]
+        if len(stems) >= 2:
+            boost = node.boost * weights.split
+            alternatives.append(wq.And([
+                wq.Or([wq.Term(node.fieldname, stem, boost=boost),
+                       wq.Term(parts_field, stem, boost=boost * weights.parts)])
+                for stem in stems]))
+    return wq.Or(alternatives)
 
 
 def pairs_field(fieldname: str) -> str:

@@ -84,26 +84,38 @@ def _length_bytes(searcher, fieldname: str) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint8)
 
 
-def by_date(searcher, columns: RankingColumns, docnums: np.ndarray, limit: int,
-            newest_first: bool) -> list[tuple[int, None]]:
-    """The first ``limit`` of ``docnums`` by date (ties by document number), undated last."""
+def date_keys(searcher, columns: RankingColumns, docnums: np.ndarray,
+              newest_first: bool) -> np.ndarray:
+    """A sort key per document of ``docnums``: smaller comes first, undated last."""
     dates = columns.dates(searcher)[docnums]
     key = _UNDATED - dates if newest_first else dates.copy()
     key[dates == _UNDATED] = _UNDATED
-    order = _first(key, docnums, limit)
+    return key
+
+
+def by_date(searcher, columns: RankingColumns, docnums: np.ndarray, limit: int,
+            newest_first: bool) -> list[tuple[int, None]]:
+    """The first ``limit`` of ``docnums`` by date (ties by document number), undated last."""
+    order = _first(date_keys(searcher, columns, docnums, newest_first), docnums, limit)
     return [(int(d), None) for d in docnums[order]]
 
 
-def by_relevance(searcher, columns: RankingColumns, q: wq.Query, docnums: np.ndarray,
-                 limit: int, weighting) -> list[tuple[int, float]] | None:
-    """The ``limit`` best of ``docnums`` (all matching ``q``) by BM25F, or None.
+def relevance_scores(searcher, columns: RankingColumns, q: wq.Query, docnums: np.ndarray,
+                     weighting) -> np.ndarray | None:
+    """The BM25F score of every document of ``docnums`` (all matching ``q``), or None.
 
     None when ``q`` has parts whose scores only whoosh's matchers know.
     """
     scored = _Scorer(searcher, columns, docnums, weighting).node(q, 1.0, everywhere=True)
-    if scored is None:
+    return None if scored is None else scored[0]
+
+
+def by_relevance(searcher, columns: RankingColumns, q: wq.Query, docnums: np.ndarray,
+                 limit: int, weighting) -> list[tuple[int, float]] | None:
+    """The ``limit`` best of ``docnums`` (all matching ``q``) by BM25F, or None."""
+    scores = relevance_scores(searcher, columns, q, docnums, weighting)
+    if scores is None:
         return None
-    scores = scored[0]
     order = _first(-scores, docnums, limit)
     return [(int(d), float(s)) for d, s in zip(docnums[order], scores[order])]
 

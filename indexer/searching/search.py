@@ -14,24 +14,32 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from typing import Iterator
 
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import scoring
 
 from indexer.analysis.german import STOPWORD_TERMS
+from indexer.searching.collapse import representatives
 from indexer.searching.facets import ENTITY_FACETS, FACET_FIELDS, FacetTable, FacetValue
 from indexer.searching.matching import matching_docs
 from indexer.searching.query import QueryError, QueryParser, check_expansions, for_ranking
-from indexer.searching.ranking import RankingColumns, by_date, by_relevance
+from indexer.searching.ranking import (
+    RankingColumns,
+    by_date,
+    by_relevance,
+    date_keys,
+    relevance_scores,
+)
 from indexer.searching.snippets import fragments, mark, match_spans
+from indexer.searching.spelling import Correction, Speller, corrected, corrections, suggest
+from indexer.searching.weights import DEFAULT_RANKING, RankingParameters
 from indexer.writing.entity_forms import EntityForms
 from indexer.writing.store import Generation, IndexStore
-from indexer.writing.vocabulary import MIN_LETTERS, Vocabulary
+from indexer.writing.vocabulary import Vocabulary
 
 SORTS = ("relevance", "date", "-date")
 MAX_PAGE_SIZE = 100
@@ -46,8 +54,8 @@ FILTER_FIELDS = {
     "source": "source",
     "year": "year",
     "month": "month",
+    "cluster": "cluster",
 }
-BM25 = scoring.BM25F(B=0.75, K1=1.2)
 REFRESH_SECONDS = 2.0
 #: Fields whose matches are marked, by the stored field they point into.
 HIGHLIGHT_FIELDS = {"title": "title", "title_parts": "title", "body": "body",
@@ -69,6 +77,9 @@ class SearchRequest:
     facet_limit: int = FACET_LIMIT  # 0: every value
     facet_more: str = ""  # one facet shown in full (the others keep facet_limit)
     snippets: bool = True
+    correct: bool = True  # also search words that occur nowhere as their nearest spelling
+    collapse: bool = False  # one article per near-duplicate cluster
+    since: datetime | None = None  # only articles indexed after this moment (aware)
 
     def validate(self) -> None:
         if self.sort not in SORTS:
@@ -103,6 +114,9 @@ class Hit:
     score: float | None  # None unless sorted by relevance
     snippets: list[str]  # 1-3 escaped fragments, matches in <mark>
     entities: dict[str, list[str]]  # persons, places, orgs (canonical names)
+    cluster: str = ""  # near-duplicate cluster: the id of its first article
+    indexed: str | None = None  # ISO 8601 (UTC): when this version was first indexed
+    duplicates: int | None = None  # other matching articles of the cluster (collapsed lists)
 
     def to_dict(self) -> dict:
         return {
@@ -117,6 +131,9 @@ class Hit:
             "snippet": " ".join(self.snippets),
             "snippets": self.snippets,
             "entities": self.entities,
+            "cluster": self.cluster,
+            "duplicates": self.duplicates,
+            "indexed": self.indexed,
         }
 
 
@@ -129,6 +146,7 @@ class SearchResult:
     suggestion: str | None
     took_ms: float
     generation: str
+    corrections: list[Correction] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -146,14 +164,18 @@ class SearchResult:
                 "from": req.date_from.isoformat() if req.date_from else None,
                 "to": req.date_to.isoformat() if req.date_to else None,
                 "sort": req.sort,
+                "collapse": req.collapse,
+                "since": req.since.isoformat() if req.since else None,
             },
             "total": self.total,
+            "counting": "clusters" if req.collapse else "articles",
             "page": req.page,
             "size": req.size,
             "pages": self.pages,
             "took_ms": self.took_ms,
             "generation": self.generation,
             "suggestion": self.suggestion,
+            "corrections": [c.to_dict() for c in self.corrections],
             "hits": [hit.to_dict() for hit in self.hits],
             "facets": {name: [v.to_dict() for v in values]
                        for name, values in self.facets.items()},
@@ -167,6 +189,7 @@ class Snapshot:
         self.generation = generation
         self.index = whoosh_index.open_dir(generation.path)
         self.parser = QueryParser(self.index.schema)
+        self._parsers = {DEFAULT_RANKING: self.parser}
         self._local = threading.local()
 
     @property
@@ -175,8 +198,16 @@ class Snapshot:
         threads must not share one."""
         searcher = getattr(self._local, "searcher", None)
         if searcher is None:
-            searcher = self._local.searcher = self.index.searcher(weighting=BM25)
+            searcher = self._local.searcher = self.index.searcher(
+                weighting=DEFAULT_RANKING.weighting())
         return searcher
+
+    def parser_for(self, weights: RankingParameters) -> QueryParser:
+        """The query parser weighting matches by ``weights``."""
+        parser = self._parsers.get(weights)
+        if parser is None:
+            parser = self._parsers[weights] = QueryParser(self.index.schema, weights)
+        return parser
 
     @cached_property
     def facets(self) -> FacetTable:
@@ -189,6 +220,10 @@ class Snapshot:
     @cached_property
     def vocabulary(self) -> Vocabulary:
         return Vocabulary.load(self.generation.path)
+
+    @cached_property
+    def speller(self) -> Speller:
+        return Speller(self.vocabulary)
 
     @cached_property
     def entity_forms(self) -> EntityForms:
@@ -252,12 +287,17 @@ class PreparedQuery:
     restricted: wq.Query
     ranking: wq.Query
     days: tuple[int, int] | None = None
+    weights: RankingParameters = DEFAULT_RANKING
+    corrections: tuple[Correction, ...] = ()
+    since: int | None = None  # Unix seconds: only articles indexed after it
 
 
-def prepare(snapshot: Snapshot, request: SearchRequest) -> PreparedQuery:
+def prepare(snapshot: Snapshot, request: SearchRequest,
+            weights: RankingParameters = DEFAULT_RANKING) -> PreparedQuery:
     """Validate ``request`` and build its whoosh queries; raises QueryError."""
     request.validate()
-    user_query = snapshot.parser.parse(request.q)
+    found = tuple(corrections(snapshot, request.q)) if request.correct else ()
+    user_query = snapshot.parser_for(weights).parse(corrected(request.q, found))
     check_expansions(user_query, snapshot.searcher.reader())
     days = None
     if request.date_from or request.date_to:
@@ -265,36 +305,63 @@ def prepare(snapshot: Snapshot, request: SearchRequest) -> PreparedQuery:
                 _day_number(request.date_to) if request.date_to else 99_991_231)
     restricted = _restrict(user_query, request, snapshot)
     return PreparedQuery(user_query, restricted,
-                         for_ranking(restricted, snapshot.searcher.schema), days)
+                         for_ranking(restricted, snapshot.searcher.schema), days, weights,
+                         found, int(request.since.timestamp()) if request.since else None)
 
 
 def matching_docnums(snapshot: Snapshot, prepared: PreparedQuery) -> np.ndarray:
     """Document numbers of every match (unscored), for counts and facets."""
     docnums = matching_docs(prepared.restricted, snapshot.searcher)
-    if prepared.days is None:
+    if prepared.days is not None:
+        days = snapshot.facets.days[docnums]
+        docnums = docnums[(days >= prepared.days[0]) & (days <= prepared.days[1])]
+    if prepared.since is not None:
+        docnums = docnums[snapshot.facets.indexed[docnums] > prepared.since]
+    return docnums
+
+
+def counted_docnums(snapshot: Snapshot, prepared: PreparedQuery,
+                    request: SearchRequest) -> np.ndarray:
+    """The matches a count reports: every article, or one per cluster when collapsing."""
+    docnums = matching_docnums(snapshot, prepared)
+    if not request.collapse:
         return docnums
-    days = snapshot.facets.days[docnums]
-    return docnums[(days >= prepared.days[0]) & (days <= prepared.days[1])]
+    _, first = np.unique(snapshot.facets.clusters[docnums], return_index=True)
+    return np.sort(docnums[first])
 
 
 def _day_number(day: date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
-def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
-    """Run one search request; raises :class:`QueryError` for bad input."""
+def search(snapshot: Snapshot, request: SearchRequest,
+           weights: RankingParameters = DEFAULT_RANKING) -> SearchResult:
+    """Run one search request; raises :class:`QueryError` for bad input.
+
+    ``weights`` are the ranking parameters (the product's by default).
+    """
     started = time.perf_counter()
-    prepared = prepare(snapshot, request)
+    prepared = prepare(snapshot, request, weights)
     searcher = snapshot.searcher
 
     docnums = matching_docnums(snapshot, prepared)
+    sizes: dict[int, int] = {}
+    if request.collapse:
+        results, ranked, sizes = collapsed_results(snapshot, prepared, request, docnums)
+        docnums = np.sort(np.fromiter((d for d, _ in results), dtype=np.int64,
+                                      count=len(results)))
+        results = results[:request.page * request.size]
+    else:
+        results, ranked = top_results(snapshot, prepared, request,
+                                      request.page * request.size, docnums)
     total = int(docnums.size)
-    results, ranked = top_results(snapshot, prepared, request, request.page * request.size,
-                                  docnums)
     top = results[(request.page - 1) * request.size:]
     terms = matched_terms(prepared.user_query, searcher)
     hits = [_hit(snapshot, docnum, score if ranked else None, terms, request)
             for docnum, score in top]
+    for hit, (docnum, _) in zip(hits, top):
+        if docnum in sizes:
+            hit.duplicates = sizes[docnum] - 1
 
     facets = {
         name: snapshot.facets.facet(name, docnums,
@@ -305,7 +372,7 @@ def search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
     suggestion = suggest(snapshot, request.q) if total < 3 and request.q.strip() else None
     return SearchResult(request, total, hits, facets, suggestion,
                         round((time.perf_counter() - started) * 1000, 2),
-                        snapshot.generation.name)
+                        snapshot.generation.name, list(prepared.corrections))
 
 
 def iter_hits(snapshot: Snapshot, request: SearchRequest, limit: int) -> Iterator[Hit]:
@@ -315,10 +382,43 @@ def iter_hits(snapshot: Snapshot, request: SearchRequest, limit: int) -> Iterato
     only as the caller consumes hits.
     """
     prepared = prepare(snapshot, request)
-    results, ranked = top_results(snapshot, prepared, request, limit)
+    sizes: dict[int, int] = {}
+    if request.collapse:
+        results, ranked, sizes = collapsed_results(snapshot, prepared, request,
+                                                   matching_docnums(snapshot, prepared))
+        results = results[:limit]
+    else:
+        results, ranked = top_results(snapshot, prepared, request, limit)
     terms = matched_terms(prepared.user_query, snapshot.searcher)
     for docnum, score in results:
-        yield _hit(snapshot, docnum, score if ranked else None, terms, request)
+        hit = _hit(snapshot, docnum, score if ranked else None, terms, request)
+        if docnum in sizes:
+            hit.duplicates = sizes[docnum] - 1
+        yield hit
+
+
+def collapsed_results(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequest,
+                      docnums: np.ndarray
+                      ) -> tuple[list[tuple[int, float | None]], bool, dict[int, int]]:
+    """One result per near-duplicate cluster, in result order.
+
+    Returns (document number, score) of each cluster's best-ranked match,
+    whether scores rank them, and each one's cluster size among the matches.
+    """
+    searcher = snapshot.searcher
+    scores = None
+    if request.sort == "relevance" and request.q.strip():
+        scores = relevance_scores(searcher, snapshot.ranking, prepared.ranking, docnums,
+                                  prepared.weights.weighting())
+    if scores is not None:
+        key = -scores
+    else:  # browsing, sorted by date, or scored only by whoosh: by date
+        key = date_keys(searcher, snapshot.ranking, docnums, newest_first=request.sort != "date")
+    firsts, sizes = representatives(snapshot.facets.clusters[docnums], key, docnums)
+    chosen = docnums[firsts]
+    results = [(int(d), float(scores[i]) if scores is not None else None)
+               for d, i in zip(chosen, firsts)]
+    return results, scores is not None, dict(zip(chosen.tolist(), sizes.tolist()))
 
 
 def top_results(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequest,
@@ -337,7 +437,8 @@ def top_results(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequ
     if not (request.sort == "relevance" and request.q.strip()):
         return by_date(searcher, snapshot.ranking, docnums, limit,
                        newest_first=request.sort != "date"), False
-    found = by_relevance(searcher, snapshot.ranking, prepared.ranking, docnums, limit, BM25)
+    found = by_relevance(searcher, snapshot.ranking, prepared.ranking, docnums, limit,
+                         prepared.weights.weighting())
     if found is not None:
         return found, True
     # whoosh ranks the rest, kept to exactly the matches (date range, phrases
@@ -431,6 +532,8 @@ def _hit(snapshot: Snapshot, docnum: int, score: float, terms: dict[str, set[byt
         score=round(float(score), 4) if score is not None else None,
         snippets=snippets,
         entities={name: split_values(stored.get(name)) for name in ENTITY_FACETS},
+        cluster=stored.get("cluster", stored["id"]),
+        indexed=stored.get("indexed"),
     )
 
 
@@ -443,28 +546,6 @@ def safe_url(url: str | None) -> str | None:
     """``url`` if it is an http(s) link, else ``None``: no ``javascript:`` links."""
     url = (url or "").strip()
     return url if url.lower().startswith(("http://", "https://")) else None
-
-
-def suggest(snapshot: Snapshot, text: str) -> str | None:
-    """A respelling of ``text`` whose words occur in the archive, or ``None``."""
-    words = re.findall(rf"(?<![:\w])[^\W\d_]{{{MIN_LETTERS},}}(?![:\w*])", text)
-    if not words:
-        return None
-    changed = text
-    for word in words:
-        if _occurs(snapshot, word):
-            continue
-        replacement = snapshot.vocabulary.suggest(word.lower())
-        if replacement:
-            if word[:1].isupper():
-                replacement = replacement[:1].upper() + replacement[1:]
-            changed = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", replacement, changed, count=1)
-    return changed if changed != text else None
-
-
-def _occurs(snapshot: Snapshot, word: str) -> bool:
-    q = snapshot.parser.parse(word)
-    return next(iter(q.docs(snapshot.searcher)), None) is not None
 
 
 def similar_articles(snapshot: Snapshot, doc_id: str, count: int = 5) -> list[dict]:

@@ -24,18 +24,21 @@ from whoosh.reading import SegmentReader
 
 from indexer.reading.corpus import Problem, iter_files, read_file
 from indexer.reading.documents import Document
+from indexer.writing.arrivals import Arrivals
+from indexer.writing.duplicates import DuplicateFinder, clustered
 from indexer.writing.entity_forms import count_forms, read_forms, uncount_forms, write_forms
 from indexer.writing.parallel import SEGMENT_DOCS, write_in_parallel
 from indexer.writing.progress import Progress
 from indexer.writing.schema import (
     AnalysedDocument,
+    Filing,
     analyse,
     build_schema,
     mention_forms,
     stored_mention_forms,
     to_fields,
 )
-from indexer.writing.store import Generation, IndexStore
+from indexer.writing.store import Generation, IndexMissingError, IndexStore
 from indexer.writing.vocabulary import count_words, read_counts, write_vocabulary
 
 #: Problems kept verbatim in a report; beyond that they are only counted.
@@ -157,9 +160,17 @@ def _size(path: Path) -> int:
         return 0
 
 
-def analyse_all(docs: Iterable[Document]) -> Iterator[AnalysedDocument]:
-    for doc in docs:
-        yield analyse(doc)
+def analyse_all(docs: Iterable[tuple[Document, Filing]]) -> Iterator[AnalysedDocument]:
+    for doc, filing in docs:
+        yield analyse(doc, filing)
+
+
+def filed(documents: Iterable[Document], duplicates: DuplicateFinder,
+          arrivals: Arrivals) -> Iterator[tuple[Document, Filing]]:
+    """Each document with its near-duplicate cluster and the moment it arrived."""
+    now = int(time.time())
+    for doc, cluster in clustered(documents, duplicates):
+        yield doc, Filing(cluster, arrivals.stamp(doc, now))
 
 
 def build(store: IndexStore, paths: list[str], progress: bool | Progress = False,
@@ -180,7 +191,9 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
     with store.writer("build", wait=wait) as generations:
         staging = generations.stage_empty()
         ix = whoosh_index.create_in(staging, build_schema())
-        documents = read_documents(paths, report, meter, on_problem)
+        duplicates = DuplicateFinder()
+        arrivals = Arrivals(earlier=Arrivals.load(_live_path(store)).stamps)
+        documents = filed(read_documents(paths, report, meter, on_problem), duplicates, arrivals)
         options = {"limitmb": WRITER_MEMORY_MB, "codec": CODEC}
         if processes > 1:
             report.added, words, forms = write_in_parallel(
@@ -200,6 +213,8 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
                 raise
         write_vocabulary(staging, words)
         write_forms(staging, forms)
+        duplicates.save(staging)
+        arrivals.save(staging)
         report.documents = ix.doc_count()
         ix.close()
         if meter:
@@ -228,16 +243,23 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
             known = _known_hashes(reader)
         seen: set[str] = set()
         words, forms = read_counts(staging), read_forms(staging)
+        duplicates = DuplicateFinder.load(staging)
+        arrivals = Arrivals.load(staging)
+
+        def changed_documents() -> Iterator[Document]:
+            for doc in read_documents(paths, report, meter, on_problem):
+                seen.add(doc.id)
+                if known.get(doc.id) == doc.content_hash:
+                    report.unchanged += 1
+                else:
+                    yield doc
+
         before = ix.searcher()  # the articles as they were, to uncount their forms
         writer = ix.writer(limitmb=WRITER_MEMORY_MB, codec=CODEC)
         try:
-            for doc in read_documents(paths, report, meter, on_problem):
-                seen.add(doc.id)
+            for doc, filing in filed(changed_documents(), duplicates, arrivals):
                 previous = known.get(doc.id)
-                if previous == doc.content_hash:
-                    report.unchanged += 1
-                    continue
-                item = analyse(doc)
+                item = analyse(doc, filing)
                 count_words(words, doc.title, doc.body)
                 count_forms(forms, mention_forms(item.entities))
                 if previous is None:
@@ -251,12 +273,16 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
                 for doc_id in known.keys() - seen:
                     _uncount_previous(forms, before, doc_id)
                     writer.delete_by_term("id", doc_id)
+                    duplicates.remove(doc_id)
+                    arrivals.forget(doc_id)
                     report.deleted += 1
             changed = report.added or report.replaced or report.deleted
             if changed:
                 writer.commit(mergetype=merge_small_segments)
                 write_vocabulary(staging, words)
                 write_forms(staging, forms)
+                duplicates.save(staging)
+                arrivals.save(staging)
             else:
                 writer.cancel()
         except BaseException:
@@ -306,6 +332,14 @@ def merge_small_segments(writer, segments: list) -> list:
         writer.add_reader(reader)
         reader.close()
     return [s for s in segments if s not in small]
+
+
+def _live_path(store: IndexStore) -> Path | None:
+    """The live generation's directory, or None before the first build."""
+    try:
+        return store.current().path
+    except IndexMissingError:
+        return None
 
 
 def _known_hashes(reader) -> dict[str, str]:

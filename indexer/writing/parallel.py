@@ -24,7 +24,7 @@ from whoosh.writing import SegmentWriter
 
 from indexer.reading.documents import Document
 from indexer.writing.entity_forms import count_forms
-from indexer.writing.schema import analyse, mention_forms, to_fields
+from indexer.writing.schema import Filing, analyse, mention_forms, to_fields
 from indexer.writing.vocabulary import count_words
 
 #: Documents per segment: a worker's postings for this many articles fit in
@@ -40,9 +40,10 @@ class WorkerFailed(RuntimeError):
     """A writer process stopped with an error; nothing was published."""
 
 
-def write_in_parallel(ix, documents: Iterable[Document], processes: int, writer_options: dict,
-                      segment_docs: int = SEGMENT_DOCS) -> tuple[int, Counter, Counter]:
-    """Index ``documents`` into ``ix`` with ``processes`` workers.
+def write_in_parallel(ix, documents: Iterable[tuple[Document, Filing]], processes: int,
+                      writer_options: dict, segment_docs: int = SEGMENT_DOCS
+                      ) -> tuple[int, Counter, Counter]:
+    """Index (document, filing) pairs into ``ix`` with ``processes`` workers.
 
     Returns the number of documents, their word counts and their entity form counts.
 
@@ -62,8 +63,8 @@ def write_in_parallel(ix, documents: Iterable[Document], processes: int, writer_
         for worker in workers:
             worker.start()
         count, batch = 0, []
-        for doc in documents:
-            batch.append(doc)
+        for item in documents:
+            batch.append(item)
             count += 1
             if len(batch) >= BATCH_DOCS:
                 _put(jobs, batch, workers)
@@ -137,10 +138,10 @@ def _work(storage, indexname, jobs, results, options, segment_docs, parent_pid) 
                 continue
             if batch is None:
                 break
-            for doc in batch:
+            for doc, filing in batch:
                 if writer is None:
                     writer = SegmentWriter(ix, _lk=False, **options)
-                item = analyse(doc)
+                item = analyse(doc, filing)
                 writer.add_document(**to_fields(item))
                 count_words(words, doc.title, doc.body)
                 count_forms(forms, mention_forms(item.entities))

@@ -7,8 +7,10 @@ words, searched with a lower weight so that ``Wahl`` finds ``Bundestagswahl``
 but exact words rank first.  ``title_pairs`` and ``body_pairs`` hold the
 pairs of neighbouring words in which one is a stopword, so phrases such as
 ``"vor allem"`` are looked up instead of checked position by position.
-Every facet a search can count (date, section, source, persons, places, organisations) is
-also packed into one compact per-document column, ``facet_data``, which the
+Every facet a search can count (date, section, source, persons, places,
+organisations), the article's near-duplicate ``cluster`` and when it was
+``indexed``, is also
+packed into one compact per-document column, ``facet_data``, which the
 search side loads once per index generation into arrays.
 """
 
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import datetime, timezone
 from typing import Iterable, Iterator
 
 from whoosh import analysis, fields
@@ -51,6 +53,8 @@ def build_schema() -> fields.Schema:
         orgs=fields.KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
         section=fields.ID(stored=True, sortable=True, analyzer=_lowercase_id()),
         source=fields.ID(stored=True, sortable=True, analyzer=_lowercase_id()),
+        cluster=fields.ID(stored=True),
+        indexed=fields.STORED(),
         url=fields.STORED(),
         published=fields.STORED(),
         entities=fields.STORED(),
@@ -64,6 +68,14 @@ def _lowercase_id() -> analysis.Analyzer:
     return analysis.IDTokenizer() | analysis.LowercaseFilter()
 
 
+@dataclass(frozen=True)
+class Filing:
+    """Where the archive files an article, beyond what the article says itself."""
+
+    cluster: str = ""  # near-duplicate cluster (indexer.writing.duplicates); "" for its own
+    indexed: int = 0  # Unix seconds when this version was first indexed (writing.arrivals)
+
+
 @dataclass
 class AnalysedDocument:
     """A document with its entities, ready to be written to the index."""
@@ -71,11 +83,17 @@ class AnalysedDocument:
     doc: Document
     entities: list[Entity]  # found in the body, with offsets into it
     title_entities: list[Entity]
+    filing: Filing
+
+    @property
+    def cluster(self) -> str:
+        return self.filing.cluster or self.doc.id
 
 
-def analyse(doc: Document) -> AnalysedDocument:
+def analyse(doc: Document, filing: Filing = Filing()) -> AnalysedDocument:
     """Find the entities of one document (title and body separately)."""
-    return AnalysedDocument(doc, extract_entities(doc.body), extract_entities(doc.title))
+    return AnalysedDocument(doc, extract_entities(doc.body), extract_entities(doc.title),
+                            filing)
 
 
 def facet_value(canonical: str) -> str:
@@ -131,6 +149,8 @@ def to_fields(item: AnalysedDocument) -> dict:
         "section": doc.section,
         "source": doc.source,
         "url": doc.url,
+        "cluster": item.cluster,
+        "indexed": _utc_iso(item.filing.indexed) if item.filing.indexed else None,
         "origin": doc.origin,
         "entities": [[e.start, e.end, e.type, e.canonical] for e in item.entities],
         **{field: ",".join(values) for field, values in facets.items()},
@@ -143,7 +163,12 @@ def to_fields(item: AnalysedDocument) -> dict:
         record["month"] = f"{local:%Y-%m}"
         record["published"] = local.isoformat()
         day = local.year * 10000 + local.month * 100 + local.day
-    packed = [day, doc.section, doc.source, facets["persons"], facets["places"], facets["orgs"]]
+    packed = [day, doc.section, doc.source, facets["persons"], facets["places"], facets["orgs"],
+              item.cluster, item.filing.indexed]
     record["facet_data"] = json.dumps(packed, ensure_ascii=False,
                                       separators=(",", ":")).encode("utf-8")
     return {name: value for name, value in record.items() if value not in ("", None)}
+
+
+def _utc_iso(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="seconds")
