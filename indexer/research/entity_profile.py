@@ -65,8 +65,8 @@ def entity_profile(snapshot: Snapshot, kind: str, name: str,
     return EntityProfile(
         type=kind, value=value, count=related["entity"]["count"], forms=forms,
         timeline=timeline(snapshot, named, [""], interval),
-        related={name: [FacetValue(v["value"], v["count"]) for v in related[name]]
-                 for name in ENTITY_FACETS},
+        related={facet: [FacetValue(v["value"], v["count"]) for v in related[facet]]
+                 for facet in ENTITY_FACETS},
         recent=list(recent), relevant=list(relevant),
     )
 

@@ -2,8 +2,9 @@
 
 For the ranked hits of a request, the stored character offsets of the
 matched terms (whole words and compound parts) give each occurrence; the
-line is cut from the stored body around it, at word boundaries.  Lines can be ordered by
-position, or alphabetically by the word left or right of the match.
+line is cut from the stored body around it, at word boundaries.  Lines can
+be ordered by position, or alphabetically by the word left or right of the
+match.
 """
 
 from __future__ import annotations
