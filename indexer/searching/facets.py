@@ -76,6 +76,7 @@ class FacetTable:
         })
         self._totals: dict[str, np.ndarray] = {}
         self._names: dict[str, NameIndex] = {}
+        self._ranked: dict[str, np.ndarray] = {}
 
     @classmethod
     def from_reader(cls, reader) -> "FacetTable":
@@ -188,10 +189,22 @@ class FacetTable:
             found = self._names[field] = NameIndex(self.values(field))
         return found
 
+    def most_named(self, field: str) -> np.ndarray:
+        """Codes of the values of entity facet ``field``, most often named first."""
+        found = self._ranked.get(field)
+        if found is None:
+            totals = self.totals(field)
+            codes = np.flatnonzero(totals)
+            found = self._ranked[field] = codes[np.lexsort((codes, -totals[codes]))]
+        return found
+
     def starting_with(self, field: str, prefix: str, limit: int) -> list[FacetValue]:
         """Values of entity facet ``field`` with a word starting with ``prefix``
         (every value for an empty prefix), most often named first."""
-        totals = self.totals(field)
+        totals, values = self.totals(field), self.values(field)
+        if not prefix.strip():
+            return [FacetValue(values[code], int(totals[code]))
+                    for code in self.most_named(field)[:limit].tolist()]
         codes = self.names(field).codes(prefix)
         counts = totals[codes]
         if codes.size > limit:  # sort only the candidates for the top places
@@ -200,7 +213,6 @@ class FacetTable:
             threshold = 1
         keep = counts >= threshold
         codes, counts = codes[keep], counts[keep]
-        values = self.values(field)
         return [FacetValue(values[code], int(totals[code]))
                 for code in codes[np.lexsort((codes, -counts))][:limit].tolist()]
 
@@ -217,12 +229,15 @@ class NameIndex:
     """
 
     def __init__(self, values: list[str]) -> None:
-        pairs = sorted((folded[match.start():], code)
-                       for code, folded in enumerate(v.casefold() for v in values) if code
-                       for match in WORD_START.finditer(folded))
-        self._keys = [key for key, _ in pairs]
-        self._codes = np.fromiter((code for _, code in pairs), dtype=np.int64,
-                                  count=len(pairs))
+        keys, codes = [], []
+        for code, value in enumerate(values):
+            folded = value.casefold()
+            for match in WORD_START.finditer(folded) if code else ():
+                keys.append(folded[match.start():])
+                codes.append(code)
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        self._keys = [keys[i] for i in order]
+        self._codes = np.asarray(codes, dtype=np.int64)[np.asarray(order, dtype=np.int64)]
         self._all = np.arange(1, len(values), dtype=np.int64)
 
     def codes(self, prefix: str) -> np.ndarray:
@@ -232,7 +247,12 @@ class NameIndex:
             return self._all
         first = bisect_left(self._keys, folded)
         last = bisect_left(self._keys, folded + "\U0010ffff", first)
-        return np.unique(self._codes[first:last])
+        found = self._codes[first:last]
+        if found.size * 64 < self._all.size:
+            return np.unique(found)
+        seen = np.zeros(self._all.size + 1, dtype=bool)  # a sort costs more for many
+        seen[found] = True
+        return np.flatnonzero(seen)
 
 
 def _live_documents(reader) -> np.ndarray | None:

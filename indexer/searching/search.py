@@ -233,7 +233,7 @@ class Snapshot:
         """Load the per-generation columns before the first request needs them."""
         for name in ENTITY_FACETS:
             self.facets.names(name)
-            self.facets.totals(name)
+            self.facets.most_named(name)
         self.ranking.dates(self.searcher)
         _ = self.entity_forms
 
