@@ -7,6 +7,7 @@ stderr), 2 usage errors (from Click).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -19,7 +20,7 @@ from indexer.reading.corpus import Problem
 from indexer.searching.query import QueryError
 from indexer.searching.search import Archive, SearchRequest, search
 from indexer.writing.build import BuildReport, build, update
-from indexer.writing.store import IndexLockedError, IndexMissingError, IndexStore
+from indexer.writing.store import KEEP_GENERATIONS, IndexStore, describe_failure
 from indexer.writing.verify import verify
 
 DEFAULT_INDEX = os.environ.get("NEWSINDEX_DIR", "index")
@@ -49,16 +50,31 @@ def _finish(report: BuildReport, as_json: bool) -> None:
         click.echo(report.summary())
 
 
-def _writer_errors(func):
-    """Turn expected failures into one clear line and exit code 1."""
+def _clear_errors(func):
+    """Turn failures into one clear line on stderr and exit code 1.
+
+    A held lock, a missing or damaged index, a full disk or a read-only
+    directory each say what to do; any other error met while the index
+    is used is reported against its generation, naming the file that
+    differs from the manifest if one does.
+    """
+    @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
-        except (IndexLockedError, IndexMissingError) as exc:
-            raise click.ClickException(str(exc)) from None
-    wrapper.__name__ = func.__name__
-    wrapper.__doc__ = func.__doc__
+        except click.ClickException:
+            raise
+        except Exception as exc:
+            store = IndexStore(kwargs["index_dir"])
+            raise click.ClickException(describe_failure(store, exc)) from None
     return wrapper
+
+
+keep_option = click.option(
+    "--keep-generations", "keep", type=click.IntRange(min=1), show_default=True,
+    default=lambda: int(os.environ.get("NEWSINDEX_KEEP_GENERATIONS", KEEP_GENERATIONS)),
+    help="Generations kept on disk, the new one included (env NEWSINDEX_KEEP_GENERATIONS); "
+         "searches can be pinned to any of them.")
 
 
 @main.command("build")
@@ -68,11 +84,12 @@ def _writer_errors(func):
               help="Seconds to wait for another writer to finish.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print warnings.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@_writer_errors
-def build_command(index_dir, paths, wait, verbose, as_json):
+@keep_option
+@_clear_errors
+def build_command(index_dir, paths, wait, verbose, as_json, keep):
     """Build a fresh index from PATHS and swap it in atomically."""
     report = build(IndexStore(index_dir), list(paths), progress=True,
-                   on_problem=_problem_printer(verbose), wait=wait)
+                   on_problem=_problem_printer(verbose), wait=wait, keep=keep)
     _finish(report, as_json)
 
 
@@ -85,21 +102,29 @@ def build_command(index_dir, paths, wait, verbose, as_json):
               help="Seconds to wait for another writer to finish.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print warnings.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@_writer_errors
-def update_command(index_dir, paths, delete_missing, wait, verbose, as_json):
+@keep_option
+@_clear_errors
+def update_command(index_dir, paths, delete_missing, wait, verbose, as_json, keep):
     """Add new, replace changed and optionally delete vanished articles."""
     report = update(IndexStore(index_dir), list(paths), delete_missing=delete_missing,
-                    progress=True, on_problem=_problem_printer(verbose), wait=wait)
+                    progress=True, on_problem=_problem_printer(verbose), wait=wait, keep=keep)
     _finish(report, as_json)
 
 
 @main.command("verify")
 @index_option
 @click.argument("paths", nargs=-1, type=click.Path())
-@_writer_errors
-def verify_command(index_dir, paths):
-    """Check the index opens and matches the corpus at PATHS (ids, content)."""
-    report = verify(IndexStore(index_dir), list(paths) or None)
+@click.option("--deep", is_flag=True,
+              help="Compare every byte of every file with its checksum (reads the whole index).")
+@_clear_errors
+def verify_command(index_dir, paths, deep):
+    """Check the index's files, that it opens, and that it matches the corpus at PATHS.
+
+    Every file must have the size and modification time it was published
+    with (with --deep: the same SHA-256); with PATHS, ids and content must
+    match the corpus.  Exit code 1 lists what differs.
+    """
+    report = verify(IndexStore(index_dir), list(paths) or None, deep=deep)
     for line in report.lines():
         click.echo(line)
     if not report.ok:
@@ -109,7 +134,7 @@ def verify_command(index_dir, paths):
 @main.command("stats")
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-@_writer_errors
+@_clear_errors
 def stats_command(index_dir, as_json):
     """Documents, date range, top entities and size of the index."""
     snapshot = Archive(index_dir).snapshot()
@@ -123,6 +148,7 @@ def stats_command(index_dir, as_json):
         "first_date": _day(int(days.min())) if days.size else None,
         "last_date": _day(int(days.max())) if days.size else None,
         "size_bytes": size,
+        "generations": IndexStore(index_dir).disk_usage(),
         "top": {name: [[v.value, v.count] for v in facets.facet(name, everything, limit=5)]
                 for name in ("persons", "places", "orgs", "section", "source")},
     }
@@ -133,6 +159,10 @@ def stats_command(index_dir, as_json):
     click.echo(f"documents  {stats['documents']:,}")
     click.echo(f"dates      {stats['first_date']} … {stats['last_date']}")
     click.echo(f"size       {size / 1e6:.1f} MB")
+    for kept in stats["generations"]:
+        documents = f"{kept['documents']:,}" if kept["documents"] is not None else "?"
+        click.echo(f"kept       {kept['generation']}: {documents} documents, "
+                   f"{kept['bytes'] / 1e6:.1f} MB, {kept['own_bytes'] / 1e6:.1f} MB of its own")
     for name, values in stats["top"].items():
         shown = ", ".join(f"{v} ({c})" for v, c in values) or "–"
         click.echo(f"{name:<10} {shown}")
@@ -155,7 +185,7 @@ def _day(value: int) -> str:
 @click.option("--page", default=1, show_default=True)
 @click.option("--sort", type=click.Choice(["relevance", "date", "-date"]), default="relevance")
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON.")
-@_writer_errors
+@_clear_errors
 def search_command(index_dir, query, size, page, sort, as_json):
     """Search the index and print ranked results with snippets."""
     snapshot = Archive(index_dir).snapshot()
@@ -192,16 +222,21 @@ def _terminal(html: str) -> str:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
+@_clear_errors
 def serve_command(index_dir, host, port, threads):
     """Serve the search site and JSON API with the production server (waitress)."""
     import waitress
 
     from web import create_app
-    store = IndexStore(index_dir)
-    if not store.exists():
-        raise click.ClickException(str(IndexMissingError(store.path)))
     app = create_app({"INDEX_DIR": index_dir})
-    click.echo(f"Serving {index_dir} on http://{host}:{port}/  (Ctrl+C stops)")
+    health = app.extensions["archive"].health()  # opens the index before the first request
+    if health["state"] == "unavailable":
+        raise click.ClickException(health["problem"])
+    if health["state"] == "degraded":
+        click.echo(f"Warning: {health['problem']}; serving {health['generation']} instead",
+                   err=True)
+    click.echo(f"Serving {index_dir} ({health['generation']}, {health['documents']:,} "
+               f"articles) on http://{host}:{port}/  (Ctrl+C stops)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="newsindex")
 
 

@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -79,6 +86,65 @@ def write_sample_corpus(root: Path) -> Path:
     feed.parent.mkdir(parents=True, exist_ok=True)
     feed.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in FEED) + "\n", "utf-8")
     return root
+
+
+BULK_WORDS = ("Regierung Haushalt Bundestag Wahl Klima Energie Verkehr Schule Gericht Polizei "
+              "Hafen Stadion Museum Forschung Krankenhaus Bahnhof").split()
+
+
+def write_large_feed(path: Path, count: int) -> Path:
+    """``count`` small articles, enough for a build that takes a few seconds."""
+    with path.open("w", encoding="utf-8") as handle:
+        for n in range(count):
+            words = " ".join(BULK_WORDS[(n * 7 + k) % len(BULK_WORDS)] for k in range(60))
+            record = {"id": f"bulk-{n}", "title": f"Meldung {n}", "date": "2020-05-01",
+                      "body": f"Artikel Nummer {n} über {words}. Bürgermeister Max Muster "
+                              f"sprach in Leipzig."}
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
+SERVER_ENV = {**os.environ, "PYTHONPATH": str(REPO), "NEWSINDEX_REFRESH_SECONDS": "0.2"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(port: int, path: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+class Server:
+    """``newsindex serve`` in a process of its own, on a free local port."""
+
+    def __init__(self, index: Path) -> None:
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "indexer.cli", "serve", "--index", str(index),
+             "--port", str(self.port)], env=SERVER_ENV, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+
+    def wait_until_up(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                get(self.port, "/api/health")
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError(f"the server did not start: {self.stop()}")
+
+    def stop(self) -> str:
+        self.process.terminate()
+        _, err = self.process.communicate(timeout=10)
+        return err
 
 
 @pytest.fixture(scope="session")

@@ -165,6 +165,32 @@ def test_jsonl_invalid_utf8_line_is_skipped_alone(tmp_path):
     assert [p.origin.rsplit(":", 1)[1] for p in problems] == ["2"]
 
 
+def test_jsonl_encoding_warning_names_file_and_line_once(tmp_path):
+    good = json.dumps({"id": "ok", "body": "Guter Text."}).encode()
+    latin1 = json.dumps({"id": "grüße", "body": "Straße"}, ensure_ascii=False).encode("cp1252")
+    path = write(tmp_path / "feed.jsonl", b"\n".join([good, good.replace(b"ok", b"ok2"), latin1]))
+    docs, problems = split(list(read_paths([path])))
+    assert [d.id for d in docs] == ["ok", "ok2", "grüße"]
+    assert [(p.kind, p.origin) for p in problems] == [("encoding-fallback", f"{path}:3")]
+    assert str(problems[0]).startswith(f"{path}:3: warning:")
+
+
+@pytest.mark.parametrize("body", [12345, "12345", " 3.14 ", "+++ 12:30 +++"])
+def test_a_body_without_words_is_reported_like_an_empty_one(tmp_path, body):
+    path = write(tmp_path / "feed.jsonl", json.dumps({"id": "zahl", "body": body}) + "\n")
+    docs, problems = split(list(read_paths([path])))
+    assert docs == []
+    assert [(p.kind, p.severity, p.origin) for p in problems] == [
+        ("empty-body", "error", f"{path}:1")]
+    assert "no words" in problems[0].reason
+
+
+def test_a_text_article_without_words_is_reported(tmp_path):
+    write(tmp_path / "zahl.txt", ARTICLE.splitlines()[0] + "\n\n12345\n")
+    docs, problems = split(list(read_paths([tmp_path])))
+    assert docs == [] and [p.kind for p in problems] == ["empty-body"]
+
+
 def test_stable_ids_from_content(tmp_path):
     record = json.dumps({"title": "Gleich", "body": "Derselbe Inhalt."})
     one = write(tmp_path / "one.jsonl", record)

@@ -128,8 +128,9 @@ def test_collapsed_browsing_keeps_the_newest_version(agency):
 
 def test_exports_carry_the_cluster(agency):
     snapshot = Archive(agency / "ix").snapshot()
-    rows = list(iter_hits(snapshot, SearchRequest(q="Hitze", collapse=True), limit=10))
-    assert len(rows) == 2 and all(r.cluster for r in rows)
+    total, hits = iter_hits(snapshot, SearchRequest(q="Hitze", collapse=True), limit=10)
+    rows = list(hits)
+    assert total == len(rows) == 2 and all(r.cluster for r in rows)
 
 
 def test_an_update_clusters_new_versions_with_old_ones(tmp_path):

@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import REPO, write_sample_corpus
+from conftest import REPO, write_large_feed, write_sample_corpus
 
 from indexer.searching.search import Archive, SearchRequest, search
 from indexer.writing.build import build
@@ -23,20 +23,6 @@ from indexer.writing.store import CURRENT, IndexLockedError, IndexStore
 pytestmark = pytest.mark.slow
 
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
-WORDS = ("Regierung Haushalt Bundestag Wahl Klima Energie Verkehr Schule Gericht Polizei "
-         "Hafen Stadion Museum Forschung Krankenhaus Bahnhof").split()
-
-
-def write_large_feed(path: Path, count: int) -> Path:
-    """``count`` small articles, enough for a build that takes a few seconds."""
-    with path.open("w", encoding="utf-8") as handle:
-        for n in range(count):
-            words = " ".join(WORDS[(n * 7 + k) % len(WORDS)] for k in range(60))
-            record = {"id": f"bulk-{n}", "title": f"Meldung {n}", "date": "2020-05-01",
-                      "body": f"Artikel Nummer {n} über {words}. Bürgermeister Max Muster "
-                              f"sprach in Leipzig."}
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return path
 
 
 def cli(*args: str, **kwargs) -> subprocess.Popen:

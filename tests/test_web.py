@@ -107,8 +107,9 @@ def test_api_description_and_openapi_document(client):
     spec = client.get(data["openapi"]).get_json()
     assert spec["openapi"].startswith("3.")
     assert set(spec["paths"]) == {
-        "/api/search", "/api/articles/{id}", "/api/timeline", "/api/kwic", "/api/export",
-        "/api/cooccurrence", "/api/entities", "/api/entities/{type}/{name}"}
+        "/api/search", "/api/articles/{id}", "/api/health", "/api/cite", "/api/timeline",
+        "/api/kwic", "/api/export", "/api/cooccurrence", "/api/entities",
+        "/api/entities/{type}/{name}"}
     params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert {"q", "page", "size", "sort", "from", "to", "person", "place", "org", "section",
             "source"} <= params

@@ -2,7 +2,8 @@
 
 ``GET /api/search`` takes the search page's parameters; ``GET
 /api/articles/<id>`` returns one article, ``GET /api/entities/<type>/<name>``
-one person, place or organisation; ``GET /api`` lists the endpoints and
+one person, place or organisation; ``GET /api/health`` says which index
+generation is served; ``GET /api`` lists the endpoints and
 ``GET /api/openapi.json`` describes them as OpenAPI 3.  The schema is
 documented in ``docs/api.md`` and is stable: fields are added, never renamed
 or removed.  Errors are ``{"error": {"code", "message", "param"}}``.
@@ -20,6 +21,7 @@ from indexer.searching.query import QueryError
 from indexer.searching.search import search, similar_articles
 from web.articles import load_article
 from web.charts import render_svg, timeline_chart
+from web.citations import citation_for
 from web.export import csv_response, download_name
 from web.openapi import openapi_document
 from web.params import (
@@ -32,6 +34,7 @@ from web.params import (
     search_request,
     url_with,
 )
+from web.snapshots import request_snapshot
 
 TIMELINE_FORMATS = ("json", "csv", "svg")
 TIMELINE_COLUMNS = ("period", "query", "count", "total", "share")
@@ -40,7 +43,7 @@ blueprint = Blueprint("api", __name__)
 
 
 def snapshot():
-    return current_app.extensions["archive"].snapshot()
+    return request_snapshot()
 
 
 @blueprint.get("")
@@ -56,6 +59,9 @@ def describe():
             "entity": url_for("api.entity_json", kind="person", name="NAME"),
             "entities": url_for("api.entities_json", type="person", prefix="TEXT"),
             "export": url_for("export.export", format="csv"),
+            "health": url_for("api.health_json"),
+            "cite": url_for("api.cite_json", q="WORD"),
+            "feed": url_for("feeds.search_feed", q="WORD"),
         },
         "parameters": {
             "q": "query text: words, \"phrases\", AND/UND, OR/ODER, NOT/NICHT, -word, word*, "
@@ -69,6 +75,13 @@ def describe():
         "openapi": url_for("api.openapi_json"),
         "documentation": "docs/api.md",
     })
+
+
+@blueprint.get("/health")
+def health_json():
+    """The served generation, its article count and state (ok, degraded, unavailable)."""
+    health = current_app.extensions["archive"].health()
+    return jsonify(health), 503 if health["state"] == "unavailable" else 200
 
 
 @blueprint.get("/openapi.json")
@@ -94,6 +107,13 @@ def search_json():
     return jsonify(payload)
 
 
+@blueprint.get("/cite")
+def cite_json():
+    """How to cite the search with these parameters (the search page's "cite" block)."""
+    snap = snapshot()
+    return jsonify(citation_for(snap, search(snap, search_request(request.args)), request.args))
+
+
 @blueprint.get("/timeline")
 def timeline_json():
     """The timeline as JSON, or with ``format=csv`` a table, ``format=svg`` the chart."""
@@ -101,7 +121,8 @@ def timeline_json():
     fmt = args.get("format") or "json"
     if fmt not in TIMELINE_FORMATS:
         raise QueryError(f"format must be one of {', '.join(TIMELINE_FORMATS)}.", "format")
-    data = timeline(snapshot(), search_request(args), compared_queries(args),
+    snap = snapshot()
+    data = timeline(snap, search_request(args), compared_queries(args),
                     args.get("interval") or None)
     if fmt == "csv":
         rows = [{"period": b.value, "query": series["q"], "count": b.count, "total": b.total,
@@ -112,7 +133,7 @@ def timeline_json():
         return svg_response(data, args)
     for series in data["series"]:
         series["buckets"] = [b.to_dict() for b in series["buckets"]]
-    return jsonify(data)
+    return jsonify({**data, "generation": snap.generation.name})
 
 
 def svg_response(data: dict, args) -> Response:
@@ -144,7 +165,8 @@ def entities_json():
 @blueprint.get("/entities/<kind>/<path:name>")
 def entity_json(kind: str, name: str):
     """One person, place or organisation across the archive."""
-    profile = entity_profile(snapshot(), kind, name, request.args.get("interval") or None)
+    snap = snapshot()
+    profile = entity_profile(snap, kind, name, request.args.get("interval") or None)
     if profile is None:
         abort(404, description=f"No article names {name!r} ({kind}).")
     [series] = profile.timeline["series"]
@@ -168,6 +190,7 @@ def entity_json(kind: str, name: str):
             "search": url_for("api.search_json", **profile.filter),
             "timeline": url_for("api.timeline_json", **profile.filter),
         },
+        "generation": snap.generation.name,
     })
 
 
@@ -185,13 +208,15 @@ def cooccurrence_json():
 
 @blueprint.get("/kwic")
 def kwic_json():
-    lines = kwic(snapshot(), search_request(request.args),
+    snap = snapshot()
+    lines = kwic(snap, search_request(request.args),
                  sort=request.args.get("kwic_sort", "position"))
     if request.args.get("format") == "csv":
         return csv_response([line.to_dict() for line in lines],
                             ("id", "date", "title", "left", "match", "right"),
                             download_name(request.args, "kwic", "csv"))
-    return jsonify({"lines": [line.to_dict() for line in lines], "count": len(lines)})
+    return jsonify({"lines": [line.to_dict() for line in lines], "count": len(lines),
+                    "generation": snap.generation.name})
 
 
 @blueprint.get("/articles/<doc_id>")

@@ -3,8 +3,11 @@
 Every API error has the shape ``{"error": {"code", "message", "param"}}``;
 pages show the same message in the interface language.
 A :class:`~indexer.searching.query.QueryError` is the caller's to fix and becomes a 400
-naming the parameter at fault; a missing index is a 503 that says how to build
-one; any other exception is logged and answered with a 500 that reveals nothing.
+naming the parameter at fault; a missing or unreadable index is a 503 that
+says what an administrator can do; a search stopped at its time budget is a
+503 that says how to narrow it; a search pinned to a generation no longer
+kept is a 410 naming the current one, to an unknown one a 404; any other
+exception is logged and answered with a 500 that reveals nothing.
 """
 
 from __future__ import annotations
@@ -12,8 +15,14 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from indexer.searching.budget import BudgetExceeded
 from indexer.searching.query import QueryError
-from indexer.writing.store import IndexMissingError
+from indexer.writing.store import (
+    GenerationNotKeptError,
+    GenerationUnknownError,
+    IndexMissingError,
+    StoreError,
+)
 from web.i18n import translate_message
 
 
@@ -43,6 +52,26 @@ def register(app: Flask) -> None:
         return error_response(503, "index_unavailable",
                               "The search index is not built yet. An administrator can build "
                               "it with `newsindex build`.")
+
+    @app.errorhandler(StoreError)
+    def unreadable_index(exc: StoreError):
+        app.logger.error("%s", exc)
+        return error_response(503, "index_unavailable",
+                              "The search index cannot be read. An administrator can check it "
+                              "with `newsindex verify` and rebuild it with `newsindex build`.")
+
+    @app.errorhandler(GenerationNotKeptError)
+    def generation_not_kept(exc: GenerationNotKeptError):
+        return error_response(410, "generation_not_kept", str(exc), "generation")
+
+    @app.errorhandler(GenerationUnknownError)
+    def generation_unknown(exc: GenerationUnknownError):
+        return error_response(404, "unknown_generation", str(exc), "generation")
+
+    @app.errorhandler(BudgetExceeded)
+    def over_budget(exc: BudgetExceeded):
+        app.logger.warning("stopped after %g s: %s", exc.seconds, request.full_path)
+        return error_response(503, "query_timeout", str(exc), "q")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -7,6 +7,12 @@ snippet as plain text.  Rows are produced while the response is sent, so a
 large export never sits in memory.  ``X-Total-Count`` tells how many articles
 matched; ``X-Export-Truncated: true`` says the limit cut the export.  Every
 download is named after its query and the day (``wahl-2026-11-29.csv``).
+
+Matching and ranking run within the request's time budget (a 503 if they
+overrun it); the rows are then streamed within ``EXPORT_BUDGET_SECONDS``.
+A stream that overruns that stops: the connection closes before the end of
+the body, so the client sees an incomplete download, never a short file
+that looks whole.
 """
 
 from __future__ import annotations
@@ -22,9 +28,11 @@ from html import unescape
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from indexer.reading.corpus import BERLIN
+from indexer.searching.budget import BudgetExceeded, time_budget
 from indexer.searching.query import QueryError
-from indexer.searching.search import FILTER_FIELDS, counted_docnums, iter_hits, prepare
+from indexer.searching.search import FILTER_FIELDS, iter_hits
 from web.params import search_request
+from web.snapshots import request_snapshot
 
 EXPORT_LIMIT = 100_000
 COLUMNS = ("id", "date", "title", "source", "section", "url", "persons", "places", "orgs",
@@ -79,6 +87,17 @@ def download_name(args, kind: str, extension: str) -> str:
     return "-".join(part for part in (slug or "archiv", kind, today) if part) + f".{extension}"
 
 
+def _within(seconds: float, lines):
+    """``lines``, produced within a time budget of ``seconds``."""
+    with time_budget(seconds):
+        try:
+            yield from lines
+        except BudgetExceeded:
+            current_app.logger.warning("export stopped after %g s: %s", seconds,
+                                       request.full_path)
+            raise
+
+
 def csv_response(rows: list[dict], columns: tuple[str, ...], filename: str) -> Response:
     """A small, already computed table as a CSV download."""
     buffer = io.StringIO()
@@ -95,19 +114,20 @@ def export():
     fmt = request.args.get("format", "csv")
     if fmt not in ("csv", "jsonl"):
         raise QueryError("format must be csv or jsonl.", "format")
-    snapshot = current_app.extensions["archive"].snapshot()
+    snapshot = request_snapshot()
     search_args = request.args.copy()
     search_args.pop("format", None)
     search_args.pop("page", None)
     search_args.pop("size", None)
     req = search_request(search_args)
-    total = int(counted_docnums(snapshot, prepare(snapshot, req), req).size)
-    hits = iter_hits(snapshot, req, limit=EXPORT_LIMIT)
-    body = _csv_lines(hits) if fmt == "csv" else _jsonl_lines(hits)
+    total, hits = iter_hits(snapshot, req, limit=EXPORT_LIMIT)
+    lines = _csv_lines(hits) if fmt == "csv" else _jsonl_lines(hits)
+    body = _within(float(current_app.config["EXPORT_BUDGET_SECONDS"]), lines)
     mimetype = "text/csv" if fmt == "csv" else "application/x-ndjson"
     response = Response(stream_with_context(body), mimetype=mimetype)
     response.headers["Content-Disposition"] = \
         f'attachment; filename="{download_name(request.args, "", fmt)}"'
     response.headers["X-Total-Count"] = str(total)
+    response.headers["X-Generation"] = snapshot.generation.name
     response.headers["X-Export-Truncated"] = "true" if total > EXPORT_LIMIT else "false"
     return response

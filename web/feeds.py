@@ -13,10 +13,11 @@ from datetime import datetime, timezone
 from html import unescape
 from urllib.parse import urljoin
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 
 from indexer.searching.search import search
 from web.params import search_request, url_with
+from web.snapshots import request_snapshot
 
 FEED_ENTRIES = 50
 _TAG = re.compile(r"<[^>]+>")
@@ -30,7 +31,7 @@ def search_feed():
     args.pop("page", None)
     args["size"] = str(FEED_ENTRIES)
     args.setdefault("sort", "-date")
-    result = search(current_app.extensions["archive"].snapshot(), search_request(args))
+    result = search(request_snapshot(), search_request(args))
     entries = [{
         "hit": hit,
         "url": url_for("pages.article_page", doc_id=hit.id, _external=True),

@@ -50,6 +50,13 @@ ENGLISH = {
     "weniger anzeigen": "show fewer",
     "Treffer": "results",
     "die neuesten": "the newest",
+    "Diese Suche zitieren": "Cite this search",
+    "Indexstand": "Archive version",
+    "Abgerufen am": "Accessed",
+    "Dauerhafter Link auf diesen Indexstand": "Permanent link to this archive version",
+    "Methodenbeschreibung (zum Kopieren)": "Methods sentence (German, to copy)",
+    "Zitierangaben als JSON": "Citation as JSON",
+    "Artikel im Archiv": "articles in the archive",
     "Diese Suche als Feed": "This search as a feed",
     "Treffer für": "results for",
     "Meinten Sie": "Did you mean",
@@ -132,7 +139,6 @@ ENGLISH = {
     "Alle Suchen auf einer Skala": "All queries on one scale",
     "Ein Balken führt zu den Treffern seines Zeitraums": "A bar leads to the results of its period",
     "Keine datierten Artikel gefunden.": "No dated articles found.",
-    "Artikel im Archiv": "Articles in the archive",
     "Summe": "Total",
     "davon": "of which",
     "Fundstellen zeigen": "Show occurrences",
@@ -205,6 +211,13 @@ GERMAN_MESSAGES = {
         "Ein Teil der Suche konnte nicht gelesen werden ({detail}). Ein Datum sieht aus wie "
         "2024, 2024-11 oder 2024-11-01, ein Zeitraum wie date:[2020 to 2022].",
     "The field '{field}:' cannot be searched.": "Im Feld „{field}:“ kann nicht gesucht werden.",
+    "There is no field '{field}:'. Fields are {fields}.": "Ein Feld „{field}:“ gibt es nicht. "
+                                                         "Die Felder heißen {fields}.",
+    "'{field}:*' cannot be searched: '*' alone works for the title, body, person, place and "
+    "org fields. To narrow by section, source, year or month, use the filters (or the "
+    "facets) instead.": "„{field}:*“ lässt sich nicht suchen: „*“ allein geht in den Feldern "
+                        "title, body, person, place und org. Ressort, Quelle, Jahr oder Monat "
+                        "grenzen Sie stattdessen mit den Filtern (oder Facetten) ein.",
     "'{text}' is too short for a wildcard: give at least two letters before '*'.":
         "„{text}“ ist zu kurz für einen Platzhalter: mindestens zwei Buchstaben vor „*“ "
         "angeben.",
@@ -245,6 +258,21 @@ GERMAN_MESSAGES = {
     "The search index is not built yet. An administrator can build it with `newsindex "
     "build`.": "Der Suchindex ist noch nicht aufgebaut. Eine Administratorin kann ihn mit "
                "`newsindex build` aufbauen.",
+    "The search index cannot be read. An administrator can check it with `newsindex verify` "
+    "and rebuild it with `newsindex build`.": "Der Suchindex kann nicht gelesen werden. Eine "
+                                              "Administratorin kann ihn mit `newsindex verify` "
+                                              "prüfen und mit `newsindex build` neu aufbauen.",
+    "The search took longer than {seconds} s and was stopped. Narrow it down: more specific "
+    "words, a longer prefix before '*', a filter or a date range.":
+        "Die Suche dauerte länger als {seconds} s und wurde abgebrochen. Bitte eingrenzen: "
+        "genauere Wörter, ein längerer Wortanfang vor „*“, ein Filter oder ein Zeitraum.",
+    "Generation {name} is no longer kept; the current one is {current}. Leave out "
+    "generation= to search the current archive.": "Der Indexstand {name} wird nicht mehr "
+                                                  "aufbewahrt; aktuell ist {current}. Ohne "
+                                                  "generation= wird im aktuellen Archiv "
+                                                  "gesucht.",
+    "There is no generation {name} in this archive; the current one is {current}.":
+        "Einen Indexstand {name} gibt es in diesem Archiv nicht; aktuell ist {current}.",
     "Something went wrong on our side. Please try again later.":
         "Bei uns ist etwas schiefgegangen. Bitte versuchen Sie es später noch einmal.",
 }

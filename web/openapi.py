@@ -46,6 +46,8 @@ SEARCH_PARAMETERS = [
            {"type": "integer", "enum": [0, 1], "default": 0}),
     _param("cluster", "Only the articles of this near-duplicate cluster (its id).",
            {"type": "string"}, True),
+    _param("generation", "Answer from this index generation while it is kept (410 when it is "
+                         "no longer kept, 404 when unknown).", {"type": "string"}),
     _param("since", "Only articles indexed after this moment (ISO 8601; Berlin time without "
                     "an offset).", {"type": "string", "format": "date-time"}),
     _param("correct", "1: words found in no article are also searched as their nearest "
@@ -149,9 +151,28 @@ ERROR = {
 }
 
 
+HEALTH = {
+    "type": "object",
+    "required": ["state", "generation", "documents", "current", "problem"],
+    "properties": {
+        "state": {"type": "string", "enum": ["ok", "degraded", "unavailable"],
+                  "description": "ok: the live generation is served; degraded: it cannot be "
+                                 "read and an older one is served; unavailable: none can be."},
+        "generation": {"type": "string", "nullable": True,
+                       "description": "The generation that answers searches."},
+        "documents": {"type": "integer", "nullable": True},
+        "current": {"type": "string", "nullable": True,
+                    "description": "The generation the index directory names as live."},
+        "problem": {"type": "string", "nullable": True,
+                    "description": "Why the live generation is not served."},
+    },
+}
+
+
 def _error_responses(*statuses: int) -> dict:
-    text = {400: "Invalid parameter or query.", 404: "Not found.",
-            503: "No index has been built yet."}
+    text = {400: "Invalid parameter or query.", 404: "Not found (or an unknown generation).",
+            410: "The generation asked for is no longer kept.",
+            503: "No readable index, or the search ran past its time budget."}
     return {str(s): {"description": text[s], "content": {
         "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         for s in statuses}
@@ -178,7 +199,28 @@ def openapi_document() -> dict:
                 "parameters": SEARCH_PARAMETERS,
                 "responses": {"200": {"description": "One page of results.", "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/Search"}}}},
-                    **_error_responses(400, 503)},
+                    **_error_responses(400, 404, 410, 503)},
+            }},
+            "/api/cite": {"get": {
+                "summary": "How to cite a search: generation, hit count, day, permalink, "
+                           "German methods sentence",
+                "parameters": SEARCH_PARAMETERS,
+                "responses": {"200": {"description": "The citation.", "content": {
+                    "application/json": {"schema": {"type": "object", "required": [
+                        "generation", "documents", "total", "counting", "accessed",
+                        "permalink", "api", "query", "methods", "citation"]}}}},
+                    **_error_responses(400, 404, 410, 503)},
+            }},
+            "/api/health": {"get": {
+                "summary": "Which index generation is served, and whether it is the live one",
+                "responses": {
+                    "200": {"description": "An index is served (state ok or degraded).",
+                            "content": {"application/json": {
+                                "schema": {"$ref": "#/components/schemas/Health"}}}},
+                    "503": {"description": "No index can be served (state unavailable).",
+                            "content": {"application/json": {
+                                "schema": {"$ref": "#/components/schemas/Health"}}}},
+                },
             }},
             "/api/timeline": _get(
                 "Matches per period, for up to four queries, as JSON, CSV or an SVG chart",
@@ -316,6 +358,7 @@ def openapi_document() -> dict:
                         "timeline": {"type": "string"}}},
                 },
             },
+            "Health": HEALTH,
             "Search": {
                 "type": "object",
                 "required": ["query", "total", "page", "size", "took_ms", "hits", "facets",

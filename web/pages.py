@@ -7,7 +7,7 @@ an article carry ``back``, the list it was opened from.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from indexer.research.entity_profile import ENTITY_TYPES, entity_profile, forms_query
 from indexer.research.kwic import kwic
@@ -15,6 +15,7 @@ from indexer.research.timeline import timeline
 from indexer.searching.search import FACET_LIMIT, SORTS, search, similar_articles
 from web.articles import body_paragraphs_html, load_article
 from web.charts import series_label, timeline_chart
+from web.citations import citation_for
 from web.i18n import gettext
 from web.params import (
     EXCLUDE_PREFIX,
@@ -29,6 +30,7 @@ from web.params import (
     search_request,
     url_with,
 )
+from web.snapshots import request_snapshot
 
 blueprint = Blueprint("pages", __name__)
 
@@ -57,7 +59,7 @@ BACK_TITLES = (("/kwic", "Zurück zu den Fundstellen"), ("/timeline", "Zurück z
 
 
 def snapshot():
-    return current_app.extensions["archive"].snapshot()
+    return request_snapshot()
 
 
 @blueprint.app_context_processor
@@ -69,12 +71,15 @@ def page_context() -> dict:
 @blueprint.get("/")
 def search_page():
     args = request.args
-    result = search(snapshot(), search_request(args))
+    snap = snapshot()
+    result = search(snap, search_request(args))
     measure = chart_measure(args)
     page = result.request.page
     return render_template(
         "search.html",
         result=result,
+        cite=citation_for(snap, result, args),
+        cite_url=url_with("api.cite_json", args),
         chart=search_chart(result, args, measure),
         measures=measure_links(args),
         notices=[{**notice, "url": url_with("pages.search_page", args, q=notice["suggestion"])}

@@ -48,6 +48,7 @@ KNOWN_PARAMS = {
     "correct",
     "collapse",
     "since",
+    "generation",
     *FILTER_FIELDS,
     *(EXCLUDE_PREFIX + k for k in FILTER_FIELDS),
 }

@@ -69,6 +69,7 @@ _HEADER = re.compile(
     r"(?:\s+Stand:\s*(?P<stand>\d{1,2}\.\d{1,2}\.\d{4})(?:,?\s+(?P<clock>\d{1,2}:\d{2})\s*Uhr)?)?\s*$"
 )
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 # --------------------------------------------------------------------------
@@ -176,9 +177,10 @@ class _Undecodable(Exception):
         self.kind = kind
 
 
-def decode_bytes(data: bytes, origin: str) -> tuple[str, list[Problem]]:
-    """Decode a file's bytes: UTF-8 (with or without BOM), UTF-16 with BOM,
-    or, as a reported fallback, Windows-1252.  Binary data is refused."""
+def decode_bytes(data: bytes, path: str, first_line: int = 1) -> tuple[str, list[Problem]]:
+    """Decode the bytes of ``path`` starting at line ``first_line``: UTF-8 (with
+    or without BOM), UTF-16 with BOM, or, as a reported fallback,
+    Windows-1252.  Binary data is refused."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -198,10 +200,10 @@ def decode_bytes(data: bytes, origin: str) -> tuple[str, list[Problem]]:
         raise _Undecodable(f"invalid UTF-8 at byte {utf8_error.start}") from None
     if _looks_binary(text):
         raise _Undecodable(f"invalid UTF-8 at byte {utf8_error.start}")
-    line = data.count(b"\n", 0, utf8_error.start) + 1
+    line = first_line + data.count(b"\n", 0, utf8_error.start)
     warning = Problem(
         "encoding-fallback",
-        f"{origin}:{line}",
+        f"{path}:{line}",
         "not valid UTF-8; decoded as Windows-1252",
         "warning",
     )
@@ -266,12 +268,21 @@ def parse_text_article(text: str, origin: str, doc_id: str = "") -> Iterator[Ite
         )
         title = first.strip()
     body = _normalise_body(rest)
-    if not body:
-        yield Problem("empty-body", f"{origin}:2", "empty body")
+    if not _has_words(body):
+        yield Problem("empty-body", f"{origin}:2", _empty_reason(body, "empty body"))
         return
     body, problems = _limit_body(body, origin)
     yield from problems
     yield Document(body=body, title=title, id=doc_id, date=published, origin=origin)
+
+
+def _has_words(text: str) -> bool:
+    """Whether ``text`` has a letter at all (``12345`` or ``+++`` is no article)."""
+    return bool(_LETTER.search(text))
+
+
+def _empty_reason(body: str, if_empty: str) -> str:
+    return f"body has no words, only {body[:40]!r}" if body else if_empty
 
 
 def _header_date(match: re.Match, origin: str) -> tuple[datetime | None, Problem | None]:
@@ -327,7 +338,7 @@ def read_jsonl(path: Path) -> Iterator[Item]:
             if not raw.strip():
                 continue
             try:
-                line, problems = decode_bytes(raw, origin)
+                line, problems = decode_bytes(raw, str(path), number)
             except _Undecodable as exc:
                 yield Problem(exc.kind, origin, str(exc))
                 continue
@@ -404,8 +415,8 @@ def record_to_document(record: dict, origin: str) -> Iterator[Item]:
             continue
         values[name] = str(value).strip() if name != "body" else str(value)
     body = _normalise_body(values.pop("body", ""))
-    if not body:
-        yield Problem("empty-body", origin, "missing or empty 'body'")
+    if not _has_words(body):
+        yield Problem("empty-body", origin, _empty_reason(body, "missing or empty 'body'"))
         return
     published = None
     if record.get("date") not in (None, ""):

@@ -59,9 +59,9 @@ def entity_profile(snapshot: Snapshot, kind: str, name: str,
     named = SearchRequest(filters={kind: (value,)}, snippets=False)
     related = cooccurrence(snapshot, SearchRequest(), kind, value, limit=RELATED_LIMIT)
     forms = snapshot.entity_forms.forms(field, value)
-    recent = iter_hits(snapshot, replace(named, sort="-date"), ARTICLE_LIMIT)
-    relevant = iter_hits(snapshot, replace(named, q=forms_query(value, forms), snippets=True),
-                         ARTICLE_LIMIT)
+    _, recent = iter_hits(snapshot, replace(named, sort="-date"), ARTICLE_LIMIT)
+    _, relevant = iter_hits(snapshot, replace(named, q=forms_query(value, forms), snippets=True),
+                            ARTICLE_LIMIT)
     return EntityProfile(
         type=kind, value=value, count=related["entity"]["count"], forms=forms,
         timeline=timeline(snapshot, named, [""], interval),

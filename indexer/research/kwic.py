@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from indexer.searching.budget import within_budget
 from indexer.searching.query import QueryError
 from indexer.searching.search import (
     HIGHLIGHT_FIELDS,
@@ -51,7 +52,7 @@ def kwic(snapshot: Snapshot, request: SearchRequest, width: int = 60, sort: str 
     terms = matched_terms(prepared.user_query, searcher)
     results, _ = top_results(snapshot, prepared, request, MAX_DOCS)
     lines: list[ContextLine] = []
-    for docnum, _ in results:
+    for docnum, _ in within_budget(results, every=16):
         stored = searcher.stored_fields(docnum)
         body = stored.get("body", "")
         spans = set()

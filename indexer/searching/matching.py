@@ -11,6 +11,11 @@ other node (proximity phrases, ranges) is handed to whoosh for its subtree.  The
 is the set of documents the query describes; it also avoids a whoosh 2.7.5
 defect where ``AndNot`` over unions of terms lets an excluded document
 through.
+
+``title:*`` (whoosh's ``Every`` with a field) comes from the field-length
+column, where whoosh would read the posting list of every word in the field.
+Every loop that grows with the index or the query checks the search's time
+budget (:mod:`indexer.searching.budget`).
 """
 
 from __future__ import annotations
@@ -22,7 +27,9 @@ from functools import reduce
 import numpy as np
 from whoosh import query as wq
 
+from indexer.searching.budget import check_budget, within_budget
 from indexer.searching.query import phrase_terms
+from indexer.whoosh_compat import length_bytes
 
 EMPTY = np.zeros(0, dtype=np.int64)
 EMPTY.setflags(write=False)
@@ -32,6 +39,7 @@ def matching_docs(q: wq.Query, searcher) -> np.ndarray:
     """Sorted global document numbers of every live document matching ``q``."""
     parts = []
     for subsearcher, offset in searcher.leaf_searchers():
+        check_budget()
         reader = subsearcher.reader()
         ids = _evaluate(q, subsearcher, reader)
         if reader.has_deletions() and ids.size:
@@ -53,8 +61,10 @@ def _evaluate(q: wq.Query, searcher, reader) -> np.ndarray:
         return _term_ids(reader, q.fieldname, q.text)
     if isinstance(q, wq.ConstantScoreQuery):
         return _evaluate(q.child, searcher, reader)
-    if isinstance(q, wq.Every) and type(q) is wq.Every and not q.fieldname:
-        return np.arange(reader.doc_count_all(), dtype=np.int64)
+    if type(q) is wq.Every:
+        ids = _with_field(reader, q.fieldname)
+        if ids is not None:
+            return ids
     if type(q) is wq.Or and not getattr(q, "minmatch", 0):
         return _union([_evaluate(c, searcher, reader) for c in q.subqueries])
     if type(q) is wq.And:
@@ -67,18 +77,38 @@ def _evaluate(q: wq.Query, searcher, reader) -> np.ndarray:
         for child in negative:
             ids = np.setdiff1d(ids, _evaluate(child, searcher, reader), assume_unique=True)
         return ids
+    if type(q) is wq.Not:
+        return np.setdiff1d(np.arange(reader.doc_count_all(), dtype=np.int64),
+                            _evaluate(q.query, searcher, reader), assume_unique=True)
     if type(q) is wq.AndNot:
         return np.setdiff1d(_evaluate(q.a, searcher, reader), _evaluate(q.b, searcher, reader),
                             assume_unique=True)
     if type(q) is wq.Prefix:
         field = q.fieldname
-        return _union([_term_ids(reader, field, text) for text in q._btexts(reader)])
+        return _union([_term_ids(reader, field, text)
+                       for text in within_budget(q._btexts(reader), every=16)])
     if type(q) is wq.Phrase:
         ids = _phrase_ids(q, reader)
         if ids is not None:
             return ids
-    # Anything else (ranges, nested Not, proximity): whoosh decides, for this subtree.
-    return np.fromiter(q.docs(searcher), dtype=np.int64)
+    # Anything else (ranges, proximity): whoosh decides, for this subtree.
+    return np.fromiter(within_budget(q.docs(searcher)), dtype=np.int64)
+
+
+def _with_field(reader, fieldname: str | None) -> np.ndarray | None:
+    """Documents with something in ``fieldname`` (all for ``None``), from its lengths.
+
+    None for a field without lengths (not scorable), which only whoosh's
+    walk over every word of the field can answer.
+    """
+    if not fieldname:
+        return np.arange(reader.doc_count_all(), dtype=np.int64)
+    if fieldname not in reader.schema or not reader.schema[fieldname].scorable:
+        return None
+    lengths = length_bytes(reader._perdoc, fieldname)
+    if lengths is None:
+        return EMPTY
+    return np.flatnonzero(np.frombuffer(lengths, dtype=np.uint8)[:reader.doc_count_all()])
 
 
 def _term_ids(reader, fieldname: str, text) -> np.ndarray:
@@ -144,6 +174,7 @@ def posting_arrays(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray
             return found
     if (fieldname, text) not in reader:
         return EMPTY, np.zeros(0)
+    check_budget()
     matcher = reader.postings(fieldname, text)
     id_blocks, weight_blocks = [], []
     # Read whole posting blocks (whoosh's W3 codec) instead of one id at a time.
@@ -195,26 +226,42 @@ def _phrase_ids(q: wq.Phrase, reader) -> np.ndarray | None:
 
 
 def _with_words_in_sequence(reader, fieldname: str, words, candidates: np.ndarray) -> np.ndarray:
-    """The candidates in which ``words`` occur one right after the other."""
+    """The candidates in which ``words`` occur one right after the other.
+
+    Each distinct word's postings are read once per candidate, however often
+    the phrase repeats it (``"in der in der …"``).
+    """
     if any((fieldname, word) not in reader for word in words):
         return EMPTY
-    matchers = [reader.postings(fieldname, word) for word in words]
+    matchers = {word: reader.postings(fieldname, word) for word in dict.fromkeys(words)}
     keep = []
-    for doc in candidates.tolist():
-        starts = None
-        for offset, matcher in enumerate(matchers):
-            if matcher.is_active():
-                matcher.skip_to(doc)
-            if not matcher.is_active() or matcher.id() != doc:
-                starts = None
-                break
-            shifted = {p - offset for p in matcher.value_as("positions")}
-            starts = shifted if starts is None else starts & shifted
-            if not starts:
-                break
-        if starts:
+    for doc in within_budget(candidates.tolist(), every=64):
+        positions = _positions_in(matchers, doc)
+        if positions and _in_sequence(words, positions):
             keep.append(doc)
     return np.array(keep, dtype=np.int64)
+
+
+def _positions_in(matchers: dict, doc: int) -> dict | None:
+    """Each word's positions in ``doc``, or None if a word is not in it."""
+    positions = {}
+    for word, matcher in matchers.items():
+        if matcher.is_active():
+            matcher.skip_to(doc)
+        if not matcher.is_active() or matcher.id() != doc:
+            return None
+        positions[word] = matcher.value_as("positions")
+    return positions
+
+
+def _in_sequence(words, positions: dict) -> bool:
+    starts = None
+    for offset, word in enumerate(words):
+        shifted = {p - offset for p in positions[word]}
+        starts = shifted if starts is None else starts & shifted
+        if not starts:
+            return False
+    return True
 
 
 def _union(arrays: list[np.ndarray]) -> np.ndarray:

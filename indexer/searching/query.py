@@ -21,6 +21,7 @@ from functools import lru_cache, partial
 from whoosh import query as wq
 from whoosh.qparser import (
     FieldAliasPlugin,
+    FieldsPlugin,
     MultifieldParser,
     OperatorsPlugin,
     PhrasePlugin,
@@ -28,7 +29,7 @@ from whoosh.qparser import (
     WildcardPlugin,
 )
 from whoosh.qparser.dateparse import DateParserPlugin
-from whoosh.qparser.syntax import attach
+from whoosh.qparser.syntax import FieldnameNode, attach
 from whoosh.qparser.taggers import RegexTagger
 
 from indexer.analysis.compounds import split_compound
@@ -52,10 +53,8 @@ FIELD_ALIASES = {
     "year": ["jahr"],
     "date": ["datum"],
 }
-SEARCHABLE_FIELDS = frozenset(
-    ["title", "body", "persons", "places", "orgs", "section", "source", "year", "month",
-     "date", "id"]
-)
+SEARCHABLE_FIELDS = ("title", "body", "persons", "places", "orgs", "section", "source", "year",
+                     "month", "date", "id")
 
 
 class QueryError(ValueError):
@@ -98,6 +97,29 @@ class ExactPhrasePlugin(PhrasePlugin):
             return ExactPhrasePlugin.PhraseNode(match.group("text"), match.start("text"), slop)
 
 
+class KnownFieldsPlugin(FieldsPlugin):
+    """``field:word`` with a field the archive does not have is an error, not two words.
+
+    A name followed by a space (``Achtung: Glätte``), digits (``20:15``)
+    and links (``https://…``) stay text.
+    """
+
+    def do_fieldnames(self, parser, group):
+        for node, following in zip(group.nodes, group.nodes[1:]):
+            if (isinstance(node, FieldnameNode) and node.fieldname not in parser.schema
+                    and not node.fieldname.isdigit() and not following.is_ws()
+                    and not (getattr(following, "text", None) or "").startswith("/")):
+                raise QueryError(f"There is no field '{node.fieldname}:'. Fields are "
+                                 f"{field_names()}.")
+        return super().do_fieldnames(parser, group)
+
+
+def field_names() -> str:
+    """The field names people may type, each with its aliases."""
+    return ", ".join(f"{field} ({', '.join(FIELD_ALIASES[field])})" if field in FIELD_ALIASES
+                     else field for field in SEARCHABLE_FIELDS)
+
+
 class StarWildcardPlugin(WildcardPlugin):
     """``*`` is the only wildcard: a ``?`` ends a question, it stands for no letter.
 
@@ -123,6 +145,8 @@ def make_parser(schema, weights: RankingParameters = DEFAULT_RANKING) -> Multifi
     parser.add_plugin(ExactPhrasePlugin())
     # "-" and "+" are operators only before a word, never inside "NATO-Staaten".
     parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
+    parser.remove_plugin_class(FieldsPlugin)
+    parser.add_plugin(KnownFieldsPlugin())
     parser.remove_plugin_class(WildcardPlugin)
     parser.add_plugin(StarWildcardPlugin())
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
@@ -150,6 +174,8 @@ class QueryParser:
     def _parse_uncached(self, text: str) -> wq.Query:
         try:
             parsed = self._parser.parse(text)
+        except QueryError:
+            raise
         except Exception as exc:  # whoosh raises assorted errors on odd input
             raise QueryError(f"The query could not be read ({exc}). Check quotes, "
                              "brackets and field names.") from None
@@ -179,7 +205,7 @@ def check(q: wq.Query, schema=None) -> None:
         leaves += 1
         if isinstance(node, wq.FuzzyTerm):
             continue
-        if isinstance(node, (wq.Prefix, wq.Wildcard)) and len(node.text.strip("*?")) < 2:
+        if isinstance(node, (wq.Prefix, wq.Wildcard)) and len(node.text.split("*")[0]) < 2:
             raise QueryError(f"'{node.text}' is too short for a wildcard: give at least "
                              "two letters before '*'.")
     if leaves > MAX_CLAUSES:

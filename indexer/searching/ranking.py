@@ -12,9 +12,10 @@ Here the top ``k`` come from arrays instead:
 * by date: an argsort over the date column, undated articles last.
 
 A prefix (``Klima*``) scores each word it expands to like a typed word
-(whoosh would drop its boost when it expands to one word).  Queries with
-other scoring parts (proximity, ranges in the query text) return ``None``,
-so that the caller lets whoosh rank them.
+(whoosh would drop its boost when it expands to one word); ``*`` and
+``title:*`` give their boost to every document they match, as whoosh does.
+Queries with other scoring parts (proximity, ranges in the query text)
+return ``None``, so that the caller lets whoosh rank them.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.util.numeric import byte_to_length
 
+from indexer.searching.budget import check_budget, within_budget
 from indexer.searching.matching import posting_arrays
 from indexer.whoosh_compat import length_bytes
 
@@ -141,11 +143,16 @@ class _Scorer:
             return self.term(q.fieldname, q.text, boost * q.boost)
         if type(q) in (wq.Prefix, wq.Wildcard):  # each expansion scored as a word
             scores, matched = np.zeros(size), np.zeros(size, dtype=bool)
-            for btext in q._btexts(self.searcher.reader()):
+            for btext in within_budget(q._btexts(self.searcher.reader()), every=16):
                 term_scores, term_matched = self.term(q.fieldname, btext, boost * q.boost)
                 scores += term_scores
                 matched |= term_matched
             return scores, matched
+        if type(q) is wq.Every:
+            matched = self.with_field(q.fieldname)
+            if matched is None:
+                return None
+            return np.where(matched, boost * q.boost, 0.0), matched
         if everywhere and isinstance(q, wq.ConstantScoreQuery) and q.score == 0:
             return np.zeros(size), np.ones(size, dtype=bool)
         if everywhere and type(q) is wq.Not:  # whoosh scores a NOT clause with its boost
@@ -167,7 +174,19 @@ class _Scorer:
             scores += np.where(child_matched, child_scores, 0.0)
         return np.where(matched, scores, 0.0), matched
 
+    def with_field(self, fieldname: str | None) -> np.ndarray | None:
+        """Whether each document has something in ``fieldname`` (``None``: any field).
+
+        None for a field without lengths.
+        """
+        if not fieldname:
+            return np.ones(self.docnums.size, dtype=bool)
+        if fieldname not in self.searcher.schema or not self.searcher.schema[fieldname].scorable:
+            return None
+        return self.columns.lengths(self.searcher, fieldname)[self.docnums] > 0
+
     def term(self, fieldname: str, text, boost: float) -> tuple[np.ndarray, np.ndarray]:
+        check_budget()
         size = self.docnums.size
         scores, matched = np.zeros(size), np.zeros(size, dtype=bool)
         if fieldname not in self.searcher.schema:

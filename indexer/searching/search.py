@@ -2,17 +2,26 @@
 
 :class:`Archive` follows an index directory and hands out :class:`Snapshot`
 objects, each bound to one index generation, so a request sees one
-consistent index even while a new generation is being published.
+consistent index even while a new generation is being published.  A
+generation is served only once it has opened, answered a search and loaded
+its columns; a server's archive that cannot open the newest one keeps
+serving the last good one and says so (:meth:`Archive.health`).
 :func:`search` runs a :class:`SearchRequest` against a snapshot and returns a
 :class:`SearchResult` with ranked hits, highlighted snippets, facet counts
 over the whole result set and a spelling suggestion.
+
+``*`` and ``title:*`` browse the archive like an empty query: every article
+(with something in that field), newest first.  Work that grows with the
+index stops at the time budget of :mod:`indexer.searching.budget`.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -21,8 +30,10 @@ from typing import Iterator
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.collectors import WrappingCollector
 
 from indexer.analysis.german import STOPWORD_TERMS
+from indexer.searching.budget import check_budget, within_budget
 from indexer.searching.collapse import representatives
 from indexer.searching.facets import ENTITY_FACETS, FACET_FIELDS, FacetTable, FacetValue
 from indexer.searching.matching import matching_docs
@@ -38,7 +49,15 @@ from indexer.searching.snippets import fragments, mark, match_spans
 from indexer.searching.spelling import Correction, Speller, corrected, corrections, suggest
 from indexer.searching.weights import DEFAULT_RANKING, RankingParameters
 from indexer.writing.entity_forms import EntityForms
-from indexer.writing.store import Generation, IndexStore
+from indexer.writing.store import (
+    Generation,
+    GenerationNotKeptError,
+    GenerationUnknownError,
+    IndexDamagedError,
+    IndexStore,
+    StoreError,
+    first_problems,
+)
 from indexer.writing.vocabulary import Vocabulary
 
 SORTS = ("relevance", "date", "-date")
@@ -57,6 +76,9 @@ FILTER_FIELDS = {
     "cluster": "cluster",
 }
 REFRESH_SECONDS = 2.0
+#: Older generations a server keeps open for searches pinned to them.
+PINNED_SNAPSHOTS = 2
+LOG = logging.getLogger("newsindex")
 #: Fields whose matches are marked, by the stored field they point into.
 HIGHLIGHT_FIELDS = {"title": "title", "title_parts": "title", "body": "body",
                     "body_parts": "body"}
@@ -192,6 +214,25 @@ class Snapshot:
         self._parsers = {DEFAULT_RANKING: self.parser}
         self._local = threading.local()
 
+    @classmethod
+    def open(cls, generation: Generation) -> "Snapshot":
+        """Open ``generation`` ready to serve, or raise :class:`IndexDamagedError`.
+
+        Its files must all be there with their published sizes; then it is
+        opened, searched once and its columns are loaded, so that whatever
+        whoosh raises on a damaged file is raised here, naming the file.
+        """
+        problems = generation.check_files(times=False)
+        if problems:
+            raise IndexDamagedError(generation.path, first_problems(problems))
+        try:
+            snapshot = cls(generation)
+            snapshot.searcher.search(wq.Every(), limit=1)
+            snapshot.warm()
+        except Exception as exc:  # whatever whoosh raises on a damaged file
+            raise IndexDamagedError(generation.path, f"{type(exc).__name__}: {exc}") from exc
+        return snapshot
+
     @property
     def searcher(self):
         """This thread's searcher: whoosh readers keep file positions, so
@@ -243,14 +284,24 @@ class Snapshot:
 
 
 class Archive:
-    """Follows an index directory and switches to new generations when published."""
+    """Follows an index directory and switches to new generations when published.
 
-    def __init__(self, path, refresh_seconds: float = REFRESH_SECONDS) -> None:
+    With ``fall_back`` (a server), a newest generation that cannot be opened
+    is logged and passed over: the archive goes on serving the generation
+    it has, or at start the newest older one that opens.  Without it (the
+    command line), the failure is raised.
+    """
+
+    def __init__(self, path, refresh_seconds: float = REFRESH_SECONDS,
+                 fall_back: bool = False) -> None:
         self.store = IndexStore(path)
         self.refresh_seconds = refresh_seconds
+        self.fall_back = fall_back
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
+        self._refused: dict[str | None, str] = {}  # generation -> why it is not served
+        self._pinned: OrderedDict[str, Snapshot] = OrderedDict()  # older generations asked for
 
     def snapshot(self) -> Snapshot:
         """The newest generation (checked at most every ``refresh_seconds``)."""
@@ -261,11 +312,75 @@ class Archive:
         with self._lock:
             self._checked = now
             name = self.store.current_name()
-            if self._snapshot is None or (name and name != self._snapshot.generation.name):
-                fresh = Snapshot(self.store.current())
-                fresh.warm()
-                self._snapshot = fresh  # the old one closes when its last user drops it
+            serving = self._snapshot.generation.name if self._snapshot else None
+            if self._snapshot is None or (name and name != serving
+                                          and name not in self._refused):
+                self._switch(name)
             return self._snapshot
+
+    def snapshot_of(self, name: str) -> Snapshot:
+        """The generation ``name``, newest or older, while it is kept (for pinned searches).
+
+        Raises :class:`GenerationNotKeptError` for a generation published
+        here and since removed, :class:`GenerationUnknownError` for a name
+        never published here.
+        """
+        newest = self.snapshot()
+        if name == newest.generation.name:
+            return newest
+        with self._lock:
+            if name in self._pinned:
+                self._pinned.move_to_end(name)
+                return self._pinned[name]
+            generation = self.store.retained(name)
+            if generation is None:
+                current = self.store.current_name()
+                if name in self.store.history():
+                    raise GenerationNotKeptError(name, current)
+                raise GenerationUnknownError(name, current)
+            pinned = self._pinned[name] = Snapshot.open(generation)
+            while len(self._pinned) > PINNED_SNAPSHOTS:
+                self._pinned.popitem(last=False)
+            return pinned
+
+    def _switch(self, name: str | None) -> None:
+        """Open the live generation ``name``, or (falling back) keep or find a good one."""
+        try:
+            fresh = Snapshot.open(self.store.current())
+        except StoreError as exc:
+            if not self.fall_back:
+                raise
+            self._refused[name] = str(exc)
+            LOG.error("%s", exc)
+            if self._snapshot is None:
+                self._snapshot = self._newest_good(exc)
+            LOG.error("serving generation %s instead", self._snapshot.generation.name)
+            return
+        self._snapshot = fresh  # the old one closes when its last user drops it
+
+    def _newest_good(self, failure: StoreError) -> Snapshot:
+        for path in reversed(self.store.generations()):
+            if path.name in self._refused:
+                continue
+            try:
+                return Snapshot.open(Generation(path))
+            except IndexDamagedError as exc:
+                self._refused[path.name] = str(exc)
+                LOG.error("%s", exc)
+        raise failure
+
+    def health(self) -> dict:
+        """What is served: ``state`` ok, degraded (an older generation) or unavailable."""
+        try:
+            snapshot = self.snapshot()
+        except StoreError as exc:
+            return {"state": "unavailable", "generation": None, "documents": None,
+                    "current": self.store.current_name(), "problem": str(exc)}
+        current = self.store.current_name()
+        serving = snapshot.generation.name
+        problem = None if current == serving else self._refused.get(current)
+        return {"state": "degraded" if problem else "ok", "generation": serving,
+                "documents": snapshot.doc_count, "current": current, "problem": problem}
 
 
 # --------------------------------------------------------------------------
@@ -299,6 +414,7 @@ def prepare(snapshot: Snapshot, request: SearchRequest,
     found = tuple(corrections(snapshot, request.q)) if request.correct else ()
     user_query = snapshot.parser_for(weights).parse(corrected(request.q, found))
     check_expansions(user_query, snapshot.searcher.reader())
+    _check_whole_fields(user_query, snapshot.searcher.schema)
     days = None
     if request.date_from or request.date_to:
         days = (_day_number(request.date_from) if request.date_from else 0,
@@ -330,6 +446,31 @@ def counted_docnums(snapshot: Snapshot, prepared: PreparedQuery,
     return np.sort(docnums[first])
 
 
+def _check_whole_fields(q: wq.Query, schema) -> None:
+    """Refuse ``field:*`` for fields without word counts (``section:*``, ``year:*``).
+
+    Only whoosh's walk over every value of such a field could answer it;
+    the filters and facets list those values instead.
+    """
+    for node in q.leaves():
+        if type(node) is wq.Every and node.fieldname and not schema[node.fieldname].scorable:
+            raise QueryError(
+                f"'{node.fieldname}:*' cannot be searched: '*' alone works for the title, "
+                "body, person, place and org fields. To narrow by section, source, year or "
+                "month, use the filters (or the facets) instead.")
+
+
+def _browses(request: SearchRequest, prepared: PreparedQuery) -> bool:
+    """Whether the query is empty, ``*`` or ``field:*``: every article, nothing to rank by."""
+    return not request.q.strip() or _matches_everything(prepared.user_query)
+
+
+def _matches_everything(q: wq.Query) -> bool:
+    if type(q) is wq.Or:
+        return all(_matches_everything(child) for child in q.subqueries)
+    return type(q) is wq.Every
+
+
 def _day_number(day: date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
@@ -358,7 +499,7 @@ def search(snapshot: Snapshot, request: SearchRequest,
     top = results[(request.page - 1) * request.size:]
     terms = matched_terms(prepared.user_query, searcher)
     hits = [_hit(snapshot, docnum, score if ranked else None, terms, request)
-            for docnum, score in top]
+            for docnum, score in within_budget(top, every=1)]
     for hit, (docnum, _) in zip(hits, top):
         if docnum in sizes:
             hit.duplicates = sizes[docnum] - 1
@@ -375,21 +516,31 @@ def search(snapshot: Snapshot, request: SearchRequest,
                         snapshot.generation.name, list(prepared.corrections))
 
 
-def iter_hits(snapshot: Snapshot, request: SearchRequest, limit: int) -> Iterator[Hit]:
-    """Every hit of ``request`` in result order, up to ``limit``, one at a time.
+def iter_hits(snapshot: Snapshot, request: SearchRequest, limit: int
+              ) -> tuple[int, Iterator[Hit]]:
+    """The number of matches, and every hit of ``request`` in result order up to ``limit``.
 
-    For exports: ranking happens once; stored fields and snippets are read
-    only as the caller consumes hits.
+    For exports: matching and ranking happen at once (within the caller's
+    time budget); stored fields and snippets are read only as the caller
+    consumes hits, within the budget in force then.
     """
     prepared = prepare(snapshot, request)
+    docnums = matching_docnums(snapshot, prepared)
     sizes: dict[int, int] = {}
     if request.collapse:
-        results, ranked, sizes = collapsed_results(snapshot, prepared, request,
-                                                   matching_docnums(snapshot, prepared))
+        results, ranked, sizes = collapsed_results(snapshot, prepared, request, docnums)
+        total = len(results)
         results = results[:limit]
     else:
-        results, ranked = top_results(snapshot, prepared, request, limit)
+        results, ranked = top_results(snapshot, prepared, request, limit, docnums)
+        total = int(docnums.size)
     terms = matched_terms(prepared.user_query, snapshot.searcher)
+    return total, _hits(snapshot, within_budget(results, every=16), ranked, sizes, terms,
+                        request)
+
+
+def _hits(snapshot: Snapshot, results, ranked: bool, sizes: dict[int, int],
+          terms: dict[str, set[bytes]], request: SearchRequest) -> Iterator[Hit]:
     for docnum, score in results:
         hit = _hit(snapshot, docnum, score if ranked else None, terms, request)
         if docnum in sizes:
@@ -407,7 +558,7 @@ def collapsed_results(snapshot: Snapshot, prepared: PreparedQuery, request: Sear
     """
     searcher = snapshot.searcher
     scores = None
-    if request.sort == "relevance" and request.q.strip():
+    if request.sort == "relevance" and not _browses(request, prepared):
         scores = relevance_scores(searcher, snapshot.ranking, prepared.ranking, docnums,
                                   prepared.weights.weighting())
     if scores is not None:
@@ -427,25 +578,49 @@ def top_results(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequ
     """The first ``limit`` results as (document number, score), and whether scores rank them.
 
     Ranked by BM25F when there is query text and ``sort`` is relevance,
-    otherwise by date (newest first for ``-date`` and for browsing).  Both
-    are computed over the array of matches (:mod:`indexer.searching.ranking`); whoosh
-    ranks only queries with scoring parts the arrays do not cover.
+    otherwise by date (newest first for ``-date`` and for browsing with an
+    empty query, ``*`` or ``field:*``).  Both are computed over the array of
+    matches (:mod:`indexer.searching.ranking`); whoosh ranks only queries with
+    scoring parts the arrays do not cover.
     """
     searcher = snapshot.searcher
     if docnums is None:
         docnums = matching_docnums(snapshot, prepared)
-    if not (request.sort == "relevance" and request.q.strip()):
+    if request.sort != "relevance" or _browses(request, prepared):
         return by_date(searcher, snapshot.ranking, docnums, limit,
                        newest_first=request.sort != "date"), False
     found = by_relevance(searcher, snapshot.ranking, prepared.ranking, docnums, limit,
                          prepared.weights.weighting())
     if found is not None:
         return found, True
-    # whoosh ranks the rest, kept to exactly the matches (date range, phrases
-    # as pair terms, and whoosh's own AndNot defect all make its set differ).
+    return _whoosh_ranking(searcher, prepared.ranking, docnums, limit), True
+
+
+class _BudgetCollector(WrappingCollector):
+    """A whoosh collector that checks the time budget while it collects."""
+
+    def collect_matches(self):
+        for sub_docnum in within_budget(self.matches()):
+            self.collect(sub_docnum)
+
+
+def _whoosh_ranking(searcher, query: wq.Query, docnums: np.ndarray, limit: int
+                    ) -> list[tuple[int, float]]:
+    """whoosh's ranking of queries the arrays do not cover, kept to exactly ``docnums``.
+
+    (The date range, phrases as pair terms and whoosh's own AndNot defect all
+    make whoosh's set of matches differ.)  ``field:*`` becomes ``*`` here:
+    the matches are known already, and whoosh would walk every word of the
+    field to find them again.
+    """
     allowed = set(docnums.tolist())
-    query = prepared.ranking if allowed else wq.NullQuery  # an empty filter means none
-    return list(searcher.search(query, limit=limit, filter=allowed).items()), True
+    if not allowed:  # an empty filter means none
+        return []
+    query = query.accept(lambda node: wq.Every(boost=node.boost)
+                         if type(node) is wq.Every else node)
+    collector = _BudgetCollector(searcher.collector(limit=limit, filter=allowed))
+    searcher.search_with_collector(query, collector)
+    return list(collector.results().items())
 
 
 def _facet_limit(request: SearchRequest, name: str) -> int:
@@ -517,6 +692,7 @@ def _hit(snapshot: Snapshot, docnum: int, score: float, terms: dict[str, set[byt
     body, title = stored.get("body", ""), stored.get("title", "")
     spans = {"title": [], "body": []}
     for fieldname, target in HIGHLIGHT_FIELDS.items():
+        check_budget()
         if terms[fieldname] and (target == "title" or request.snippets):
             spans[target] += match_spans(searcher, fieldname, docnum, terms[fieldname])
     title_spans = sorted(set(spans["title"]))

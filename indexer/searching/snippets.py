@@ -4,13 +4,19 @@ The index keeps, for every word position, the start and end character of the
 word in the original text.  For a hit, the postings of the query's matched
 terms give those offsets directly, so a snippet never analyses the text again
 and every matched surface form is marked (the query ``Soldat`` marks
-``Soldaten``).  All text is HTML-escaped; only ``<mark>`` is added.
+``Soldaten``).  Only the terms a hit contains are looked up, which the
+posting lists read for matching tell.  All text is HTML-escaped; only
+``<mark>`` is added.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from html import escape
+
+import numpy as np
+
+from indexer.searching.matching import posting_arrays
 
 FRAGMENT_CHARS = 220
 MAX_FRAGMENTS = 3
@@ -26,8 +32,8 @@ def match_spans(searcher, fieldname: str, docnum: int, terms: set[bytes]) -> lis
     reader, local = segment_of(searcher, docnum)
     spans: list[tuple[int, int]] = []
     for term in terms:
-        if (fieldname, term) not in reader:
-            continue
+        if not _contains(posting_arrays(reader, fieldname, term)[0], local):
+            continue  # (the lists are cached: matching read them)
         matcher = reader.postings(fieldname, term)
         if matcher.is_active():
             matcher.skip_to(local)
@@ -35,6 +41,11 @@ def match_spans(searcher, fieldname: str, docnum: int, terms: set[bytes]) -> lis
             spans.extend((start, end) for _, start, end in matcher.value_as("characters"))
     spans.sort()
     return spans
+
+
+def _contains(ids, docnum: int) -> bool:
+    at = int(np.searchsorted(ids, docnum))
+    return at < ids.size and ids[at] == docnum
 
 
 def segment_of(searcher, docnum: int):

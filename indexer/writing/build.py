@@ -5,20 +5,25 @@
 replaces changed ones (by content hash) and optionally deletes vanished ones.
 Both hold the writer lock, stage their work beside the live index and publish
 it atomically (see :mod:`indexer.writing.store`), and both report every skipped
-record with its file, line and reason.
+record with its file, line and reason.  A generation is published only after
+it has been opened and searched (:func:`check_opens`); a full disk ends the
+run with :class:`~indexer.writing.store.NoSpaceError` and leaves nothing behind.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
+from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.reading import SegmentReader
 
@@ -38,7 +43,15 @@ from indexer.writing.schema import (
     stored_mention_forms,
     to_fields,
 )
-from indexer.writing.store import Generation, IndexMissingError, IndexStore
+from indexer.writing.store import (
+    KEEP_GENERATIONS,
+    Generation,
+    GenerationWriter,
+    IndexMissingError,
+    IndexStore,
+    NoSpaceError,
+    StoreError,
+)
 from indexer.writing.vocabulary import count_words, read_counts, write_vocabulary
 
 #: Problems kept verbatim in a report; beyond that they are only counted.
@@ -50,6 +63,18 @@ WRITER_MEMORY_MB = 256
 CODEC = W3Codec(inlinelimit=2)
 #: Corpora larger than this are indexed by one writer process per core.
 PARALLEL_FROM_BYTES = 8_000_000
+#: Index bytes per corpus byte (about 6.5 at 20,000 and 1,000,000 articles).
+INDEX_BYTES_PER_CORPUS_BYTE = 7
+
+
+class UnreadableBuildError(StoreError, RuntimeError):
+    """The index just written does not open; it was not published."""
+
+    def __init__(self, staging: Path, detail: str) -> None:
+        super().__init__(
+            f"the index just written to {staging} does not open ({detail}), so it was not "
+            "published and the live index is unchanged; check the disk, then run the command "
+            "again")
 
 
 @dataclass
@@ -175,12 +200,14 @@ def filed(documents: Iterable[Document], duplicates: DuplicateFinder,
 
 def build(store: IndexStore, paths: list[str], progress: bool | Progress = False,
           on_problem: ProblemSink | None = None, wait: float = 0.0,
-          processes: int | None = None, segment_docs: int | None = None) -> BuildReport:
+          processes: int | None = None, segment_docs: int | None = None,
+          keep: int = KEEP_GENERATIONS) -> BuildReport:
     """Build a complete new index generation from ``paths`` and publish it.
 
     ``processes`` writer processes find entities, analyse and write segments
     in parallel (:mod:`indexer.writing.parallel`, ``segment_docs`` articles per
     segment); by default one per core for large corpora, one for small ones.
+    ``keep`` generations stay on disk, the new one included.
     """
     started = time.monotonic()
     report = BuildReport("build")
@@ -188,7 +215,7 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
     if processes is None:
         large = total_bytes(paths) >= PARALLEL_FROM_BYTES
         processes = min(os.cpu_count() or 1, 4) if large else 1
-    with store.writer("build", wait=wait) as generations:
+    with store.writer("build", wait=wait) as generations, _disk_space_reported(generations, paths):
         staging = generations.stage_empty()
         ix = whoosh_index.create_in(staging, build_schema())
         duplicates = DuplicateFinder()
@@ -215,19 +242,19 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
         write_forms(staging, forms)
         duplicates.save(staging)
         arrivals.save(staging)
-        report.documents = ix.doc_count()
         ix.close()
         if meter:
             meter.finish()
+        report.documents = check_opens(staging, expected=report.added)
         report.seconds = time.monotonic() - started
-        generation = generations.publish(staging, _manifest(report, paths))
+        generation = generations.publish(staging, _manifest(report, paths), keep)
     report.generation = generation.name
     return report
 
 
 def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
            progress: bool | Progress = False, on_problem: ProblemSink | None = None,
-           wait: float = 0.0) -> BuildReport:
+           wait: float = 0.0, keep: int = KEEP_GENERATIONS) -> BuildReport:
     """Apply the corpus at ``paths`` to the live index as a new generation.
 
     Unchanged articles are left alone, so running the same update twice
@@ -236,7 +263,8 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
     started = time.monotonic()
     report = BuildReport("update")
     meter = _progress(progress, paths)
-    with store.writer("update", wait=wait) as generations:
+    with store.writer("update", wait=wait) as generations, \
+            _disk_space_reported(generations, paths):
         staging = generations.stage_copy_of_current()
         ix = whoosh_index.open_dir(staging)
         with ix.reader() as reader:
@@ -290,13 +318,13 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
             raise
         finally:
             before.close()
-        report.documents = ix.doc_count()
+        report.documents = check_opens(staging) if changed else ix.doc_count()
         ix.close()
         if meter:
             meter.finish()
         report.seconds = time.monotonic() - started
         if changed:
-            generation = generations.publish(staging, _manifest(report, paths))
+            generation = generations.publish(staging, _manifest(report, paths), keep)
             report.generation = generation.name
         else:
             generations.discard(staging)
@@ -333,6 +361,42 @@ def merge_small_segments(writer, segments: list) -> list:
         reader.close()
     return [s for s in segments if s not in small]
 
+
+def check_opens(staging: Path, expected: int | None = None) -> int:
+    """The number of documents in a staged generation, once it has opened and been searched.
+
+    Raises :class:`UnreadableBuildError` for a generation that fails, or
+    that does not hold the ``expected`` number of documents.
+    """
+    try:
+        ix = whoosh_index.open_dir(staging)
+        try:
+            with ix.searcher() as searcher:
+                found = searcher.doc_count()
+                searcher.search(wq.Every(), limit=1)
+        finally:
+            ix.close()
+    except Exception as exc:  # whatever whoosh raises on a damaged file
+        raise UnreadableBuildError(staging, f"{type(exc).__name__}: {exc}") from exc
+    if expected is not None and found != expected:
+        raise UnreadableBuildError(staging, f"it holds {found:,} documents, not {expected:,}")
+    return found
+
+
+@contextmanager
+def _disk_space_reported(generations: GenerationWriter, paths: list[str]) -> Iterator[None]:
+    """A full disk becomes :class:`NoSpaceError`: free and needed space, no traceback.
+
+    The free space is what the run started with, which is free again once
+    the writer has removed what it staged.
+    """
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        needed = INDEX_BYTES_PER_CORPUS_BYTE * total_bytes(paths)
+        raise NoSpaceError(generations.store.path, generations.free_bytes, needed) from exc
 
 def _live_path(store: IndexStore) -> Path | None:
     """The live generation's directory, or None before the first build."""

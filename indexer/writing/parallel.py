@@ -9,12 +9,19 @@ counts words for the vocabulary and entity forms, and writes, closing a segment 
 ``segment_docs`` documents, few enough for its postings to be sorted in
 memory.  The parent then lists every worker's segments in one new table of
 contents: no merge, no temporary runs.
+
+Workers never outlive the build: the kernel kills them when the parent
+dies, even by SIGKILL (:func:`die_with_parent`), and they do not inherit
+the parent's writer lock (see :mod:`indexer.writing.store`).
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import queue
+import signal
+import sys
 import traceback
 from collections import Counter
 from multiprocessing import get_context
@@ -34,6 +41,8 @@ BATCH_DOCS = 100
 #: Memory a worker's posting pool may use before whoosh spills it to disk.
 POOL_MB = 1024
 POLL_SECONDS = 1.0
+#: prctl(2) option: the signal a process gets when its parent dies (Linux).
+PR_SET_PDEATHSIG = 1
 
 
 class WorkerFailed(RuntimeError):
@@ -67,12 +76,12 @@ def write_in_parallel(ix, documents: Iterable[tuple[Document, Filing]], processe
             batch.append(item)
             count += 1
             if len(batch) >= BATCH_DOCS:
-                _put(jobs, batch, workers)
+                _put(jobs, batch, workers, results)
                 batch = []
         if batch:
-            _put(jobs, batch, workers)
+            _put(jobs, batch, workers, results)
         for _ in workers:
-            _put(jobs, None, workers)
+            _put(jobs, None, workers, results)
         segments, words, forms = _collect(results, workers)
         parent._close_segment()
         parent._commit_toc(list(parent.segments) + segments)
@@ -82,6 +91,7 @@ def write_in_parallel(ix, documents: Iterable[tuple[Document, Filing]], processe
         for worker in workers:
             if worker.is_alive():
                 worker.terminate()
+        jobs.cancel_join_thread()  # nobody reads the jobs left: do not wait for them at exit
         parent.cancel()
         raise
     finally:
@@ -89,14 +99,15 @@ def write_in_parallel(ix, documents: Iterable[tuple[Document, Filing]], processe
             worker.join(timeout=5)
 
 
-def _put(jobs, item, workers) -> None:
-    """Queue ``item``, noticing a worker that died instead of waiting forever."""
+def _put(jobs, item, workers, results) -> None:
+    """Queue ``item``, noticing a worker that stopped instead of waiting forever."""
     while True:
         try:
             jobs.put(item, timeout=POLL_SECONDS)
             return
         except queue.Full:
-            _check_alive(workers)
+            if any(worker.exitcode is not None for worker in workers):
+                _raise_reported_error(results)
 
 
 def _collect(results, workers) -> tuple[list, Counter, Counter]:
@@ -108,7 +119,7 @@ def _collect(results, workers) -> tuple[list, Counter, Counter]:
             _check_alive(workers)
             continue
         if kind == "error":
-            raise WorkerFailed(f"A writer process failed:\n{payload}")
+            _raise_failure(payload)
         found, word_counts, form_counts = payload
         segments += found
         words.update(word_counts)
@@ -117,14 +128,48 @@ def _collect(results, workers) -> tuple[list, Counter, Counter]:
     return segments, words, forms
 
 
+def _raise_reported_error(results) -> None:
+    """A worker stopped before the end of the jobs, which it does only on an error: raise it."""
+    while True:
+        try:
+            kind, payload = results.get(timeout=POLL_SECONDS)
+        except queue.Empty:
+            raise WorkerFailed("A writer process stopped before the end of the jobs.") from None
+        if kind == "error":
+            _raise_failure(payload)
+
+
+def _raise_failure(payload: tuple[int | None, str]) -> None:
+    code, trace = payload
+    failure = WorkerFailed(f"A writer process failed:\n{trace}")
+    if code is not None:  # a full disk, say: the same error as in this process
+        raise OSError(code, f"{os.strerror(code)} (in a writer process)") from failure
+    raise failure
+
+
 def _check_alive(workers) -> None:
     for worker in workers:
         if worker.exitcode not in (None, 0):
             raise WorkerFailed(f"A writer process ended with exit code {worker.exitcode}.")
 
 
+def die_with_parent(parent_pid: int) -> None:
+    """Make the kernel kill this process when its parent dies; stop now if it has.
+
+    Without it, a worker whose parent was killed goes on writing for a
+    build nobody will publish (on systems other than Linux, workers notice
+    the parent's death between batches instead).
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:  # the parent died before the line above
+        os._exit(1)
+
+
 def _work(storage, indexname, jobs, results, options, segment_docs, parent_pid) -> None:
     """A worker: documents in, closed segments, word and entity form counts out."""
+    die_with_parent(parent_pid)
     try:
         ix = storage.open_index(indexname)
         segments, words, forms = [], Counter(), Counter()
@@ -152,5 +197,5 @@ def _work(storage, indexname, jobs, results, options, segment_docs, parent_pid) 
         if writer is not None:
             segments.append(writer._finalize_segment())
         results.put(("done", (segments, words, forms)))
-    except BaseException:
-        results.put(("error", traceback.format_exc()))
+    except BaseException as exc:
+        results.put(("error", (getattr(exc, "errno", None), traceback.format_exc())))
