@@ -2,8 +2,9 @@
 
 For the ranked hits of a request, the stored character offsets of the
 matched terms (whole words and compound parts) give each occurrence; the
-line is cut from the stored body around it.  Lines can be ordered by
-position, or alphabetically by the word left or right of the match.
+line is cut from the stored body around it, at word boundaries.  Lines can
+be ordered by position, or alphabetically by the word left or right of the
+match.
 """
 
 from __future__ import annotations
@@ -53,10 +54,9 @@ def kwic(snapshot: Snapshot, request: SearchRequest, width: int = 60, sort: str 
         stored = searcher.stored_fields(docnum)
         body = stored.get("body", "")
         for start, end in sorted(set(highlights.spans(searcher, "body", docnum, body))):
-            left = " ".join(body[max(0, start - width):start].split())
-            right = " ".join(body[end:end + width].split())
             lines.append(ContextLine(stored["id"], stored.get("title", ""),
-                                     stored.get("published"), left, body[start:end], right))
+                                     stored.get("published"), left_context(body, start, width),
+                                     body[start:end], right_context(body, end, width)))
             if len(lines) >= limit:
                 break
         if len(lines) >= limit:
@@ -66,3 +66,21 @@ def kwic(snapshot: Snapshot, request: SearchRequest, width: int = 60, sort: str 
     elif sort == "right":
         lines.sort(key=lambda line: (line.right.split() or [""])[0].casefold())
     return lines
+
+
+def left_context(body: str, start: int, width: int) -> str:
+    """Up to ``width`` characters before ``start``, whole words only, spaces normalised."""
+    begin = max(0, start - width)
+    words = body[begin:start].split()
+    if begin > 0 and words and not body[begin - 1].isspace() and not body[begin].isspace():
+        words = words[1:]  # the first word was cut
+    return " ".join(words)
+
+
+def right_context(body: str, end: int, width: int) -> str:
+    """Up to ``width`` characters after ``end``, whole words only, spaces normalised."""
+    stop = min(len(body), end + width)
+    words = body[end:stop].split()
+    if stop < len(body) and words and not body[stop].isspace() and not body[stop - 1].isspace():
+        words = words[:-1]  # the last word was cut
+    return " ".join(words)

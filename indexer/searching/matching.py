@@ -85,7 +85,7 @@ def _evaluate(q: wq.Query, segment: _Segment) -> np.ndarray:
         if ids is not None:
             return ids
     if type(q) is wq.Or and not getattr(q, "minmatch", 0):
-        return _union([_evaluate(c, segment) for c in q.subqueries])
+        return _union([_evaluate(c, segment) for c in q.subqueries], reader.doc_count_all())
     if type(q) is wq.And:
         positive = [c for c in q.subqueries if not isinstance(c, wq.Not)]
         negative = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
@@ -104,7 +104,8 @@ def _evaluate(q: wq.Query, segment: _Segment) -> np.ndarray:
     if type(q) in (wq.Prefix, wq.Wildcard):
         field = q.fieldname
         return _union([_term_ids(reader, field, text)
-                       for text in within_budget(q._btexts(reader), every=16)])
+                       for text in within_budget(q._btexts(reader), every=16)],
+                      reader.doc_count_all())
     if type(q) is DayRange and segment.days is not None:
         days = segment.days
         return np.flatnonzero((days >= q.first_day) & (days <= q.last_day)).astype(np.int64)
@@ -285,11 +286,23 @@ def _in_sequence(words, positions: dict) -> bool:
     return True
 
 
-def _union(arrays: list[np.ndarray]) -> np.ndarray:
+def _union(arrays: list[np.ndarray], doc_count: int) -> np.ndarray:
+    """The sorted union of document numbers below ``doc_count``.
+
+    Large unions (``*``, common words joined by OR) are marked in an array
+    of flags, which is linear, where sorting them all would not be.
+    """
     arrays = [a for a in arrays if a.size]
     if not arrays:
         return EMPTY
-    return arrays[0] if len(arrays) == 1 else np.unique(np.concatenate(arrays))
+    if len(arrays) == 1:
+        return arrays[0]
+    if sum(a.size for a in arrays) < doc_count // 16:
+        return np.unique(np.concatenate(arrays))
+    flags = np.zeros(doc_count, dtype=bool)
+    for ids in arrays:
+        flags[ids] = True
+    return np.flatnonzero(flags)
 
 
 def _intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -56,6 +56,7 @@ from indexer.searching.ranking import (
 from indexer.searching.snippets import contains, fragments, mark, match_spans, segment_of
 from indexer.searching.spelling import Correction, Speller, corrected, corrections, suggest
 from indexer.searching.weights import DEFAULT_RANKING, RankingParameters
+from indexer.writing.entity_forms import EntityForms
 from indexer.writing.store import (
     Generation,
     GenerationNotKeptError,
@@ -272,10 +273,17 @@ class Snapshot:
     def speller(self) -> Speller:
         return Speller(self.vocabulary)
 
+    @cached_property
+    def entity_forms(self) -> EntityForms:
+        return EntityForms.load(self.generation.path)
+
     def warm(self) -> None:
         """Load the per-generation columns before the first request needs them."""
-        _ = self.facets
+        for name in ENTITY_FACETS:
+            self.facets.names(name)
+            self.facets.most_named(name)
         self.ranking.dates(self.searcher)
+        _ = self.entity_forms
 
     @property
     def doc_count(self) -> int:

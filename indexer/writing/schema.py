@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Iterable, Iterator
 
 from whoosh import analysis, fields
 
@@ -106,14 +107,41 @@ def analyse(doc: Document, filing: Filing = Filing()) -> AnalysedDocument:
                             filing)
 
 
+def facet_value(canonical: str) -> str:
+    """A canonical name as a facet value (the stored lists are comma-separated)."""
+    return canonical.replace(",", " ").strip()
+
+
 def facet_values(entities: list[Entity]) -> dict[str, list[str]]:
     """Canonical entity values per facet field, in order of first mention."""
     values: dict[str, dict[str, None]] = {name: {} for name in ENTITY_FIELDS.values()}
     for entity in entities:
         field = ENTITY_FIELDS.get(entity.type)
         if field:
-            values[field][entity.canonical.replace(",", " ").strip()] = None
+            values[field][facet_value(entity.canonical)] = None
     return {field: [v for v in found if v] for field, found in values.items()}
+
+
+def mention_forms(entities: Iterable[Entity]) -> Iterator[tuple[str, str, str]]:
+    """(facet field, facet value, text as written) of each entity mention."""
+    for entity in entities:
+        form = _mention_form(entity.type, entity.canonical, entity.text)
+        if form:
+            yield form
+
+
+def stored_mention_forms(stored: dict) -> Iterator[tuple[str, str, str]]:
+    """The same for an indexed article, from its stored body and entity offsets."""
+    body = stored.get("body", "")
+    for start, end, kind, canonical in stored.get("entities", []):
+        form = _mention_form(kind, canonical, body[start:end])
+        if form:
+            yield form
+
+
+def _mention_form(kind: str, canonical: str, text: str) -> tuple[str, str, str] | None:
+    field, value, written = ENTITY_FIELDS.get(kind), facet_value(canonical), " ".join(text.split())
+    return (field, value, written) if field and value and written else None
 
 
 def to_fields(item: AnalysedDocument) -> dict:
