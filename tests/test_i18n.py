@@ -14,6 +14,10 @@ from web.i18n import ENGLISH, translate_message
 TEMPLATE_STRING = re.compile(r"""_\('((?:[^'\\]|\\.)*)'\)""")
 
 
+#: The errors whose messages reach the user as they are.
+MESSAGE_ERRORS = ("QueryError", "DateValueError")
+
+
 def engine_messages() -> list[str]:
     """A sample of each QueryError message in the code, its {…} parts filled in."""
     def sample(node: ast.expr) -> list[str]:
@@ -26,12 +30,14 @@ def engine_messages() -> list[str]:
             return sample(node.body) + sample(node.orelse)
         if isinstance(node, ast.BinOp):
             return [a + b for a in sample(node.left) for b in sample(node.right)]
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "str":
+            return []  # an error passed on: its own message is sampled where it is raised
         raise AssertionError(f"cannot read the message at line {node.lineno}")
 
     messages = []
     for path in [*(REPO / "indexer").rglob("*.py"), *(REPO / "web").glob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "QueryError":
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in MESSAGE_ERRORS:
                 messages += sample(node.args[0])
     return messages
 

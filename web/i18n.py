@@ -206,10 +206,9 @@ GERMAN_MESSAGES = {
     "The query could not be read ({detail}). Check quotes, brackets and field names.":
         "Die Suche konnte nicht gelesen werden ({detail}). Bitte Anführungszeichen, Klammern "
         "und Feldnamen prüfen.",
-    "Part of the query could not be read ({detail}). Dates look like 2024, 2024-11 or "
-    "2024-11-01, ranges like date:[2020 to 2022].":
-        "Ein Teil der Suche konnte nicht gelesen werden ({detail}). Ein Datum sieht aus wie "
-        "2024, 2024-11 oder 2024-11-01, ein Zeitraum wie date:[2020 to 2022].",
+    "Part of the query could not be read ({detail}). Check quotes, brackets and field names.":
+        "Ein Teil der Suche konnte nicht gelesen werden ({detail}). Bitte Anführungszeichen, "
+        "Klammern und Feldnamen prüfen.",
     "The field '{field}:' cannot be searched.": "Im Feld „{field}:“ kann nicht gesucht werden.",
     "There is no field '{field}:'. Fields are {fields}.": "Ein Feld „{field}:“ gibt es nicht. "
                                                          "Die Felder heißen {fields}.",
@@ -273,6 +272,18 @@ GERMAN_MESSAGES = {
                                                   "gesucht.",
     "There is no generation {name} in this archive; the current one is {current}.":
         "Einen Indexstand {name} gibt es in diesem Archiv nicht; aktuell ist {current}.",
+    # dates in the query text (indexer/searching/dates.py)
+    "year: needs a year like 2024, not {value}.": "year: braucht eine Jahreszahl wie 2024, "
+                                                  "nicht {value}.",
+    "date: needs a value like {examples}, not {value}.":
+        "date: braucht einen Wert wie 2024, 2024-11, 2024-11-05 oder einen Zeitraum wie "
+        "date:[2020 to 2021-06], nicht {value}.",
+    "{value} is not a date in the calendar.": "{value} ist kein Tag im Kalender.",
+    "A {field}: range needs a start or an end, like {examples}.":
+        "Ein Zeitraum in {field}: braucht einen Anfang oder ein Ende, etwa "
+        "date:[2020 to 2021-06].",
+    "The {field}: range ends before it starts.": "Der Zeitraum in {field}: endet, bevor er "
+                                                 "beginnt.",
     "Something went wrong on our side. Please try again later.":
         "Bei uns ist etwas schiefgegangen. Bitte versuchen Sie es später noch einmal.",
 }
