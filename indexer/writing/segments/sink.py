@@ -1,0 +1,69 @@
+"""Records in, closed whoosh segments out: what the build and update hand their documents to.
+
+A :class:`SegmentSink` gathers the ``add_document`` arguments of
+:func:`indexer.writing.schema.to_fields` and writes every ``segment_docs``
+of them as one segment (:func:`~indexer.writing.segments.writer.write_segment`),
+with their text fields analysed once per word form
+(:class:`~indexer.writing.segments.forms.FormAnalyser`).  The caller lists
+the segments in a table of contents, as it would whoosh's own.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from whoosh.codec.whoosh3 import W3Codec, W3Segment
+
+from indexer.writing.segments.forms import FormAnalyser
+from indexer.writing.segments.postfile import CodecOptions
+from indexer.writing.segments.small_fields import Indexer
+from indexer.writing.segments.writer import SegmentBatch, write_segment
+
+
+def codec_options(codec: W3Codec) -> CodecOptions:
+    """The segment writer's options for whoosh's ``codec`` (block size, compression, inlining)."""
+    return CodecOptions(blocklimit=codec._blocklimit, compression=codec._compression,
+                        inlinelimit=codec._inlinelimit)
+
+
+class SegmentSink:
+    """Writes the records it is given into segments of ``segment_docs`` documents."""
+
+    def __init__(self, ix, codec: W3Codec, segment_docs: int) -> None:
+        self.storage, self.indexname, self.schema = ix.storage, ix.indexname, ix.schema
+        self.options = codec_options(codec)
+        self.segment_docs = segment_docs
+        self.analyser = FormAnalyser(self.schema)
+        self.indexers: dict[str, Indexer] = {}  # kept across segments for their memos
+        self.pending: list[Mapping] = []
+        self.segments: list[W3Segment] = []
+
+    def add(self, record: Mapping) -> None:
+        self.pending.append(record)
+        if len(self.pending) >= self.segment_docs:
+            self.close_segment()
+
+    def close_segment(self) -> None:
+        """Write the records gathered so far as one segment (none when there are none)."""
+        if not self.pending:
+            return
+        batch = SegmentBatch(self.pending, self.analyser.analyse(self.pending))
+        self.segments.append(write_segment(self.storage, self.indexname, self.schema, batch,
+                                           self.options, self.indexers))
+        self.pending = []
+
+    def finish(self) -> list[W3Segment]:
+        """Close the last segment; every segment written, in order."""
+        self.close_segment()
+        return self.segments
+
+
+def commit_segments(writer, segments: list[W3Segment]) -> None:
+    """List ``segments`` after the index's own in a new table of contents, and unlock.
+
+    ``writer`` is the whoosh writer that holds the index lock; it has added
+    nothing itself.
+    """
+    writer._close_segment()
+    writer._commit_toc(list(writer.segments) + segments)
+    writer._finish()
