@@ -31,18 +31,18 @@ from indexer.reading.corpus import Problem, iter_files, read_file
 from indexer.reading.documents import Document
 from indexer.writing.arrivals import Arrivals
 from indexer.writing.duplicates import DuplicateFinder, clustered
+from indexer.writing.entity_cache import EntityCache, annotated, annotation_of
 from indexer.writing.entity_forms import count_forms, read_forms, uncount_forms, write_forms
 from indexer.writing.parallel import SEGMENT_DOCS, write_in_parallel
 from indexer.writing.progress import Progress
 from indexer.writing.schema import (
-    AnalysedDocument,
     Filing,
-    analyse,
     build_schema,
     mention_forms,
     stored_mention_forms,
     to_fields,
 )
+from indexer.writing.segments.sink import SegmentSink, commit_segments
 from indexer.writing.store import (
     KEEP_GENERATIONS,
     Generation,
@@ -56,7 +56,6 @@ from indexer.writing.vocabulary import count_words, read_counts, write_vocabular
 
 #: Problems kept verbatim in a report; beyond that they are only counted.
 MAX_LISTED_PROBLEMS = 1000
-WRITER_MEMORY_MB = 256
 #: whoosh's codec, with posting lists of a single document kept in the term
 #: table instead of a compressed block of their own (most word pairs and
 #: names occur in one article only).
@@ -185,11 +184,6 @@ def _size(path: Path) -> int:
         return 0
 
 
-def analyse_all(docs: Iterable[tuple[Document, Filing]]) -> Iterator[AnalysedDocument]:
-    for doc, filing in docs:
-        yield analyse(doc, filing)
-
-
 def filed(documents: Iterable[Document], duplicates: DuplicateFinder,
           arrivals: Arrivals) -> Iterator[tuple[Document, Filing]]:
     """Each document with its near-duplicate cluster and the moment it arrived."""
@@ -221,20 +215,26 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
         duplicates = DuplicateFinder()
         arrivals = Arrivals(earlier=Arrivals.load(_live_path(store)).stamps)
         documents = filed(read_documents(paths, report, meter, on_problem), duplicates, arrivals)
-        options = {"limitmb": WRITER_MEMORY_MB, "codec": CODEC}
+        cache = EntityCache(store.path, keep_unused=False)
+        looked_up = ((doc, filing, cache.get(doc.content_hash)) for doc, filing in documents)
         if processes > 1:
-            report.added, words, forms = write_in_parallel(
-                ix, documents, processes, options, segment_docs or SEGMENT_DOCS)
+            report.added, words, forms, found = write_in_parallel(
+                ix, looked_up, processes, CODEC, segment_docs or SEGMENT_DOCS)
+            cache.update(found)
         else:
             words, forms = Counter(), Counter()
-            writer = ix.writer(**options)
+            writer = ix.writer(codec=CODEC)  # holds the index lock
             try:
-                for item in analyse_all(documents):
-                    writer.add_document(**to_fields(item))
+                sink = SegmentSink(ix, CODEC, segment_docs or SEGMENT_DOCS)
+                for doc, filing, annotation in looked_up:
+                    item = annotated(doc, filing, annotation)
+                    if annotation is None:
+                        cache.put(doc.content_hash, annotation_of(item))
+                    sink.add(to_fields(item))
                     count_words(words, item.doc.title, item.doc.body)
                     count_forms(forms, mention_forms(item.entities))
                     report.added += 1
-                writer.commit()
+                commit_segments(writer, sink.finish())
             except BaseException:
                 writer.cancel()
                 raise
@@ -248,6 +248,7 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
         report.documents = check_opens(staging, expected=report.added)
         report.seconds = time.monotonic() - started
         generation = generations.publish(staging, _manifest(report, paths), keep)
+        _save_best_effort(cache)
     report.generation = generation.name
     return report
 
@@ -270,6 +271,7 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
         with ix.reader() as reader:
             known = _known_hashes(reader)
         seen: set[str] = set()
+        cache = EntityCache(store.path, keep_unused=True)
         words, forms = read_counts(staging), read_forms(staging)
         duplicates = DuplicateFinder.load(staging)
         arrivals = Arrivals.load(staging)
@@ -283,30 +285,38 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
                     yield doc
 
         before = ix.searcher()  # the articles as they were, to uncount their forms
-        writer = ix.writer(limitmb=WRITER_MEMORY_MB, codec=CODEC)
+        writer = ix.writer(codec=CODEC)  # deletes, merges and commits; the sink adds
         try:
+            sink = SegmentSink(ix, CODEC, SEGMENT_DOCS)
             for doc, filing in filed(changed_documents(), duplicates, arrivals):
                 previous = known.get(doc.id)
-                item = analyse(doc, filing)
+                annotation = cache.get(doc.content_hash)
+                item = annotated(doc, filing, annotation)
+                if annotation is None:
+                    cache.put(doc.content_hash, annotation_of(item))
                 count_words(words, doc.title, doc.body)
                 count_forms(forms, mention_forms(item.entities))
                 if previous is None:
-                    writer.add_document(**to_fields(item))
                     report.added += 1
                 else:
                     _uncount_previous(forms, before, doc.id)
-                    writer.update_document(**to_fields(item))
+                    writer.delete_by_term("id", doc.id)
+                    cache.forget(previous)
                     report.replaced += 1
+                sink.add(to_fields(item))
             if delete_missing:
                 for doc_id in known.keys() - seen:
                     _uncount_previous(forms, before, doc_id)
                     writer.delete_by_term("id", doc_id)
+                    cache.forget(known[doc_id])
                     duplicates.remove(doc_id)
                     arrivals.forget(doc_id)
                     report.deleted += 1
             changed = report.added or report.replaced or report.deleted
             if changed:
-                writer.commit(mergetype=merge_small_segments)
+                added = sink.finish()
+                writer.commit(mergetype=lambda w, segments: merge_small_segments(w, segments)
+                              + added)
                 write_vocabulary(staging, words)
                 write_forms(staging, forms)
                 duplicates.save(staging)
@@ -326,10 +336,19 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
         if changed:
             generation = generations.publish(staging, _manifest(report, paths), keep)
             report.generation = generation.name
+            _save_best_effort(cache)
         else:
             generations.discard(staging)
             report.generation = store.current().name
     return report
+
+
+def _save_best_effort(cache: EntityCache) -> None:
+    """Keep the entities found for the next run; the published generation does not need them."""
+    try:
+        cache.save()
+    except OSError:  # a full disk, say: the next run finds the entities again
+        pass
 
 
 def _uncount_previous(forms: Counter, searcher, doc_id: str) -> None:

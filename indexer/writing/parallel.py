@@ -4,10 +4,12 @@ whoosh's own multi-process writer gives each process one segment for all of
 its documents: the postings outgrow memory, are pickled to temporary runs
 and merged back one by one, which costs about a third of a large build, and
 the parent finds every article's entities alone.  Here the parent only reads
-documents and hands out batches; each worker finds entities, analyses,
-counts words for the vocabulary and entity forms, and writes, closing a segment every
-``segment_docs`` documents, few enough for its postings to be sorted in
-memory.  The parent then lists every worker's segments in one new table of
+documents and hands out batches; each worker finds the entities the cache
+does not hold (:mod:`indexer.writing.entity_cache`), counts words
+for the vocabulary and entity forms, and hands the documents to its
+:class:`~indexer.writing.segments.sink.SegmentSink`, which analyses and
+writes a segment every ``segment_docs`` documents, few enough for its
+postings to be sorted in memory.  The parent then lists every worker's segments in one new table of
 contents: no merge, no temporary runs.
 
 Workers never outlive the build: the kernel kills them when the parent
@@ -27,19 +29,19 @@ from collections import Counter
 from multiprocessing import get_context
 from typing import Iterable
 
-from whoosh.writing import SegmentWriter
+from whoosh.codec.whoosh3 import W3Codec
 
 from indexer.reading.documents import Document
+from indexer.writing.entity_cache import Annotation, annotated, annotation_of
 from indexer.writing.entity_forms import count_forms
-from indexer.writing.schema import Filing, analyse, mention_forms, to_fields
+from indexer.writing.schema import Filing, mention_forms, to_fields
+from indexer.writing.segments.sink import SegmentSink, commit_segments
 from indexer.writing.vocabulary import count_words
 
-#: Documents per segment: a worker's postings for this many articles fit in
-#: its in-memory pool (about 750 MB at 1.8 KB per article).
+#: Documents per segment: a worker sorts the postings of this many articles
+#: in memory (about 1 GB at its peak for 10,000 articles of 1.8 KB).
 SEGMENT_DOCS = 10_000
 BATCH_DOCS = 100
-#: Memory a worker's posting pool may use before whoosh spills it to disk.
-POOL_MB = 1024
 POLL_SECONDS = 1.0
 #: prctl(2) option: the signal a process gets when its parent dies (Linux).
 PR_SET_PDEATHSIG = 1
@@ -49,12 +51,13 @@ class WorkerFailed(RuntimeError):
     """A writer process stopped with an error; nothing was published."""
 
 
-def write_in_parallel(ix, documents: Iterable[tuple[Document, Filing]], processes: int,
-                      writer_options: dict, segment_docs: int = SEGMENT_DOCS
-                      ) -> tuple[int, Counter, Counter]:
-    """Index (document, filing) pairs into ``ix`` with ``processes`` workers.
+def write_in_parallel(ix, documents: Iterable[tuple[Document, Filing, Annotation | None]],
+                      processes: int, codec: W3Codec, segment_docs: int = SEGMENT_DOCS
+                      ) -> tuple[int, Counter, Counter, dict[str, Annotation]]:
+    """Index (document, filing, cached entities or None) into ``ix`` with ``processes`` workers.
 
-    Returns the number of documents, their word counts and their entity form counts.
+    Returns the number of documents, their word counts, their entity form
+    counts and the entities found now, by content hash.
 
     The index must be new and empty; its lock is held by this process for the
     whole build, and the new segments become visible in one commit.
@@ -62,12 +65,11 @@ def write_in_parallel(ix, documents: Iterable[tuple[Document, Filing]], processe
     context = get_context("fork")
     jobs = context.Queue(maxsize=processes * 4)
     results = context.Queue()
-    options = {**writer_options, "limitmb": POOL_MB}
     workers = [context.Process(target=_work, daemon=True,
-                               args=(ix.storage, ix.indexname, jobs, results, options,
+                               args=(ix.storage, ix.indexname, jobs, results, codec,
                                      segment_docs, os.getpid()))
                for _ in range(processes)]
-    parent = ix.writer(**writer_options)  # holds the index lock
+    parent = ix.writer(codec=codec)  # holds the index lock
     try:
         for worker in workers:
             worker.start()
@@ -82,11 +84,9 @@ def write_in_parallel(ix, documents: Iterable[tuple[Document, Filing]], processe
             _put(jobs, batch, workers, results)
         for _ in workers:
             _put(jobs, None, workers, results)
-        segments, words, forms = _collect(results, workers)
-        parent._close_segment()
-        parent._commit_toc(list(parent.segments) + segments)
-        parent._finish()
-        return count, words, forms
+        segments, words, forms, found = _collect(results, workers)
+        commit_segments(parent, segments)
+        return count, words, forms, found
     except BaseException:
         for worker in workers:
             if worker.is_alive():
@@ -110,8 +110,8 @@ def _put(jobs, item, workers, results) -> None:
                 _raise_reported_error(results)
 
 
-def _collect(results, workers) -> tuple[list, Counter, Counter]:
-    segments, words, forms, reported = [], Counter(), Counter(), 0
+def _collect(results, workers) -> tuple[list, Counter, Counter, dict[str, Annotation]]:
+    segments, words, forms, found, reported = [], Counter(), Counter(), {}, 0
     while reported < len(workers):
         try:
             kind, payload = results.get(timeout=POLL_SECONDS)
@@ -120,12 +120,13 @@ def _collect(results, workers) -> tuple[list, Counter, Counter]:
             continue
         if kind == "error":
             _raise_failure(payload)
-        found, word_counts, form_counts = payload
-        segments += found
+        written, word_counts, form_counts, annotations = payload
+        segments += written
         words.update(word_counts)
         forms.update(form_counts)
+        found.update(annotations)
         reported += 1
-    return segments, words, forms
+    return segments, words, forms, found
 
 
 def _raise_reported_error(results) -> None:
@@ -167,13 +168,12 @@ def die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-def _work(storage, indexname, jobs, results, options, segment_docs, parent_pid) -> None:
-    """A worker: documents in, closed segments, word and entity form counts out."""
+def _work(storage, indexname, jobs, results, codec, segment_docs, parent_pid) -> None:
+    """A worker: documents in; closed segments, word and entity form counts, new entities out."""
     die_with_parent(parent_pid)
     try:
-        ix = storage.open_index(indexname)
-        segments, words, forms = [], Counter(), Counter()
-        writer, in_segment = None, 0
+        sink = SegmentSink(storage.open_index(indexname), codec, segment_docs)
+        words, forms, found = Counter(), Counter(), {}
         while True:
             try:
                 batch = jobs.get(timeout=POLL_SECONDS)
@@ -183,19 +183,13 @@ def _work(storage, indexname, jobs, results, options, segment_docs, parent_pid) 
                 continue
             if batch is None:
                 break
-            for doc, filing in batch:
-                if writer is None:
-                    writer = SegmentWriter(ix, _lk=False, **options)
-                item = analyse(doc, filing)
-                writer.add_document(**to_fields(item))
+            for doc, filing, annotation in batch:
+                item = annotated(doc, filing, annotation)
+                if annotation is None:
+                    found[doc.content_hash] = annotation_of(item)
+                sink.add(to_fields(item))
                 count_words(words, doc.title, doc.body)
                 count_forms(forms, mention_forms(item.entities))
-                in_segment += 1
-                if in_segment >= segment_docs:
-                    segments.append(writer._finalize_segment())
-                    writer, in_segment = None, 0
-        if writer is not None:
-            segments.append(writer._finalize_segment())
-        results.put(("done", (segments, words, forms)))
+        results.put(("done", (sink.finish(), words, forms, found)))
     except BaseException as exc:
         results.put(("error", (getattr(exc, "errno", None), traceback.format_exc())))
