@@ -9,9 +9,10 @@ allows it (:func:`plan_for`, decided from the schema):
 1. one regular expression splits each text (``re.split`` with the
    tokenizer's own pattern as a group: separators and tokens alternate, so
    their lengths give every token's offsets without a match object each);
-2. each token is looked up in a table of known forms; a new form is run once
+2. each token is looked up in a table of known forms; new forms are run once
    through each field's own analyzer (the chain itself, not a copy of its
-   rules), and its emissions (term, offsets relative to the token) are kept;
+   rules: all new forms of a text at once, joined by spaces, which no token
+   spans), and their emissions (term, offsets relative to the token) kept;
 3. NumPy expands the form ids of a whole batch into each field's token
    stream (:class:`~indexer.writing.segments.postings.Occurrences`).
 
@@ -27,7 +28,9 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -96,18 +99,37 @@ class _Emissions:
         self.ptr = array("q", [0])
         self.rows = array("q")
 
-    def add(self, form: str, terms: _Terms) -> None:
-        for token in self.analyzer(form, **_INDEX_OPTIONS):
+    def add(self, forms: _JoinedForms, terms: _Terms) -> None:
+        """Analyse ``forms`` (in one analyzer call) and keep their emissions in order."""
+        rows: list[list[int]] = [[] for _ in forms.starts]
+        term_id = terms.id
+        for token in self.analyzer(forms.text, **_INDEX_OPTIONS):
             if token.stopped:
                 continue
-            if token.pos != 0 or token.boost != 1.0:
-                raise ValueError(f"the analyzer gives the word form {form!r} a position or "
-                                 "boost of its own, which the form table cannot hold")
-            self.rows.extend((terms.id(token.text), token.startchar, token.endchar))
-        self.ptr.append(len(self.rows) // 3)
+            if token.boost != 1.0:
+                raise ValueError("the analyzer gives a word form a boost of its own, which "
+                                 "the form table cannot hold")
+            number = forms.number(token.startchar)
+            start = forms.starts[number]
+            rows[number] += (term_id(token.text), token.startchar - start, token.endchar - start)
+        for found in rows:
+            self.rows.extend(found)
+            self.ptr.append(len(self.rows) // 3)
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         return _numpy(self.ptr), _numpy(self.rows).reshape(-1, 3)
+
+
+class _JoinedForms:
+    """Word forms joined by spaces, and where each begins."""
+
+    def __init__(self, forms: list[str]) -> None:
+        self.text = " ".join(forms)
+        self.starts = list(accumulate((len(f) + 1 for f in forms[:-1]), initial=0))
+
+    def number(self, offset: int) -> int:
+        """The form at ``offset`` of the joined text."""
+        return bisect_right(self.starts, offset) - 1
 
 
 class _Terms:
@@ -157,16 +179,20 @@ class FormTable:
         self.terms = _Terms()
         self.emissions = [_Emissions(a) for a in self.analyzers]
 
-    def add(self, form: str) -> int:
-        """Analyse a new raw form (a whole match of the tokenizer) and keep it."""
-        found = list(self.tokenizer(form, positions=True, chars=True, mode="index"))
-        if len(found) > 1:
-            raise ValueError(f"the tokenizer splits the word form {form!r} when it stands alone")
-        self.valid.append(bool(found))
+    def add(self, forms: list[str]) -> None:
+        """Analyse new raw forms (whole matches of the tokenizer) and keep them."""
+        joined = _JoinedForms(forms)
+        tokens = [0] * len(forms)
+        for token in self.tokenizer(joined.text, chars=True, mode="index"):
+            tokens[joined.number(token.startchar)] += 1
+        if max(tokens) > 1:
+            split = forms[next(i for i, n in enumerate(tokens) if n > 1)]
+            raise ValueError(f"the tokenizer splits the word form {split!r} when it stands alone")
+        self.valid.extend(tokens)
         for emissions in self.emissions:
-            emissions.add(form, self.terms)
-        number = self.ids[form] = len(self.valid) - 1
-        return number
+            emissions.add(joined, self.terms)
+        for form in forms:
+            self.ids[form] = len(self.ids)
 
     def emissions_of(self, analyzer: analysis.Analyzer) -> _Emissions:
         return self.emissions[self.analyzers.index(analyzer)]
@@ -249,8 +275,7 @@ def _tokenize(table: FormTable, texts: Sequence[str | None]) -> _Tokens:
             forms_out.extend(map(ids.get, forms))
         except TypeError:  # a new form (None): analyse each new one once
             del forms_out[start:]
-            for form in dict.fromkeys(forms).keys() - ids.keys():
-                table.add(form)
+            table.add([form for form in dict.fromkeys(forms) if form not in ids])
             forms_out.extend(map(ids.__getitem__, forms))
         lengths_out.extend(map(len, pieces))
         pieces_out.append(len(pieces))
