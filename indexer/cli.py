@@ -20,6 +20,8 @@ from indexer.reading.corpus import Problem
 from indexer.searching.query import QueryError
 from indexer.searching.search import Archive, SearchRequest, search
 from indexer.writing.build import BuildReport, build, update
+from indexer.writing.consolidate import consolidate
+from indexer.writing.parallel import SEGMENT_DOCS
 from indexer.writing.store import KEEP_GENERATIONS, IndexStore, describe_failure
 from indexer.writing.verify import verify
 
@@ -109,6 +111,24 @@ def update_command(index_dir, paths, delete_missing, wait, verbose, as_json, kee
     report = update(IndexStore(index_dir), list(paths), delete_missing=delete_missing,
                     progress=True, on_problem=_problem_printer(verbose), wait=wait, keep=keep)
     _finish(report, as_json)
+
+
+@main.command("consolidate")
+@index_option
+@click.option("--segment-docs", type=click.IntRange(min=1), default=SEGMENT_DOCS,
+              show_default=True, help="Segments with fewer articles are merged.")
+@click.option("--wait", default=0.0, show_default=True,
+              help="Seconds to wait for another writer to finish.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@keep_option
+@_clear_errors
+def consolidate_command(index_dir, segment_docs, wait, as_json, keep):
+    """Merge the small segments (and those with deleted articles) into one new generation.
+
+    Searches go on meanwhile; the server swaps to the new generation as after an update.
+    """
+    report = consolidate(IndexStore(index_dir), segment_docs=segment_docs, wait=wait, keep=keep)
+    click.echo(json.dumps(report.to_dict()) if as_json else report.summary())
 
 
 @main.command("verify")

@@ -5,12 +5,12 @@ its documents: the postings outgrow memory, are pickled to temporary runs
 and merged back one by one, which costs about a third of a large build, and
 the parent finds every article's entities alone.  Here the parent only reads
 documents and hands out batches; each worker finds the entities the cache
-does not hold (:mod:`indexer.writing.entity_cache`), counts words
-for the vocabulary and entity forms, and hands the documents to its
+does not hold (:mod:`indexer.writing.entity_cache`), counts words for the
+vocabulary and entity forms, and hands the documents to its
 :class:`~indexer.writing.segments.sink.SegmentSink`, which analyses and
 writes a segment every ``segment_docs`` documents, few enough for its
-postings to be sorted in memory.  The parent then lists every worker's segments in one new table of
-contents: no merge, no temporary runs.
+postings to be sorted in memory.  The parent then lists every worker's
+segments in one new table of contents: no merge, no temporary runs.
 
 Workers never outlive the build: the kernel kills them when the parent
 dies, even by SIGKILL (:func:`die_with_parent`), and they do not inherit
