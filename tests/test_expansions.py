@@ -76,6 +76,14 @@ def test_a_spelling_variant_is_listed_under_the_word(archive, tmp_path):
     assert forms_of(result, "Foto") == {"photo": (1, False)}
 
 
+def test_forms_are_shown_as_the_archive_writes_them(archive):
+    result = search(archive, SearchRequest(q="Wahl"))
+    written = {f.form: f.written for f in result.expansions[0].forms}
+    assert written["prasidentschaftswahl"] == "präsidentschaftswahl"
+    assert written["bundestagswahl"] == "bundestagswahl"
+    assert all(fold_word(w) == f for f, w in written.items())
+
+
 def test_each_count_is_the_number_of_results_containing_the_form(archive):
     result = search(archive, SearchRequest(q="Wahl"))
     found = results(archive, q="Wahl")
@@ -167,7 +175,7 @@ def test_the_page_lists_the_same_forms(client):
     api = client.get("/api/search?q=Wahl").get_json()["expansions"][0]["forms"]
     page = client.get("/?q=Wahl").get_data(as_text=True)
     assert "Gefundene Wortformen" in page
-    assert all(f">{f['form']}</a>" in page for f in api)
+    assert all(f">{f['written']}</a>" in page for f in api)
 
 
 def test_too_many_left_out_forms_are_refused(client):

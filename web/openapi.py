@@ -396,9 +396,14 @@ def openapi_document() -> dict:
                                          "description": "false: further forms not listed."},
                             "forms": {"type": "array", "items": {
                                 "type": "object",
-                                "required": ["form", "count", "excluded", "toggle_url"],
+                                "required": ["form", "written", "count", "excluded",
+                                             "toggle_url"],
                                 "properties": {
-                                    "form": {"type": "string"},
+                                    "form": {"type": "string",
+                                             "description": "Folded, as not_form takes it."},
+                                    "written": {"type": "string",
+                                                "description": "The archive's most frequent "
+                                                               "spelling."},
                                     "count": {"type": "integer",
                                               "description": "Results containing it."},
                                     "excluded": {"type": "boolean"},

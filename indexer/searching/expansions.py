@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh import query as wq
 
+from indexer.analysis.folding import fold_word
 from indexer.analysis.german import stem_german
 from indexer.analysis.variants import variant_table
 from indexer.searching.budget import check_budget, within_budget
@@ -48,12 +50,14 @@ _WORD = re.compile(r"[^\W_][\w'’-]*\*?")
 class FormCount:
     """One written form a query word matched, and how many results contain it."""
 
-    form: str
+    form: str  # folded, as the index and ``not_form`` write it
+    written: str  # the archive's most frequent spelling of it (umlauts and ß kept), lowercase
     count: int
     excluded: bool
 
     def to_dict(self) -> dict:
-        return {"form": self.form, "count": self.count, "excluded": self.excluded}
+        return {"form": self.form, "written": self.written, "count": self.count,
+                "excluded": self.excluded}
 
 
 @dataclass(frozen=True)
@@ -92,11 +96,23 @@ class WordForms:
     calling thread's searcher (whoosh readers must not be shared).
     """
 
-    def __init__(self, schema) -> None:
+    def __init__(self, schema, word_counts: Callable[[], Mapping[str, int]]) -> None:
         self._schema = schema
+        self._word_counts = word_counts  # the generation's vocabulary, read when first needed
         self._lock = threading.Lock()
         self._text: str | None = None
+        self._spellings: dict[str, str] | None = None
         self._found: dict[tuple[str, bool], TermForms] = {}
+
+    def written(self, form: str) -> str:
+        """``form`` as the archive most often writes it: ``wahler`` → ``wähler``."""
+        if self._spellings is None:
+            counts = self._word_counts()
+            spellings: dict[str, str] = {}
+            for word in sorted(counts, key=counts.__getitem__):
+                spellings[fold_word(word)] = word  # the most frequent comes last and stays
+            self._spellings = spellings
+        return "-".join(self._spellings.get(piece, piece) for piece in form.split("-"))
 
     def forms(self, searcher, term: str, every: bool = False) -> TermForms:
         """The forms indexed as ``term`` (a ``body`` or ``body_parts`` term), most frequent first.
@@ -203,23 +219,23 @@ def expansions(word_forms: WordForms, words: QueryWords, searcher, docnums: np.n
     found = []
     for term, word in words.terms.items():
         forms = word_forms.forms(searcher, term, every=bool(excluded))
-        found.append(_expansion(word, forms.every, forms.complete, searcher, in_results,
-                                excluded))
+        found.append(_expansion(word_forms, word, forms.every, forms.complete, searcher,
+                                in_results, excluded))
     for prefix, word in words.prefixes.items():
-        found.append(_expansion(word, _prefix_forms(word_forms, searcher, prefix), True,
-                                searcher, in_results, excluded))
+        found.append(_expansion(word_forms, word, _prefix_forms(word_forms, searcher, prefix),
+                                True, searcher, in_results, excluded))
     return found
 
 
-def _expansion(word: str, forms: tuple[str, ...], complete: bool, searcher,
-               in_results: np.ndarray, excluded: frozenset[str]) -> Expansion:
+def _expansion(word_forms: WordForms, word: str, forms: tuple[str, ...], complete: bool,
+               searcher, in_results: np.ndarray, excluded: frozenset[str]) -> Expansion:
     listed = list(forms[:MAX_LISTED])
     listed += [form for form in forms[MAX_LISTED:] if form in excluded]
     counts = []
     for form in within_budget(listed, every=4):
         count = int(in_results[matching_docs(_form_query(form), searcher)].sum())
         if count or form in excluded:
-            counts.append(FormCount(form, count, form in excluded))
+            counts.append(FormCount(form, word_forms.written(form), count, form in excluded))
     counts.sort(key=lambda c: (-c.count, c.form))
     return Expansion(word, counts, complete and len(forms) <= MAX_LISTED)
 

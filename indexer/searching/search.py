@@ -292,7 +292,7 @@ class Snapshot:
 
     @cached_property
     def word_forms(self) -> WordForms:
-        return WordForms(self.index.schema)
+        return WordForms(self.index.schema, lambda: self.vocabulary.counts)
 
     @cached_property
     def entity_forms(self) -> EntityForms:
