@@ -42,6 +42,7 @@ from indexer.writing.schema import (
     stored_mention_forms,
     to_fields,
 )
+from indexer.writing.segments import form_cache
 from indexer.writing.segments.sink import SegmentSink, commit_segments
 from indexer.writing.store import (
     KEEP_GENERATIONS,
@@ -201,6 +202,9 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
     ``processes`` writer processes find entities, analyse and write segments
     in parallel (:mod:`indexer.writing.parallel`, ``segment_docs`` articles per
     segment); by default one per core for large corpora, one for small ones.
+    Entities and analysed word forms of earlier builds are taken from their
+    caches beside the generations (:mod:`indexer.writing.entity_cache`,
+    :mod:`indexer.writing.segments.form_cache`).
     ``keep`` generations stay on disk, the new one included.
     """
     started = time.monotonic()
@@ -217,15 +221,16 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
         documents = filed(read_documents(paths, report, meter, on_problem), duplicates, arrivals)
         cache = EntityCache(store.path, keep_unused=False)
         looked_up = ((doc, filing, cache.get(doc.content_hash)) for doc, filing in documents)
+        forms_files = form_cache.table_files(store.path, processes)
         if processes > 1:
             report.added, words, forms, found = write_in_parallel(
-                ix, looked_up, processes, CODEC, segment_docs or SEGMENT_DOCS)
+                ix, looked_up, forms_files, CODEC, segment_docs or SEGMENT_DOCS)
             cache.update(found)
         else:
             words, forms = Counter(), Counter()
             writer = ix.writer(codec=CODEC)  # holds the index lock
             try:
-                sink = SegmentSink(ix, CODEC, segment_docs or SEGMENT_DOCS)
+                sink = SegmentSink(ix, CODEC, segment_docs or SEGMENT_DOCS, forms_files[0])
                 for doc, filing, annotation in looked_up:
                     item = annotated(doc, filing, annotation)
                     if annotation is None:
@@ -249,6 +254,7 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
         report.seconds = time.monotonic() - started
         generation = generations.publish(staging, _manifest(report, paths), keep)
         _save_best_effort(cache)
+        form_cache.remove_others(store.path, forms_files)
     report.generation = generation.name
     return report
 

@@ -27,6 +27,7 @@ import sys
 import traceback
 from collections import Counter
 from multiprocessing import get_context
+from pathlib import Path
 from typing import Iterable
 
 from whoosh.codec.whoosh3 import W3Codec
@@ -52,9 +53,13 @@ class WorkerFailed(RuntimeError):
 
 
 def write_in_parallel(ix, documents: Iterable[tuple[Document, Filing, Annotation | None]],
-                      processes: int, codec: W3Codec, segment_docs: int = SEGMENT_DOCS
+                      forms_files: list[Path], codec: W3Codec,
+                      segment_docs: int = SEGMENT_DOCS
                       ) -> tuple[int, Counter, Counter, dict[str, Annotation]]:
-    """Index (document, filing, cached entities or None) into ``ix`` with ``processes`` workers.
+    """Index (document, filing, cached entities or None) into ``ix``, one worker per form file.
+
+    Worker ``n`` starts from the word forms in ``forms_files[n]`` and saves its own there
+    (:mod:`indexer.writing.segments.form_cache`).
 
     Returns the number of documents, their word counts, their entity form
     counts and the entities found now, by content hash.
@@ -63,12 +68,12 @@ def write_in_parallel(ix, documents: Iterable[tuple[Document, Filing, Annotation
     whole build, and the new segments become visible in one commit.
     """
     context = get_context("fork")
-    jobs = context.Queue(maxsize=processes * 4)
+    jobs = context.Queue(maxsize=len(forms_files) * 4)
     results = context.Queue()
     workers = [context.Process(target=_work, daemon=True,
                                args=(ix.storage, ix.indexname, jobs, results, codec,
-                                     segment_docs, os.getpid()))
-               for _ in range(processes)]
+                                     segment_docs, forms_file, os.getpid()))
+               for forms_file in forms_files]
     parent = ix.writer(codec=codec)  # holds the index lock
     try:
         for worker in workers:
@@ -168,11 +173,12 @@ def die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-def _work(storage, indexname, jobs, results, codec, segment_docs, parent_pid) -> None:
+def _work(storage, indexname, jobs, results, codec, segment_docs, forms_file,
+          parent_pid) -> None:
     """A worker: documents in; closed segments, word and entity form counts, new entities out."""
     die_with_parent(parent_pid)
     try:
-        sink = SegmentSink(storage.open_index(indexname), codec, segment_docs)
+        sink = SegmentSink(storage.open_index(indexname), codec, segment_docs, forms_file)
         words, forms, found = Counter(), Counter(), {}
         while True:
             try:

@@ -7,6 +7,7 @@ whole segment at a time, instead of one Python call per token and posting:
 
 * :mod:`~indexer.writing.segments.sink` – records in, closed segments out (the build's entry);
 * :mod:`~indexer.writing.segments.forms` – text fields analysed once per distinct word form;
+* :mod:`~indexer.writing.segments.form_cache` – the analysed forms kept for the next build;
 * :mod:`~indexer.writing.segments.writer` – one batch of documents -> one segment;
 * :mod:`~indexer.writing.segments.small_fields` – terms of ids, keywords, numbers and dates;
 * :mod:`~indexer.writing.segments.postings` – tokens -> sorted postings with encoded values;

@@ -234,6 +234,25 @@ class FormAnalyser:
                 table.analyzers.append(plan.per_token)
                 table.clear()
 
+    def state(self) -> list[tuple]:
+        """What the tables know, for :meth:`restore` in a later run."""
+        return [(table.tokenizer, table.analyzers, table.ids, table.valid, table.terms.texts,
+                 [(e.ptr, e.rows) for e in table.emissions]) for table in self.tables]
+
+    def restore(self, state: list[tuple]) -> bool:
+        """Take over tables from :meth:`state` if the same analyzers made them."""
+        made_by = [(tokenizer, analyzers) for tokenizer, analyzers, *_ in state]
+        if made_by != [(table.tokenizer, table.analyzers) for table in self.tables]:
+            return False
+        for table, (_, _, ids, valid, texts, emissions) in zip(self.tables, state):
+            table.ids, table.valid = ids, valid
+            table.terms = _Terms()
+            for text in texts:
+                table.terms.id(text)
+            for kept, (ptr, rows) in zip(table.emissions, emissions):
+                kept.ptr, kept.rows = ptr, rows
+        return True
+
     def _table_for(self, tokenizer: GermanTokenizer) -> FormTable:
         for table in self.tables:
             if table.tokenizer == tokenizer:

@@ -4,16 +4,20 @@ A :class:`SegmentSink` gathers the ``add_document`` arguments of
 :func:`indexer.writing.schema.to_fields` and writes every ``segment_docs``
 of them as one segment (:func:`~indexer.writing.segments.writer.write_segment`),
 with their text fields analysed once per word form
-(:class:`~indexer.writing.segments.forms.FormAnalyser`).  The caller lists
-the segments in a table of contents, as it would whoosh's own.
+(:class:`~indexer.writing.segments.forms.FormAnalyser`), starting from the
+forms a build before it saved when given its ``forms_file``
+(:mod:`~indexer.writing.segments.form_cache`).  The caller lists the
+segments in a table of contents, as it would whoosh's own.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Mapping
 
 from whoosh.codec.whoosh3 import W3Codec, W3Segment
 
+from indexer.writing.segments import form_cache
 from indexer.writing.segments.forms import FormAnalyser
 from indexer.writing.segments.postfile import CodecOptions
 from indexer.writing.segments.small_fields import Indexer
@@ -29,11 +33,15 @@ def codec_options(codec: W3Codec) -> CodecOptions:
 class SegmentSink:
     """Writes the records it is given into segments of ``segment_docs`` documents."""
 
-    def __init__(self, ix, codec: W3Codec, segment_docs: int) -> None:
+    def __init__(self, ix, codec: W3Codec, segment_docs: int,
+                 forms_file: Path | None = None) -> None:
         self.storage, self.indexname, self.schema = ix.storage, ix.indexname, ix.schema
         self.options = codec_options(codec)
         self.segment_docs = segment_docs
         self.analyser = FormAnalyser(self.schema)
+        self.forms_file = forms_file
+        if forms_file is not None:
+            form_cache.load(forms_file, self.analyser)
         self.indexers: dict[str, Indexer] = {}  # kept across segments for their memos
         self.pending: list[Mapping] = []
         self.segments: list[W3Segment] = []
@@ -53,8 +61,10 @@ class SegmentSink:
         self.pending = []
 
     def finish(self) -> list[W3Segment]:
-        """Close the last segment; every segment written, in order."""
+        """Close the last segment and save the form table; every segment written, in order."""
         self.close_segment()
+        if self.forms_file is not None:
+            form_cache.save(self.forms_file, self.analyser)
         return self.segments
 
 
