@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import write_sample_corpus
-from whoosh import fields
+from whoosh import analysis, fields
 from whoosh import index as whoosh_index
 from whoosh.index import TOC
 from whoosh.qparser import MultifieldParser
@@ -26,7 +26,7 @@ from indexer.searching.search import Archive, SearchRequest, search
 from indexer.writing.build import CODEC, BuildReport, build, read_documents, update
 from indexer.writing.schema import analyse, build_schema, to_fields
 from indexer.writing.segments.forms import FormAnalyser, plan_for
-from indexer.writing.segments.sink import SegmentSink
+from indexer.writing.segments.sink import SegmentSink, writes
 from indexer.writing.store import IndexStore
 
 REPO = Path(__file__).resolve().parent.parent
@@ -194,6 +194,23 @@ def test_a_field_the_form_table_does_not_know_is_indexed_as_whoosh_does(tmp_path
     assert assert_same_index(tmp_path / "whoosh", tmp_path / "own")
     with whoosh_index.open_dir(str(tmp_path / "own")).reader() as reader:
         assert b"abgeleitet" in list(reader.lexicon("title_derived"))
+
+
+def test_a_schema_with_vectors_or_spelling_is_written_by_whoosh(tmp_path: Path):
+    """The segment writer writes neither; the sink hands such a schema to whoosh's writer."""
+    with_vectors = build_schema()
+    with_vectors.add("summary", fields.TEXT(vector=True, stored=True))
+    schema = build_schema()
+    schema.add("keywords", fields.TEXT(analyzer=analysis.StemmingAnalyzer(), spelling=True))
+    assert writes(build_schema()) and not writes(with_vectors) and not writes(schema)
+    records = [{**rec, "keywords": rec["title"] + " Wahlergebnis"}
+               for rec in TRICKY if "title" in rec]
+    path = tmp_path / "own"
+    own_index_of(records, path, 3, schema)
+    with whoosh_index.open_dir(str(path)).reader() as reader:
+        assert reader.doc_count() == len(records)
+        assert b"ukrain" in list(reader.lexicon("body"))
+        assert b"wahlergebni" in list(reader.lexicon("keywords"))
 
 
 def test_form_table_starts_afresh_without_changing_the_streams(monkeypatch):

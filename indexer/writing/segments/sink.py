@@ -6,8 +6,10 @@ of them as one segment (:func:`~indexer.writing.segments.writer.write_segment`),
 with their text fields analysed once per word form
 (:class:`~indexer.writing.segments.forms.FormAnalyser`), starting from the
 forms a build before it saved when given its ``forms_file``
-(:mod:`~indexer.writing.segments.form_cache`).  The caller lists the
-segments in a table of contents, as it would whoosh's own.
+(:mod:`~indexer.writing.segments.form_cache`).  A schema with term vectors
+or spelling words, which the segment writer does not write, has its
+segments written by whoosh's own ``SegmentWriter`` instead.  The caller
+lists the segments in a table of contents, as it would whoosh's own.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from pathlib import Path
 from typing import Mapping
 
 from whoosh.codec.whoosh3 import W3Codec, W3Segment
+from whoosh.fields import Schema
+from whoosh.writing import SegmentWriter
 
 from indexer.writing.segments import form_cache
 from indexer.writing.segments.forms import FormAnalyser
@@ -35,7 +39,9 @@ class SegmentSink:
 
     def __init__(self, ix, codec: W3Codec, segment_docs: int,
                  forms_file: Path | None = None) -> None:
+        self.ix, self.codec = ix, codec
         self.storage, self.indexname, self.schema = ix.storage, ix.indexname, ix.schema
+        self.own_writer = writes(self.schema)
         self.options = codec_options(codec)
         self.segment_docs = segment_docs
         self.analyser = FormAnalyser(self.schema)
@@ -55,9 +61,15 @@ class SegmentSink:
         """Write the records gathered so far as one segment (none when there are none)."""
         if not self.pending:
             return
-        batch = SegmentBatch(self.pending, self.analyser.analyse(self.pending))
-        self.segments.append(write_segment(self.storage, self.indexname, self.schema, batch,
-                                           self.options, self.indexers))
+        if self.own_writer:
+            batch = SegmentBatch(self.pending, self.analyser.analyse(self.pending))
+            self.segments.append(write_segment(self.storage, self.indexname, self.schema, batch,
+                                               self.options, self.indexers))
+        else:
+            writer = SegmentWriter(self.ix, _lk=False, codec=self.codec)
+            for record in self.pending:
+                writer.add_document(**record)
+            self.segments.append(writer._finalize_segment())
         self.pending = []
 
     def finish(self) -> list[W3Segment]:
@@ -66,6 +78,11 @@ class SegmentSink:
         if self.forms_file is not None:
             form_cache.save(self.forms_file, self.analyser)
         return self.segments
+
+
+def writes(schema: Schema) -> bool:
+    """Whether the segment writer writes every field of ``schema`` (no vectors, no spelling)."""
+    return not any(field.vector or field.separate_spelling() for _, field in schema.items())
 
 
 def commit_segments(writer, segments: list[W3Segment]) -> None:
