@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+from indexer.research.kwic import context
+
 
 def test_timeline_buckets_add_up_to_the_total(client):
     data = client.get("/api/timeline?q=Soldat").get_json()
@@ -106,6 +108,13 @@ def test_kwic_lists_every_matched_form_with_context(client):
     html = client.get("/kwic?q=Soldat").get_data(as_text=True)
     assert "<mark>Soldaten</mark>" in html and "Fundstellen" in html
     assert client.get("/api/kwic?q=").status_code == 400
+
+
+def test_kwic_context_keeps_to_the_sentence_of_the_match():
+    body = "Die Lage ist ruhig. Dr. Kim sagte, die Soldaten seien abgezogen. Dann kam Regen."
+    start = body.index("Soldaten")
+    assert context(body, start, start + len("Soldaten"), 60) == (
+        "Dr. Kim sagte, die", "seien abgezogen.")
 
 
 def test_kwic_keeps_to_the_date_range(client):

@@ -2,7 +2,8 @@
 
 For the ranked hits of a request, the stored character offsets of the
 matched terms (whole words and compound parts) give each occurrence; the
-line is cut from the stored body around it.  Lines can be ordered by
+line is cut from the stored body around it, inside the sentence of the match
+(:meth:`~indexer.analysis.sentences.SentenceSplitter.plain_starts`).  Lines can be ordered by
 position, or alphabetically by the word left or right of the match.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from indexer.analysis.sentences import sentence_splitter
 from indexer.searching.budget import within_budget
 from indexer.searching.query import QueryError
 from indexer.searching.search import (
@@ -40,6 +42,18 @@ class ContextLine:
         return dict(self.__dict__)
 
 
+def context(body: str, start: int, end: int, width: int) -> tuple[str, str]:
+    """Up to ``width`` characters left and right of a match, inside the match's sentence."""
+    splitter = sentence_splitter()
+    left_from = max(0, start - width)
+    starts = splitter.plain_starts(body, left_from, start + 1)
+    left = body[starts[-1] if starts else left_from:start]
+    right_to = min(len(body), end + width)
+    starts = splitter.plain_starts(body, end, right_to)
+    right = body[end:starts[0] if starts else right_to]
+    return " ".join(left.split()), " ".join(right.split())
+
+
 def kwic(snapshot: Snapshot, request: SearchRequest, width: int = 60, sort: str = "position",
          limit: int = MAX_LINES) -> list[ContextLine]:
     if sort not in KWIC_SORTS:
@@ -59,8 +73,7 @@ def kwic(snapshot: Snapshot, request: SearchRequest, width: int = 60, sort: str 
             if target == "body" and terms[fieldname]:
                 spans.update(match_spans(searcher, fieldname, docnum, terms[fieldname]))
         for start, end in sorted(spans):
-            left = " ".join(body[max(0, start - width):start].split())
-            right = " ".join(body[end:end + width].split())
+            left, right = context(body, start, end, width)
             lines.append(ContextLine(stored["id"], stored.get("title", ""),
                                      stored.get("published"), left, body[start:end], right))
             if len(lines) >= limit:
