@@ -18,6 +18,7 @@ from indexer.searching.search import (
     HIGHLIGHT_FIELDS,
     SearchRequest,
     Snapshot,
+    display_title,
     matched_terms,
     prepare,
     top_results,
@@ -74,7 +75,7 @@ def kwic(snapshot: Snapshot, request: SearchRequest, width: int = 60, sort: str 
                 spans.update(match_spans(searcher, fieldname, docnum, terms[fieldname]))
         for start, end in sorted(spans):
             left, right = context(body, start, end, width)
-            lines.append(ContextLine(stored["id"], stored.get("title", ""),
+            lines.append(ContextLine(stored["id"], display_title(stored)[0],
                                      stored.get("published"), left, body[start:end], right))
             if len(lines) >= limit:
                 break

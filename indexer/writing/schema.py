@@ -11,7 +11,10 @@ Every facet a search can count (date, section, source, persons, places,
 organisations), the article's near-duplicate ``cluster`` and when it was
 ``indexed``, is also
 packed into one compact per-document column, ``facet_data``, which the
-search side loads once per index generation into arrays.
+search side loads once per index generation into arrays.  An article without
+a title gets one for display only, from its first sentence
+(``derived_title``, stored, never indexed: it must not count twice for
+ranking).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from datetime import datetime, timezone
 from whoosh import analysis, fields
 
 from indexer.analysis.german import compound_parts_analyzer, german_analyzer, word_pairs_analyzer
+from indexer.analysis.sentences import lead_sentence
 from indexer.entities import Entity, extract_entities
 from indexer.reading.corpus import BERLIN
 from indexer.reading.documents import Document
@@ -57,6 +61,7 @@ def build_schema() -> fields.Schema:
         url=fields.STORED(),
         published=fields.STORED(),
         entities=fields.STORED(),
+        derived_title=fields.STORED(),
         origin=fields.STORED(),
         facet_data=fields.COLUMN(),
     )
@@ -125,6 +130,7 @@ def to_fields(item: AnalysedDocument) -> dict:
         "indexed": _utc_iso(item.filing.indexed) if item.filing.indexed else None,
         "origin": doc.origin,
         "entities": [[e.start, e.end, e.type, e.canonical] for e in item.entities],
+        "derived_title": "" if doc.title else lead_sentence(doc.body),
         **{field: ",".join(values) for field, values in facets.items()},
     }
     day = 0
