@@ -1,5 +1,6 @@
 # One command each: `make run` sets up, indexes the sample corpus and serves it;
-# `make test` sets up and runs the test suite.
+# `make test` sets up (the browser tests' accessibility checker axe-core comes
+# from the npm registry) and runs the test suite.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -7,6 +8,8 @@ INDEX  ?= index
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 STAMP  := $(VENV)/.installed
+AXE_VERSION := 4.14.1
+AXE    := tests/vendor/axe-core-$(AXE_VERSION)/axe.min.js
 
 .PHONY: install run index serve test test-fast bench eval-entities eval-relevance eval-compounds lexicon \
 	train-entities loadtest clean
@@ -28,7 +31,13 @@ run: index
 serve: $(STAMP)
 	$(BIN)/newsindex serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+$(AXE):
+	rm -rf $(@D) && mkdir -p $(@D)
+	cd $(@D) && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null
+	tar -xzf $(@D)/axe-core-$(AXE_VERSION).tgz -C $(@D) --strip-components=1 package/axe.min.js package/LICENSE
+	rm $(@D)/axe-core-$(AXE_VERSION).tgz
+
+test: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
@@ -63,5 +72,5 @@ loadtest: $(STAMP)
 	$(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache tests/vendor
 	find $(INDEX) -mindepth 1 -not -name .gitkeep -exec rm -rf {} +

@@ -88,6 +88,15 @@ def write_sample_corpus(root: Path) -> Path:
     return root
 
 
+def archive_of(directory: Path, records: list[dict]):
+    """A snapshot of an index built from ``records`` (JSON Lines fields) in ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    feed = directory / "feed.jsonl"
+    feed.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    build(IndexStore(directory / "ix"), [str(feed)])
+    return Archive(directory / "ix").snapshot()
+
+
 BULK_WORDS = ("Regierung Haushalt Bundestag Wahl Klima Energie Verkehr Schule Gericht Polizei "
               "Hafen Stadion Museum Forschung Krankenhaus Bahnhof").split()
 

@@ -9,13 +9,18 @@ from whoosh.analysis import LowercaseFilter
 
 from indexer.analysis.german import (
     GERMAN_STOPWORDS,
+    DecompoundFilter,
     GermanNormalizeFilter,
     GermanStemFilter,
     GermanStopFilter,
     GermanTokenizer,
-    HyphenPartsFilter,
+    SpellingVariantFilter,
+    WordPartsFilter,
+    compound_parts_analyzer,
     german_analyzer,
     normalize_german,
+    word_forms_analyzer,
+    word_pairs_analyzer,
 )
 
 
@@ -33,13 +38,53 @@ def test_tokenizer_keeps_umlauts_numbers_and_hyphenated_compounds():
     assert all(text == surface for text, _, surface in tokens)
 
 
-def test_hyphen_parts_share_the_position_and_carry_their_own_offsets():
-    chain = GermanTokenizer() | HyphenPartsFilter()
-    value = "vor NATO-Staaten"
-    tokens = [(t.text, t.pos, value[t.startchar:t.endchar])
+@pytest.mark.parametrize("apostrophe", ["'", "’", "‘", "`", "´", "ʼ"])
+def test_every_apostrophe_is_one_character(apostrophe):
+    chain = GermanTokenizer() | LowercaseFilter() | GermanNormalizeFilter()
+    assert texts(chain, f"So geht{apostrophe}s, sagt O{apostrophe}Neill.") == [
+        "so", "geht's", "sagt", "o'neill"]
+
+
+def test_quotes_around_a_word_are_not_apostrophes():
+    assert texts(GermanTokenizer(), "‘Spekulation’ und `Lüge´") == ["Spekulation", "und", "Lüge"]
+
+
+def test_word_parts_share_the_position_and_carry_their_own_offsets():
+    chain = GermanTokenizer() | WordPartsFilter()
+    value = "vor NATO-Staaten, geht’s"
+    tokens = [(t.text, t.pos, value[t.startchar:t.endchar], t.part)
               for t in chain(value, positions=True, chars=True)]
-    assert tokens == [("vor", 0, "vor"), ("NATO-Staaten", 1, "NATO-Staaten"),
-                      ("NATO", 1, "NATO"), ("Staaten", 1, "Staaten")]
+    assert tokens == [("vor", 0, "vor", False),
+                      ("NATO-Staaten", 1, "NATO-Staaten", False),
+                      ("NATO", 1, "NATO", True), ("Staaten", 1, "Staaten", True),
+                      ("geht’s", 2, "geht’s", False),
+                      ("geht", 2, "geht", True), ("s", 2, "s", True)]
+
+
+def test_word_parts_without_the_whole_word():
+    chain = GermanTokenizer() | WordPartsFilter(whole=False)
+    assert texts(chain, "Die Gelb-Rote Karte") == ["Die", "Gelb", "Rote", "Karte"]
+    assert WordPartsFilter(whole=False) != WordPartsFilter()
+
+
+def test_decompounding_keeps_the_parts_of_hyphenated_words():
+    chain = GermanTokenizer() | LowercaseFilter() | WordPartsFilter(whole=False) | \
+        DecompoundFilter()
+    assert texts(chain, "Wahl zur CDU-Bundestagswahl", mode="index") == [
+        "cdu", "bundestagswahl", "bundestag", "wahl"]
+
+
+def test_text_fields_hold_whole_words_only():
+    value = "Die Gelb-Rote Karte"
+    assert texts(german_analyzer(), value, mode="index") == ["die", "gelb-rot", "kart"]
+    assert texts(word_pairs_analyzer(), value, mode="index") == ["die gelb-rot"]
+    assert texts(compound_parts_analyzer(), value, mode="index") == ["gelb", "rot"]
+
+
+def test_word_forms_are_folded_not_stemmed():
+    assert texts(word_forms_analyzer(), "Untersuchungen der NATO-Staaten, geht’s",
+                 mode="index") == ["untersuchungen", "der", "nato-staaten", "nato", "staaten",
+                                   "geht's", "geht", "s"]
 
 
 @pytest.mark.parametrize("word,expected", [
@@ -57,15 +102,23 @@ def test_normalize_filter_on_tokens():
 
 
 def test_stopwords_are_indexed_dropped_from_query_words_and_kept_in_phrases():
-    chain = GermanTokenizer() | LowercaseFilter() | HyphenPartsFilter() | GermanStopFilter()
+    chain = GermanTokenizer() | LowercaseFilter() | GermanStopFilter()
     value = "der Tag des Sieges der NATO-Staaten"
     indexed = [(t.text, t.pos) for t in chain(value, positions=True, mode="index")]
     assert indexed == [("der", 0), ("tag", 1), ("des", 2), ("sieges", 3), ("der", 4),
-                       ("nato-staaten", 5), ("nato", 5), ("staaten", 5)]
-    assert texts(chain, value, mode="query") == ["tag", "sieges", "nato-staaten", "nato",
-                                                 "staaten"]
+                       ("nato-staaten", 5)]
+    assert texts(chain, value, mode="query") == ["tag", "sieges", "nato-staaten"]
     assert texts(chain, value, mode="phrase") == ["der", "tag", "des", "sieges", "der",
                                                   "nato-staaten"]
+    assert texts(chain, value, mode="query", removestops=False) == texts(chain, value,
+                                                                         mode="phrase")
+
+
+@pytest.mark.parametrize("spelling", ["für", "fuer", "fur", "über", "ueber", "uber", "daß",
+                                      "dass", "muß", "muss", "dafür", "dafuer", "Für"])
+def test_stopwords_are_dropped_in_every_spelling(spelling):
+    chain = GermanTokenizer() | LowercaseFilter() | GermanNormalizeFilter() | GermanStopFilter()
+    assert texts(chain, f"{spelling} Krieg", mode="query") == ["krieg"]
 
 
 def test_stopword_list_is_function_words_only():
@@ -88,11 +141,20 @@ def test_query_forms_meet_document_forms(query, document):
     assert texts(analyzer, query) == texts(analyzer, document)
 
 
-def test_whole_analyzer_offsets_point_at_the_original_text():
-    value = "Nordkoreanische Soldaten in NATO-Staaten, Straße in München."
-    for token in german_analyzer()(value, positions=True, chars=True):
+@pytest.mark.parametrize("analyzer", [german_analyzer, compound_parts_analyzer,
+                                      word_forms_analyzer])
+def test_whole_analyzer_offsets_point_at_the_original_text(analyzer):
+    value = "Nordkoreanische Soldaten in NATO-Staaten, Straße in München, geht’s."
+    for token in analyzer()(value, positions=True, chars=True):
         surface = value[token.startchar:token.endchar]
-        assert surface and not surface[0].isspace()
+        assert surface and not surface[0].isspace() and "-" not in surface[0] + surface[-1]
+
+
+def test_spelling_variant_filter_on_tokens():
+    chain = GermanTokenizer() | LowercaseFilter() | GermanNormalizeFilter() | \
+        SpellingVariantFilter()
+    assert texts(chain, "Photos der Schiffahrt, Zelenskys Tip") == [
+        "fotos", "der", "schiffahrt", "selenskyj", "tipp"]
 
 
 def test_analyzer_pickles_with_the_schema():

@@ -73,3 +73,12 @@ def test_the_article_lists_each_name_once_with_its_forms(client):
     assert seoul == [{"type": "LOC", "canonical": "Seoul", "forms": ["Seoul"], "mentions": 2}]
     assert [name["canonical"] for name in names] == list(dict.fromkeys(
         name["canonical"] for name in names))
+
+
+def test_the_export_says_which_titles_are_derived(client):
+    response = client.get("/api/export?format=jsonl&q=Hafenausbau")
+    lines = response.get_data(as_text=True).splitlines()
+    rows = {row["id"]: row for row in map(json.loads, lines)}
+    assert rows["ohne-titel"]["title_derived"] is True
+    assert rows["ohne-titel"]["title"].startswith("Dr. Kim traf")
+    assert rows["mit-titel"]["title_derived"] is False

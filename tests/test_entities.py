@@ -107,3 +107,10 @@ def test_thresholds_and_features_come_from_the_shipped_settings():
     loaded = pipeline()
     assert set(loaded.tagger.thresholds) == {"PER", "LOC", "ORG"}
     assert loaded.read.features.known  # only attributes the model weighs are built
+
+
+def test_an_organisation_named_with_an_article_is_found_whole():
+    text = ("Die Linke fordert einen höheren Mindestlohn. Wie die Wochenzeitung Die Zeit "
+            "berichtet, widersprach Der Spiegel.")
+    assert [(e.text, e.canonical) for e in extract_entities(text) if e.type == "ORG"] == [
+        ("Die Linke", "Linke"), ("Die Zeit", "Die Zeit"), ("Der Spiegel", "Spiegel")]

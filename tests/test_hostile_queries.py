@@ -129,7 +129,9 @@ def test_over_budget_requests_get_a_503_in_the_error_shape(hurried_app, path):
 def test_the_html_page_says_so_too(hurried_app):
     response = hurried_app.test_client().get("/?q=Soldat")
     assert response.status_code == 503
-    assert "longer than" in response.get_data(as_text=True)
+    assert "länger als" in response.get_data(as_text=True)  # in the page's language
+    english = hurried_app.test_client().get("/?q=Soldat&lang=en")
+    assert "longer than" in english.get_data(as_text=True)
 
 
 def test_the_budget_comes_from_the_environment(index_dir, monkeypatch):

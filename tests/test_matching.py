@@ -17,7 +17,9 @@ QUERIES = ["Soldat", "Soldaten Kursk", "Merkel ODER Lindner", "Soldaten NICHT Ku
            'person:"Olaf Scholz"', "date:[2021 to 2022]", "NICHT Soldaten", "xyzzy",
            '"Bundeskanzler Olaf Scholz"', '"Scholz Olaf"', '"der NATO-Staaten"',
            'title:"Soldaten in Russland"', 'Regierung NICHT "in der russischen Region"',
-           '"Olaf Scholz" ODER Klima*']
+           '"Olaf Scholz" ODER Klima*', "-Soldaten", "-Soldaten -Kursk", "date:2024-10",
+           "Soldat date:[2021-07-16 to]", "(date:2019 OR date:2024) -date:2019-09", "Staat*",
+           "Klima* date:2019", "die", "Die Linke ODER Der Spiegel"]
 
 
 def whoosh_docs(snapshot, q: str, **kwargs) -> np.ndarray:

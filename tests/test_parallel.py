@@ -7,6 +7,7 @@ from conftest import write_sample_corpus
 
 from indexer.searching.search import Archive, SearchRequest, search
 from indexer.writing.build import build, update
+from indexer.writing.entity_forms import read_forms
 from indexer.writing.parallel import WorkerFailed
 from indexer.writing.store import IndexStore
 from indexer.writing.vocabulary import read_counts
@@ -47,9 +48,12 @@ def test_each_worker_closes_several_segments(one_and_several):
     assert len(segments) >= report.documents // 2
 
 
-def test_word_counts_of_all_workers_are_merged(one_and_several):
+def test_word_and_entity_form_counts_of_all_workers_are_merged(one_and_several):
     _, single, several, _ = one_and_several
     assert read_counts(several.current().path) == read_counts(single.current().path)
+    forms = read_forms(several.current().path)
+    assert forms == read_forms(single.current().path)
+    assert forms["persons", "Wladimir Putin", "Putins"] == 1
 
 
 def test_an_index_built_in_parallel_can_be_updated(one_and_several, tmp_path):

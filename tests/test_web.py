@@ -19,7 +19,8 @@ def test_api_search_schema(client):
     assert response.mimetype == "application/json"
     data = response.get_json()
     assert list(data) == ["query", "total", "counting", "page", "size", "pages", "took_ms",
-                          "generation", "suggestion", "corrections", "hits", "facets", "links"]
+                          "generation", "suggestion", "corrections", "hits", "facets", "notices",
+                          "links"]
     assert data["query"] == {"q": "Soldat", "filters": {"person": ["Wladimir Putin"]},
                              "exclude": {}, "from": None, "to": None, "sort": "relevance",
                              "collapse": False, "since": None}
@@ -38,7 +39,8 @@ def test_api_search_schema(client):
     putin = next(v for v in data["facets"]["persons"] if v["value"] == "Wladimir Putin")
     assert putin == {"value": "Wladimir Putin", "count": 1, "selected": True,
                      "toggle_url": "/api/search?q=Soldat",
-                     "exclude_url": "/api/search?q=Soldat&not_person=Wladimir+Putin"}
+                     "exclude_url": "/api/search?q=Soldat&not_person=Wladimir+Putin",
+                     "entity_url": "/api/entities/person/Wladimir%20Putin"}
 
 
 def test_facet_toggle_url_adds_a_filter(client):
@@ -69,7 +71,7 @@ def test_api_paging_links(client):
     ("from=2024-02-01&to=2024-01-01", "from", "after"),
     ("year=neunzehn", "year", "year"),
     ("q=" + "x" * 600, "q", "characters"),
-    ("q=date:[gestern%20to%20morgen]", "q", "could not be read"),
+    ("q=date:[gestern%20to%20morgen]", "q", "needs a value like"),
 ])
 def test_api_bad_requests_are_json_400(client, query, param, fragment):
     response = client.get("/api/search?" + query)
@@ -103,7 +105,10 @@ def test_api_description_and_openapi_document(client):
     assert data["endpoints"]["search"] == "/api/search"
     spec = client.get(data["openapi"]).get_json()
     assert spec["openapi"].startswith("3.")
-    assert set(spec["paths"]) == {"/api/search", "/api/articles/{id}", "/api/health", "/api/cite"}
+    assert set(spec["paths"]) == {
+        "/api/search", "/api/articles/{id}", "/api/health", "/api/cite", "/api/timeline",
+        "/api/kwic", "/api/export", "/api/cooccurrence", "/api/entities",
+        "/api/entities/{type}/{name}"}
     params = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert {"q", "page", "size", "sort", "from", "to", "person", "place", "org", "section",
             "source"} <= params
@@ -121,7 +126,7 @@ def test_search_page_shows_hits_snippets_and_facets(client):
     assert response.status_code == 200
     assert "3 Treffer für „Soldat“" in html
     assert "<mark>Soldaten</mark>" in html
-    assert 'href="/articles/soldaten"' in html
+    assert 'href="/articles/soldaten?back=/?q%3DSoldat"' in html  # the way back
     assert "Personen" in html and "Wladimir Putin" in html
     assert 'type="application/json" href="/api/search?q=Soldat' in html
 
@@ -142,7 +147,9 @@ def test_search_page_bad_query_is_a_readable_400(client):
     response = client.get("/?size=1000")
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "size must be between 1 and 100" in html and "Traceback" not in html
+    assert "size muss zwischen 1 und 100 liegen" in html and "Traceback" not in html
+    english = client.get("/?size=1000&lang=en").get_data(as_text=True)
+    assert "size must be between 1 and 100" in english
 
 
 def test_article_page_escapes_untrusted_text_and_drops_javascript_urls(client):
@@ -163,7 +170,7 @@ def test_untrusted_urls_and_markup_are_inert_in_json_too(client):
 def test_article_page_marks_entities(client):
     html = client.get("/articles/soldaten").get_data(as_text=True)
     assert 'title="Person: Wladimir Putin">Putins</span>' in html
-    assert 'href="/?person=Wladimir+Putin"' in html
+    assert 'href="/entity/person/Wladimir%20Putin"' in html
 
 
 def test_security_headers(client):

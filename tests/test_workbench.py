@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from indexer.research.kwic import context
+from indexer.research.kwic import left_context, right_context
 
 
 def test_timeline_buckets_add_up_to_the_total(client):
@@ -24,12 +24,18 @@ def test_timeline_buckets_add_up_to_the_total(client):
 
 
 def test_timeline_compares_queries_with_shares(client):
-    data = client.get("/api/timeline?q=Soldat&q=Merkel&q=").get_json()
-    assert [s["q"] for s in data["series"]] == ["Soldat", "Merkel", ""]
-    everything = data["series"][2]
-    assert all(b["share"] == 1.0 for b in everything["buckets"] if b["count"])
+    data = client.get("/api/timeline?q=Soldat&q=Merkel&q=&q=Soldat").get_json()
+    assert [s["q"] for s in data["series"]] == ["Soldat", "Merkel"]  # no blanks, no repeats
+    everything = client.get("/api/timeline").get_json()["series"]
+    assert [s["q"] for s in everything] == [""]
+    assert all(b["total"] == b["count"] for b in everything[0]["buckets"])
+    assert all(b["share"] == 1.0 for b in everything[0]["buckets"] if b["count"])
     for series in data["series"]:
         assert sum(b["count"] for b in series["buckets"]) + series["undated"] == series["total"]
+        for bucket, whole in zip(series["buckets"], everything[0]["buckets"]):
+            assert bucket["total"] == whole["count"]
+            if whole["count"]:
+                assert bucket["share"] == round(bucket["count"] / whole["count"], 6)
 
 
 def test_timeline_interval_follows_the_range(client):
@@ -57,8 +63,9 @@ def test_export_csv_has_the_whole_result_set(client):
     assert response.headers["X-Export-Truncated"] == "false"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == 3  # the page parameters do not limit an export
-    assert list(rows[0]) == ["id", "date", "title", "source", "section", "url", "persons",
-                             "places", "orgs", "score", "snippet", "cluster", "duplicates"]
+    assert list(rows[0]) == ["id", "date", "title", "title_derived", "source", "section", "url",
+                             "persons", "places", "orgs", "score", "snippet", "cluster",
+                             "duplicates"]
     soldaten = next(r for r in rows if r["id"] == "soldaten")
     assert "Wladimir Putin" in soldaten["persons"].split("; ")
     assert "Soldaten" in soldaten["snippet"] and "<mark>" not in soldaten["snippet"]
@@ -113,8 +120,9 @@ def test_kwic_lists_every_matched_form_with_context(client):
 def test_kwic_context_keeps_to_the_sentence_of_the_match():
     body = "Die Lage ist ruhig. Dr. Kim sagte, die Soldaten seien abgezogen. Dann kam Regen."
     start = body.index("Soldaten")
-    assert context(body, start, start + len("Soldaten"), 60) == (
-        "Dr. Kim sagte, die", "seien abgezogen.")
+    end = start + len("Soldaten")
+    assert left_context(body, start, 60) == "Dr. Kim sagte, die"
+    assert right_context(body, end, 60) == "seien abgezogen."
 
 
 def test_kwic_keeps_to_the_date_range(client):
@@ -158,17 +166,71 @@ def test_english_interface_on_request(client):
     assert "24. Oktober 2024" in german and 'lang="en">English</a>' in german
     by_header = client.get("/?q=Soldat", headers={"Accept-Language": "en-GB,en;q=0.8"})
     assert "3 results for" in by_header.get_data(as_text=True)
-    article = client.get("/articles/soldaten?lang=en").get_data(as_text=True)
-    assert "Back to the results" in article and "People" in article
+    article = client.get("/articles/soldaten?lang=en&back=/%3Fq%3DSoldat%26lang%3Den")
+    assert "Back to the results" in article.get_data(as_text=True)
+    assert "People" in article.get_data(as_text=True)
 
 
 def test_timeline_comparison_page_is_the_twin_of_the_json(client):
     html = client.get("/timeline?q=Soldat&q=Merkel").get_data(as_text=True)
     data = client.get("/api/timeline?q=Soldat&q=Merkel").get_json()
-    assert html.count("<svg") == 2
+    assert html.count("<svg") == 1  # the queries overlaid on one scale
     for series in data["series"]:
         assert f"„{series['q']}“" in html
     first = data["series"][0]["buckets"][0]
     assert f"<th scope=\"row\">{first['value']}</th>" in html
     assert 'href="/?q=Soldat&amp;from=2021-01-01&amp;to=2021-12-31"' in html
     assert client.get("/timeline?q=a&q=b&q=c&q=d&q=e").status_code == 400
+
+
+def test_kwic_contexts_end_at_word_boundaries():
+    body = "Die Regierung in Kiew spricht von einer neuen Eskalation der Lage."
+    start = body.index("spricht")
+    assert left_context(body, start, 12) == "in Kiew"  # "rung in Kiew " would cut a word
+    assert left_context(body, start, 17) == "in Kiew"
+    assert left_context(body, start, 18) == "Regierung in Kiew"
+    assert left_context(body, start, 99) == "Die Regierung in Kiew"
+    end = start + len("spricht")
+    assert right_context(body, end, 14) == "von einer"  # not "von einer ne"
+    assert right_context(body, end, 99) == "von einer neuen Eskalation der Lage."
+    assert right_context(body, len(body), 10) == ""
+
+
+def test_kwic_page_has_its_own_form_and_lines_that_keep_their_order(client):
+    empty = client.get("/kwic")
+    assert empty.status_code == 200
+    assert 'action="/kwic"' in empty.get_data(as_text=True)
+    html = client.get("/kwic?q=Soldat&kwic_sort=right").get_data(as_text=True)
+    assert 'class="clip-left"' in html and "direction: rtl" not in html
+    assert 'href="/articles/soldaten?back=/kwic?q%3DSoldat%26kwic_sort%3Dright"' in html
+
+
+def test_the_way_back_from_an_article_is_in_its_url(client):
+    back = "/?q=Soldat&page=1&year=2024"
+    html = client.get("/articles/soldaten", query_string={"back": back}).get_data(as_text=True)
+    assert '<a href="/?q=Soldat&amp;page=1&amp;year=2024">← Zurück zu den Ergebnissen</a>' in html
+    assert '<link rel="canonical" href="http://localhost/articles/soldaten">' in html
+    for elsewhere in ("https://example.org/", "//example.org/", "/\\example.org", "javascript:x"):
+        html = client.get("/articles/soldaten", query_string={"back": elsewhere})
+        article = html.get_data(as_text=True).split("<article")[1].split("</article>")[0]
+        assert "example.org" not in article
+        assert '<a href="/">← Zur Suche</a>' in html.get_data(as_text=True)
+    from_kwic = client.get("/articles/soldaten?back=/kwic%3Fq%3DSoldat").get_data(as_text=True)
+    assert "← Zurück zu den Fundstellen" in from_kwic
+
+
+def test_downloads_are_named_after_the_query_and_the_day(client):
+    today = __import__("datetime").date.today().isoformat()
+    cases = {
+        "/api/export?format=csv&q=Wahl": f"wahl-{today}.csv",
+        "/api/export?format=jsonl&q=Bundestagswahl%20M%C3%BCnchen":
+            f"bundestagswahl-muenchen-{today}.jsonl",
+        "/api/export?format=csv&person=Olaf%20Scholz": f"olaf-scholz-{today}.csv",
+        "/api/export?format=csv": f"archiv-{today}.csv",
+        "/api/kwic?q=Soldat&format=csv": f"soldat-kwic-{today}.csv",
+        '/api/export?format=csv&q=%22Tag%20des%20Sieges%22%20OR%20Stra%C3%9Fe':
+            f"tag-des-sieges-or-strasse-{today}.csv",
+    }
+    for url, name in cases.items():
+        disposition = client.get(url).headers["Content-Disposition"]
+        assert disposition == f'attachment; filename="{name}"', url

@@ -1,7 +1,8 @@
 """The JSON API: the machine-readable twin of every HTML page.
 
 ``GET /api/search`` takes the search page's parameters; ``GET
-/api/articles/<id>`` returns one article; ``GET /api/health`` says which index
+/api/articles/<id>`` returns one article, ``GET /api/entities/<type>/<name>``
+one person, place or organisation; ``GET /api/health`` says which index
 generation is served; ``GET /api`` lists the endpoints and
 ``GET /api/openapi.json`` describes them as OpenAPI 3.  The schema is
 documented in ``docs/api.md`` and is stable: fields are added, never renamed
@@ -10,18 +11,33 @@ or removed.  Errors are ``{"error": {"code", "message", "param"}}``.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
 from indexer.research.cooccurrence import cooccurrence
+from indexer.research.entity_profile import MAX_MATCHES, entity_profile, matching_entities
 from indexer.research.kwic import kwic
 from indexer.research.timeline import timeline
+from indexer.searching.query import QueryError
 from indexer.searching.search import search, similar_articles
 from web.articles import load_article
+from web.charts import render_svg, timeline_chart
 from web.citations import citation_for
-from web.export import csv_response
+from web.export import csv_response, download_name
 from web.openapi import openapi_document
-from web.params import facets_with_urls, search_request, url_with
+from web.params import (
+    FACET_PARAMS,
+    chart_measure,
+    compared_queries,
+    facets_with_urls,
+    int_param,
+    query_notices,
+    search_request,
+    url_with,
+)
 from web.snapshots import request_snapshot
+
+TIMELINE_FORMATS = ("json", "csv", "svg")
+TIMELINE_COLUMNS = ("period", "query", "count", "total", "share")
 
 blueprint = Blueprint("api", __name__)
 
@@ -40,6 +56,8 @@ def describe():
             "timeline": url_for("api.timeline_json"),
             "kwic": url_for("api.kwic_json", q="WORD"),
             "cooccurrence": url_for("api.cooccurrence_json", **{"with": "person:NAME"}),
+            "entity": url_for("api.entity_json", kind="person", name="NAME"),
+            "entities": url_for("api.entities_json", type="person", prefix="TEXT"),
             "export": url_for("export.export", format="csv"),
             "health": url_for("api.health_json"),
             "cite": url_for("api.cite_json", q="WORD"),
@@ -76,6 +94,7 @@ def search_json():
     snap = snapshot()
     result = search(snap, search_request(request.args))
     payload = result.to_dict()
+    payload["notices"] = query_notices(result.request.q)
     payload["facets"] = facets_with_urls(result, request.args, "api.search_json")
     payload["links"] = {
         "self": url_with("api.search_json", request.args, page=result.request.page),
@@ -97,13 +116,87 @@ def cite_json():
 
 @blueprint.get("/timeline")
 def timeline_json():
-    request_ = search_request(request.args)
+    """The timeline as JSON, or with ``format=csv`` a table, ``format=svg`` the chart."""
+    args = request.args
+    fmt = args.get("format") or "json"
+    if fmt not in TIMELINE_FORMATS:
+        raise QueryError(f"format must be one of {', '.join(TIMELINE_FORMATS)}.", "format")
     snap = snapshot()
-    data = timeline(snap, request_, request.args.getlist("q") or [""],
-                    request.args.get("interval") or None)
+    data = timeline(snap, search_request(args), compared_queries(args),
+                    args.get("interval") or None)
+    if fmt == "csv":
+        rows = [{"period": b.value, "query": series["q"], "count": b.count, "total": b.total,
+                 "share": round(b.share, 6)}
+                for series in data["series"] for b in series["buckets"]]
+        return csv_response(rows, TIMELINE_COLUMNS, download_name(args, "timeline", "csv"))
+    if fmt == "svg":
+        return svg_response(data, args)
     for series in data["series"]:
         series["buckets"] = [b.to_dict() for b in series["buckets"]]
     return jsonify({**data, "generation": snap.generation.name})
+
+
+def svg_response(data: dict, args) -> Response:
+    chart = timeline_chart(data, chart_measure(args))
+    if chart is None:
+        abort(404, description="There is no dated article to draw.")
+    response = Response(render_svg(chart, standalone=True), mimetype="image/svg+xml")
+    response.headers["Content-Disposition"] = \
+        f'attachment; filename="{download_name(args, "timeline", "svg")}"'
+    return response
+
+
+@blueprint.get("/entities")
+def entities_json():
+    """Entity values of one type with a word starting with ``prefix`` (autocompletion)."""
+    args = request.args
+    kind, prefix = args.get("type", ""), args.get("prefix", "")
+    matches = matching_entities(snapshot(), kind, prefix,
+                                int_param(args, "limit", MAX_MATCHES))
+    return jsonify({
+        "type": kind, "prefix": prefix,
+        "values": [{"value": v.value, "count": v.count,
+                    "url": url_for("api.entity_json", kind=kind, name=v.value),
+                    "html": url_for("pages.entity_page", kind=kind, name=v.value)}
+                   for v in matches],
+    })
+
+
+@blueprint.get("/entities/<kind>/<path:name>")
+def entity_json(kind: str, name: str):
+    """One person, place or organisation across the archive."""
+    snap = snapshot()
+    profile = entity_profile(snap, kind, name, request.args.get("interval") or None)
+    if profile is None:
+        abort(404, description=f"No article names {name!r} ({kind}).")
+    [series] = profile.timeline["series"]
+    return jsonify({
+        "type": profile.type,
+        "value": profile.value,
+        "count": profile.count,
+        "forms": [{"form": form, "mentions": mentions} for form, mentions in profile.forms],
+        "timeline": {"interval": profile.timeline["interval"], "undated": series["undated"],
+                     "buckets": [b.to_dict() for b in series["buckets"]]},
+        "related": {
+            field: [{"value": v.value, "count": v.count,
+                     "url": url_for("api.entity_json", kind=FACET_PARAMS[field], name=v.value)}
+                    for v in values]
+            for field, values in profile.related.items()
+        },
+        "recent": [_article_link(hit) for hit in profile.recent],
+        "relevant": [_article_link(hit) for hit in profile.relevant],
+        "links": {
+            "html": url_for("pages.entity_page", kind=kind, name=profile.value),
+            "search": url_for("api.search_json", **profile.filter),
+            "timeline": url_for("api.timeline_json", **profile.filter),
+        },
+        "generation": snap.generation.name,
+    })
+
+
+def _article_link(hit) -> dict:
+    return {"id": hit.id, "title": hit.title, "date": hit.date,
+            "url": url_for("api.article_json", doc_id=hit.id)}
 
 
 @blueprint.get("/cooccurrence")
@@ -120,7 +213,8 @@ def kwic_json():
                  sort=request.args.get("kwic_sort", "position"))
     if request.args.get("format") == "csv":
         return csv_response([line.to_dict() for line in lines],
-                            ("id", "date", "title", "left", "match", "right"), "kwic.csv")
+                            ("id", "date", "title", "left", "match", "right"),
+                            download_name(request.args, "kwic", "csv"))
     return jsonify({"lines": [line.to_dict() for line in lines], "count": len(lines),
                     "generation": snap.generation.name})
 

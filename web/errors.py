@@ -1,6 +1,7 @@
 """Error responses: JSON for the API, a page for people, never a stack trace.
 
-Every API error has the shape ``{"error": {"code", "message", "param"}}``.
+Every API error has the shape ``{"error": {"code", "message", "param"}}``;
+pages show the same message in the interface language.
 A :class:`~indexer.searching.query.QueryError` is the caller's to fix and becomes a 400
 naming the parameter at fault; a missing or unreadable index is a 503 that
 says what an administrator can do; a search stopped at its time budget is a
@@ -22,6 +23,7 @@ from indexer.writing.store import (
     IndexMissingError,
     StoreError,
 )
+from web.i18n import translate_message
 
 
 def wants_json() -> bool:
@@ -32,8 +34,9 @@ def error_response(status: int, code: str, message: str, param: str | None = Non
     if wants_json():
         body = jsonify({"error": {"code": code, "message": message, "param": param}})
     else:
-        body = render_template("error.html", status=status, code=code, message=message,
-                               param=param)
+        body = render_template("error.html", status=status, code=code,
+                               message=translate_message(message), param=param,
+                               args=request.args)
     return body, status
 
 

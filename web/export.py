@@ -2,10 +2,12 @@
 
 ``GET /api/export?format=csv|jsonl`` takes the search parameters and returns
 every hit (not only a page), up to :data:`EXPORT_LIMIT` rows, in result order:
-id, date, title, source, section, url, persons, places, orgs, score and the
+id, date, title (an untitled article's first sentence, marked by
+title_derived), source, section, url, persons, places, orgs, score and the
 snippet as plain text.  Rows are produced while the response is sent, so a
 large export never sits in memory.  ``X-Total-Count`` tells how many articles
-matched; ``X-Export-Truncated: true`` says the limit cut the export.
+matched; ``X-Export-Truncated: true`` says the limit cut the export.  Every
+download is named after its query and the day (``wahl-2026-11-29.csv``).
 
 Matching and ranking run within the request's time budget (a 503 if they
 overrun it); the rows are then streamed within ``EXPORT_BUDGET_SECONDS``.
@@ -20,27 +22,33 @@ import csv
 import io
 import json
 import re
+import unicodedata
+from datetime import datetime
 from html import unescape
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
+from indexer.reading.corpus import BERLIN
 from indexer.searching.budget import BudgetExceeded, time_budget
 from indexer.searching.query import QueryError
-from indexer.searching.search import iter_hits
+from indexer.searching.search import FILTER_FIELDS, iter_hits
 from web.params import search_request
 from web.snapshots import request_snapshot
 
 EXPORT_LIMIT = 100_000
-COLUMNS = ("id", "date", "title", "source", "section", "url", "persons", "places", "orgs",
-           "score", "snippet", "cluster", "duplicates")
+COLUMNS = ("id", "date", "title", "title_derived", "source", "section", "url", "persons",
+           "places", "orgs", "score", "snippet", "cluster", "duplicates")
 TAG = re.compile(r"</?mark>")
+MAX_NAME_CHARS = 60
+SPELLED_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 blueprint = Blueprint("export", __name__)
 
 
 def _row(hit) -> dict:
     return {
-        "id": hit.id, "date": hit.date or "", "title": hit.title, "source": hit.source,
+        "id": hit.id, "date": hit.date or "", "title": hit.title,
+        "title_derived": hit.title_derived, "source": hit.source,
         "section": hit.section, "url": hit.url or "",
         "persons": hit.entities["persons"], "places": hit.entities["places"],
         "orgs": hit.entities["orgs"], "score": hit.score,
@@ -66,6 +74,19 @@ def _csv_lines(hits):
 def _jsonl_lines(hits):
     for hit in hits:
         yield json.dumps(_row(hit), ensure_ascii=False) + "\n"
+
+
+def download_name(args, kind: str, extension: str) -> str:
+    """A file name from the query (or the filter values) and today's date:
+    ``wahl-2026-11-29.csv``; ``kind`` (``kwic``, ``timeline``) follows the query."""
+    words = [q for q in args.getlist("q") if q.strip()] or \
+        [value for key in FILTER_FIELDS for value in args.getlist(key)]
+    folded = unicodedata.normalize("NFKD", " ".join(words).casefold().translate(SPELLED_OUT))
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.encode("ascii", "ignore").decode()).strip("-")
+    if len(slug) > MAX_NAME_CHARS:
+        slug = slug[:MAX_NAME_CHARS].rsplit("-", 1)[0]
+    today = datetime.now(BERLIN).date().isoformat()
+    return "-".join(part for part in (slug or "archiv", kind, today) if part) + f".{extension}"
 
 
 def _within(seconds: float, lines):
@@ -106,7 +127,8 @@ def export():
     body = _within(float(current_app.config["EXPORT_BUDGET_SECONDS"]), lines)
     mimetype = "text/csv" if fmt == "csv" else "application/x-ndjson"
     response = Response(stream_with_context(body), mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="export.{fmt}"'
+    response.headers["Content-Disposition"] = \
+        f'attachment; filename="{download_name(request.args, "", fmt)}"'
     response.headers["X-Total-Count"] = str(total)
     response.headers["X-Generation"] = snapshot.generation.name
     response.headers["X-Export-Truncated"] = "true" if total > EXPORT_LIMIT else "false"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from indexer.research.entity_profile import ENTITY_TYPES, MAX_MATCHES
+from indexer.research.kwic import KWIC_SORTS
+from indexer.research.timeline import INTERVALS, MAX_SERIES
 from indexer.searching.query import MAX_QUERY_CHARS
 from indexer.searching.search import MAX_PAGE_SIZE, SORTS
+from web.params import MEASURES
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 
@@ -51,6 +55,21 @@ SEARCH_PARAMETERS = [
            {"type": "integer", "enum": [0, 1], "default": 1}),
 ]
 
+FILTER_PARAMETERS = [p for p in SEARCH_PARAMETERS if p["name"] not in ("sort", "page", "size")]
+TIMELINE_PARAMETERS = [
+    _param("q", f"Query as for /api/search; repeat it (up to {MAX_SERIES}) to compare queries. "
+           "Blank and repeated queries are left out; none means all articles.",
+           {"type": "string", "maxLength": MAX_QUERY_CHARS}, True),
+    *FILTER_PARAMETERS[1:],
+    _param("interval", "Period of a bucket; by default years over three years, months over "
+           "three months, else days.", {"type": "string", "enum": list(INTERVALS)}),
+    _param("format", "json, a CSV table (period, query, count, total, share) or the chart as "
+           "SVG.", {"type": "string", "enum": ["json", "csv", "svg"], "default": "json"}),
+    _param("measure", "format=svg: draw counts or each period's share of all articles.",
+           {"type": "string", "enum": list(MEASURES), "default": "count"}),
+]
+ENTITY_TYPE = {"type": "string", "enum": list(ENTITY_TYPES)}
+
 FACET_VALUE = {
     "type": "object",
     "required": ["value", "count", "selected", "toggle_url"],
@@ -59,7 +78,34 @@ FACET_VALUE = {
         "count": {"type": "integer"},
         "selected": {"type": "boolean"},
         "toggle_url": {"type": "string", "description": "Adds or removes this filter."},
+        "exclude_url": {"type": "string", "description": "Leaves out articles with this "
+                                                         "value."},
+        "entity_url": {"type": "string", "description": "Persons, places and organisations: "
+                                                        "the entity's /api/entities page."},
     },
+}
+BUCKET = {
+    "type": "object",
+    "required": ["value", "count", "total", "share", "from", "to"],
+    "properties": {
+        "value": {"type": "string", "description": "2024, 2024-11 or 2024-11-05"},
+        "count": {"type": "integer"},
+        "total": {"type": "integer", "description": "All archive articles in the period."},
+        "share": {"type": "number", "description": "count ÷ total"},
+        "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+    },
+}
+ARTICLE_LINK = {
+    "type": "object",
+    "properties": {"id": {"type": "string"}, "title": {"type": "string"},
+                   "date": {"type": "string", "format": "date-time", "nullable": True},
+                   "url": {"type": "string"}},
+}
+NAMED_COUNT = {
+    "type": "object",
+    "properties": {"value": {"type": "string"}, "count": {"type": "integer"},
+                   "url": {"type": "string"}},
 }
 ENTITIES = {
     "type": "object",
@@ -134,6 +180,16 @@ def _error_responses(*statuses: int) -> dict:
         for s in statuses}
 
 
+def _json(description: str, schema: str) -> dict:
+    return {"description": description, "content": {
+        "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+def _get(summary: str, parameters: list, ok: dict, *errors: int) -> dict:
+    return {"get": {"summary": summary, "parameters": parameters,
+                    "responses": {"200": ok, **_error_responses(*errors)}}}
+
+
 def openapi_document() -> dict:
     return {
         "openapi": "3.0.3",
@@ -168,6 +224,58 @@ def openapi_document() -> dict:
                                 "schema": {"$ref": "#/components/schemas/Health"}}}},
                 },
             }},
+            "/api/timeline": _get(
+                "Matches per period, for up to four queries, as JSON, CSV or an SVG chart",
+                TIMELINE_PARAMETERS, {
+                    "description": "One series per query.",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Timeline"}},
+                        "text/csv": {"schema": {"type": "string"}},
+                        "image/svg+xml": {"schema": {"type": "string"}},
+                    }}, 400, 503),
+            "/api/kwic": _get(
+                "Keyword in context: every occurrence with its left and right context",
+                [*FILTER_PARAMETERS,
+                 _param("kwic_sort", "Order of the lines.",
+                        {"type": "string", "enum": list(KWIC_SORTS), "default": "position"}),
+                 _param("format", "csv downloads the lines.", {"type": "string",
+                                                               "enum": ["csv"]})],
+                _json("The lines.", "Kwic"), 400, 503),
+            "/api/export": _get(
+                "Every hit (up to 100,000) as CSV or JSON Lines, streamed",
+                [*FILTER_PARAMETERS, _param("sort", "Order of hits.", {
+                    "type": "string", "enum": list(SORTS), "default": "relevance"}),
+                 _param("format", "File format.", {"type": "string", "enum": ["csv", "jsonl"],
+                                                   "default": "csv"})],
+                {"description": "The hits; X-Total-Count and X-Export-Truncated headers.",
+                 "content": {"text/csv": {"schema": {"type": "string"}},
+                             "application/x-ndjson": {"schema": {"type": "string"}}}},
+                400, 503),
+            "/api/cooccurrence": _get(
+                "Entities named most often with one entity in the matching articles",
+                [_param("with", "person:NAME, place:NAME or org:NAME.", {"type": "string"}),
+                 *FILTER_PARAMETERS],
+                _json("The entity and its companions by facet.", "Cooccurrence"), 400, 503),
+            "/api/entities": _get(
+                "Entity values with a word starting with a prefix (autocompletion)",
+                [_param("type", "Entity type.", ENTITY_TYPE),
+                 _param("prefix", "Start of any word of the name, any case; empty lists the "
+                        "most named.", {"type": "string"}),
+                 _param("limit", "Most values returned.", {"type": "integer", "minimum": 1,
+                                                           "maximum": MAX_MATCHES,
+                                                           "default": MAX_MATCHES})],
+                _json("Values, most often named first.", "EntityList"), 400, 503),
+            "/api/entities/{type}/{name}": {"get": {
+                "summary": "One person, place or organisation across the archive",
+                "parameters": [
+                    {"name": "type", "in": "path", "required": True, "schema": ENTITY_TYPE},
+                    {"name": "name", "in": "path", "required": True,
+                     "description": "Canonical name, any case.", "schema": {"type": "string"}},
+                    _param("interval", "Period of the timeline's buckets.",
+                           {"type": "string", "enum": list(INTERVALS)})],
+                "responses": {"200": _json("The entity's profile.", "Entity"),
+                              **_error_responses(400, 404, 503)},
+            }},
             "/api/articles/{id}": {"get": {
                 "summary": "One article with its entities",
                 "parameters": [{"name": "id", "in": "path", "required": True,
@@ -181,6 +289,77 @@ def openapi_document() -> dict:
             "Hit": HIT,
             "FacetValue": FACET_VALUE,
             "Error": ERROR,
+            "Bucket": BUCKET,
+            "Timeline": {
+                "type": "object",
+                "properties": {
+                    "interval": {"type": "string", "enum": list(INTERVALS)},
+                    "series": {"type": "array", "items": {
+                        "type": "object",
+                        "properties": {
+                            "q": {"type": "string"}, "total": {"type": "integer"},
+                            "undated": {"type": "integer"},
+                            "buckets": {"type": "array",
+                                        "items": {"$ref": "#/components/schemas/Bucket"}}}}},
+                },
+            },
+            "Kwic": {
+                "type": "object",
+                "properties": {
+                    "count": {"type": "integer"},
+                    "lines": {"type": "array", "items": {"type": "object", "properties": {
+                        k: {"type": "string", "nullable": k == "date"}
+                        for k in ("id", "date", "title", "left", "match", "right")}}},
+                },
+            },
+            "Cooccurrence": {
+                "type": "object",
+                "properties": {
+                    "entity": {"type": "object", "properties": {
+                        "type": ENTITY_TYPE, "value": {"type": "string"},
+                        "count": {"type": "integer"}}},
+                    **{name: {"type": "array", "items": {"$ref": "#/components/schemas/"
+                                                                  "FacetValue"}}
+                       for name in ("persons", "places", "orgs")},
+                },
+            },
+            "EntityList": {
+                "type": "object",
+                "properties": {
+                    "type": ENTITY_TYPE, "prefix": {"type": "string"},
+                    "values": {"type": "array", "items": {
+                        "type": "object",
+                        "properties": {"value": {"type": "string"}, "count": {"type": "integer"},
+                                       "url": {"type": "string"}, "html": {"type": "string"}}}},
+                },
+            },
+            "Entity": {
+                "type": "object",
+                "required": ["type", "value", "count", "forms", "timeline", "related", "recent",
+                             "relevant", "links"],
+                "properties": {
+                    "type": ENTITY_TYPE,
+                    "value": {"type": "string", "description": "The canonical name as stored."},
+                    "count": {"type": "integer", "description": "Articles naming it."},
+                    "forms": {"type": "array", "items": {
+                        "type": "object",
+                        "properties": {"form": {"type": "string"},
+                                       "mentions": {"type": "integer"}}}},
+                    "timeline": {"type": "object", "properties": {
+                        "interval": {"type": "string", "enum": list(INTERVALS)},
+                        "undated": {"type": "integer"},
+                        "buckets": {"type": "array",
+                                    "items": {"$ref": "#/components/schemas/Bucket"}}}},
+                    "related": {"type": "object", "properties": {
+                        name: {"type": "array", "items": NAMED_COUNT}
+                        for name in ("persons", "places", "orgs")}},
+                    "recent": {"type": "array", "items": ARTICLE_LINK},
+                    "relevant": {"type": "array", "items": ARTICLE_LINK},
+                    "links": {"type": "object", "properties": {
+                        "html": {"type": "string"}, "search": {"type": "string"},
+                        "timeline": {"type": "string"}}},
+                },
+            },
             "Health": HEALTH,
             "Search": {
                 "type": "object",
@@ -200,6 +379,12 @@ def openapi_document() -> dict:
                         "type": "object", "required": ["word", "searched_as"],
                         "properties": {"word": {"type": "string"},
                                        "searched_as": {"type": "string"}}}},
+                    "notices": {"type": "array", "items": {
+                        "type": "object",
+                        "description": "How the query was read, e.g. an unclosed quote.",
+                        "properties": {"code": {"type": "string", "enum": ["unclosed_quote"]},
+                                       "message": {"type": "string"},
+                                       "suggestion": {"type": "string"}}}},
                     "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                     "facets": {"type": "object", "additionalProperties": {
                         "type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}}},

@@ -7,18 +7,21 @@ The HTML page and the JSON API take the same parameters, parsed here once:
 searched as their nearest spelling), ``collapse`` (``1``: one article per
 near-duplicate cluster) and ``since`` (only articles indexed after that
 moment).  Facet values get a ``toggle_url`` built from the current
-parameters, so a click adds or removes exactly that filter.
+parameters, so a click adds or removes exactly that filter.  An article's
+``back`` parameter carries the way back to the list it was opened from.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from urllib.parse import quote
 
 from flask import request, url_for
 from werkzeug.datastructures import MultiDict
 
 from indexer.reading.corpus import BERLIN
+from indexer.searching.facets import ENTITY_FACETS
 from indexer.searching.query import QueryError
 from indexer.searching.search import FILTER_FIELDS, SearchRequest, SearchResult
 
@@ -26,8 +29,10 @@ from indexer.searching.search import FILTER_FIELDS, SearchRequest, SearchResult
 FACET_PARAMS = {field: key for key, field in FILTER_FIELDS.items()}
 MAX_FILTER_VALUES = 20
 EXCLUDE_PREFIX = "not_"
+MEASURES = ("count", "share")
 KNOWN_PARAMS = {
     "lang",
+    "measure",
     "q",
     "from",
     "to",
@@ -63,8 +68,8 @@ def search_request(args: MultiDict, default_size: int = 10) -> SearchRequest:
         date_from=_date(args, "from"),
         date_to=_date(args, "to"),
         sort=args.get("sort", "relevance") or "relevance",
-        page=_int(args, "page", 1),
-        size=_int(args, "size", default_size),
+        page=int_param(args, "page", 1),
+        size=int_param(args, "size", default_size),
         correct=_flag(args, "correct", True),
         collapse=_flag(args, "collapse", False),
         since=_moment(args, "since"),
@@ -94,7 +99,7 @@ def _flag(args: MultiDict, name: str, default: bool) -> bool:
     return raw in ("1", "true")
 
 
-def _int(args: MultiDict, name: str, default: int) -> int:
+def int_param(args: MultiDict, name: str, default: int) -> int:
     raw = args.get(name, "")
     if raw == "":
         return default
@@ -133,11 +138,53 @@ def _moment(args: MultiDict, name: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=BERLIN)
 
 
-def url_with(endpoint: str, args: MultiDict, **changes) -> str:
+
+
+def compared_queries(args: MultiDict) -> list[str]:
+    """The queries to compare over time: blank and repeated ones left out
+    (a form with four fields sends them all); none means all articles."""
+    queries = dict.fromkeys(q.strip() for q in args.getlist("q") if q.strip())
+    return list(queries) or [""]
+
+
+def chart_measure(args: MultiDict, default: str = "count") -> str:
+    """``measure``: a chart shows counts or each period's share of all articles."""
+    chosen = args.get("measure", "") or default
+    if chosen not in MEASURES:
+        raise QueryError(f"measure must be one of {', '.join(MEASURES)}.", "measure")
+    return chosen
+
+
+def query_notices(q: str) -> list[dict]:
+    """Hints about how the query text was read, with a corrected query."""
+    if q.count('"') % 2:
+        return [{"code": "unclosed_quote",
+                 "message": "The quotation mark is not closed, so the words were searched "
+                            "for one by one.",
+                 "suggestion": q.rstrip() + '"'}]
+    return []
+
+
+def local_path(target: str | None) -> str | None:
+    """``target`` if it is a path on this site (``/…``, not ``//host``), else None."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if any(ord(c) < 32 for c in target):
+        return None
+    return target
+
+
+def current_path() -> str:
+    """This page's path and query string, for a ``back`` parameter."""
+    query = request.query_string.decode("utf-8", "replace")
+    return quote(request.path) + (f"?{query}" if query else "")
+
+
+def url_with(endpoint: str, args: MultiDict, view_args: dict | None = None, **changes) -> str:
     """``endpoint``'s URL with the current parameters, some replaced.
 
     A change of ``None`` removes the parameter; page resets to 1 unless it
-    is changed explicitly.
+    is changed explicitly.  ``view_args`` fill the endpoint's path.
     """
     merged = MultiDict(args)
     merged.pop("page", None)
@@ -148,7 +195,7 @@ def url_with(endpoint: str, args: MultiDict, **changes) -> str:
         for item in value if isinstance(value, (list, tuple)) else [value]:
             merged.add(key, item)
     clean = [(k, v) for k, v in merged.items(multi=True) if v != "" and k in KNOWN_PARAMS]
-    return url_for(endpoint, **_group(clean))
+    return url_for(endpoint, **(view_args or {}), **_group(clean))
 
 
 def _group(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -181,13 +228,17 @@ def exclude(args: MultiDict, key: str, value: str, endpoint: str) -> str:
 
 def facets_with_urls(result: SearchResult, args: MultiDict, endpoint: str) -> dict:
     """Facets as JSON-ready dicts: each value with its ``toggle_url`` (select or
-    unselect) and ``exclude_url`` (leave articles with this value out)."""
+    unselect) and ``exclude_url`` (leave articles with this value out); values
+    of persons, places and organisations also with their ``entity_url``."""
+    entity_endpoint = "api.entity_json" if endpoint.startswith("api.") else "pages.entity_page"
     return {
         name: [
             {
                 **v.to_dict(),
                 "toggle_url": toggle(args, FACET_PARAMS[name], v.value, endpoint),
                 "exclude_url": exclude(args, FACET_PARAMS[name], v.value, endpoint),
+                **({"entity_url": url_for(entity_endpoint, kind=FACET_PARAMS[name], name=v.value)}
+                   if name in ENTITY_FACETS else {}),
             }
             for v in values
             if _shown(args, name, v.value)

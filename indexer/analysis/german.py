@@ -1,20 +1,25 @@
 """German text analysis for the index: a tokenizer piped into small filters.
 
-    GermanTokenizer() | LowercaseFilter() | HyphenPartsFilter()
-        | GermanNormalizeFilter() | GermanStopFilter() | GermanStemFilter()
+    GermanTokenizer() | LowercaseFilter() | GermanNormalizeFilter()
+        | GermanStopFilter() | SpellingVariantFilter() | GermanStemFilter()
 
 * :class:`GermanTokenizer` keeps words with umlauts and ß, numbers such as
-  ``8.000`` or ``3,5``, and hyphenated compounds (``NATO-Staaten``) as one
-  token with exact character offsets.
-* :class:`HyphenPartsFilter` adds the parts of a hyphenated compound at the
-  same position, so ``NATO-Staaten`` is found by ``NATO`` and by ``Staaten``
-  (not in phrases, which match the compound as written).
+  ``8.000`` or ``3,5``, and words joined by hyphens or apostrophes
+  (``NATO-Staaten``, ``geht’s``) as one token with exact character offsets.
 * :class:`GermanNormalizeFilter` folds spelling variants: ``ß``→``ss``,
   ``ä``/``ae``→``a``, ``ö``/``oe``→``o``, ``ü``/``ue``→``u`` (not after ``q``
-  or a vowel), accents removed; ``Muenchen``, ``Munchen`` and ``München``
-  become one word.
+  or a vowel), accents removed, every apostrophe written ``'``; ``Muenchen``,
+  ``Munchen`` and ``München`` become one word, as do ``geht’s`` and ``geht's``.
+* :class:`SpellingVariantFilter` brings spellings before and after the
+  reform and transliterated names to one spelling (``Photo`` = ``Foto``,
+  ``Schiffahrt`` = ``Schifffahrt``, ``Zelensky`` = ``Selenskyj``; see
+  :mod:`indexer.analysis.variants`).
+* :class:`WordPartsFilter` (in :func:`compound_parts_analyzer` and
+  :func:`word_forms_analyzer`) gives the parts of a word joined by hyphens
+  or apostrophes, so ``NATO-Staaten`` is found by ``NATO`` and by ``Staaten``
+  and ``geht’s`` by ``geht``, without the parts ever standing in a phrase.
 * :class:`DecompoundFilter` (only in :func:`compound_parts_analyzer`) turns
-  compounds into their parts: ``Bundestagswahl`` → ``bund``, ``tag``, ``wahl``.
+  compounds into their parts: ``Bundestagswahl`` → ``bundestag``, ``wahl``.
 * :class:`WordPairFilter` (only in :func:`word_pairs_analyzer`) turns the
   word stream into pairs of neighbours where one is a stopword (``tag
   des``, ``des sieg``), so such a phrase is looked up like a word instead of
@@ -23,9 +28,12 @@
   PyStemmer when installed) through a cache.  The filter pickles by reference,
   because whoosh stores the schema, analyzer included, inside the index.
 
-Stopwords are indexed but dropped from plain query words; phrases are
-analysed in mode ``phrase``, which keeps stopwords and whole hyphenated
-compounds, so ``"Tag des Sieges"`` matches exactly those words in that order.
+Stopwords are indexed but dropped from plain query words, whatever their
+spelling (``für``, ``fuer``, ``fur``); phrases are analysed in mode
+``phrase``, which keeps them, so ``"Tag des Sieges"`` matches exactly those
+words in that order.  ``title`` and ``body`` hold whole words only, so a
+phrase matches consecutive words as written; compound parts live in the
+``*_parts`` fields, unstemmed word forms for prefix search in ``*_forms``.
 """
 
 from __future__ import annotations
@@ -38,16 +46,19 @@ from whoosh.analysis import Filter, LowercaseFilter, Tokenizer
 from whoosh.analysis.acore import Token
 
 from indexer.analysis.compounds import split_compound
-from indexer.analysis.folding import normalize_german
+from indexer.analysis.folding import APOSTROPHES, normalize_german
 from indexer.analysis.stopwords import GERMAN_STOPWORDS
+from indexer.analysis.variants import preferred_spelling
 
 #: A word: letters/digits, joined by hyphens, apostrophes inside words, or
 #: digit groups with . and , (8.000, 3,5).
 WORD = re.compile(
     r"\d+(?:[.,]\d+)+"
-    r"|\w+(?:['’]\w+)*(?:-\w+(?:['’]\w+)*)*",
+    rf"|\w+(?:[{APOSTROPHES}]\w+)*(?:-\w+(?:[{APOSTROPHES}]\w+)*)*",
     re.UNICODE,
 )
+#: What joins the parts of a word.
+JOINERS = re.compile(f"[-{APOSTROPHES}]")
 
 
 class GermanTokenizer(Tokenizer):
@@ -95,39 +106,47 @@ class GermanTokenizer(Tokenizer):
             yield token
 
 
-class HyphenPartsFilter(Filter):
-    """Emits the parts of a hyphenated compound after the compound itself.
+class WordPartsFilter(Filter):
+    """Parts of words joined by hyphens or apostrophes: ``nato-staaten`` → ``nato``, ``staaten``.
 
-    The parts share the compound's position (like synonyms), so phrase
-    positions stay exact, and carry the part's own character offsets, so a
-    snippet marks exactly the part that matched.
+    With ``whole``, the word itself comes first.  Parts keep the word's
+    position and carry their own character offsets, so a snippet marks
+    exactly the part that matched; they are flagged ``token.part`` for
+    :class:`DecompoundFilter`.  Words without hyphen or apostrophe pass as
+    they are.
     """
 
+    def __init__(self, whole: bool = True) -> None:
+        self.whole = whole
+
     def __eq__(self, other):
-        return type(self) is type(other)
+        return type(self) is type(other) and self.whole == other.whole
 
     def __call__(self, tokens):
         for token in tokens:
+            token.part = False
             text = token.text
-            if "-" not in text or token.mode == "phrase":
+            if not JOINERS.search(text):
                 yield token
                 continue
             startchar = getattr(token, "startchar", None)
             pos = getattr(token, "pos", None)
-            yield token
+            if self.whole:
+                yield token
             offset = 0
-            for part in text.split("-"):
-                if part:
+            for piece in JOINERS.split(text):
+                if piece:
                     # Later filters may have changed the reused token: reset it.
-                    token.text = part
+                    token.text = piece
+                    token.part = True
                     token.stopped = False
                     if pos is not None:
                         token.pos = pos
                     if startchar is not None:
                         token.startchar = startchar + offset
-                        token.endchar = token.startchar + len(part)
+                        token.endchar = token.startchar + len(piece)
                     yield token
-                offset += len(part) + 1
+                offset += len(piece) + 1
 
 
 class GermanNormalizeFilter(Filter):
@@ -165,12 +184,15 @@ class GermanStopFilter(Filter):
 
     Stopwords stay indexed at their positions, so a phrase such as ``"Tag
     des Sieges"`` matches exactly these words in this order; in plain query
-    words (mode ``query``) they are dropped, so ``der Krieg`` means ``Krieg``.
-    Phrases are analysed in mode ``phrase`` and keep them.
+    words (mode ``query``) they are dropped, so ``der Krieg`` means ``Krieg``,
+    unless the query asks to keep them (``removestops=False``, whoosh's
+    flag).  Phrases are analysed in mode ``phrase`` and keep them.  Tokens
+    are expected folded (:class:`GermanNormalizeFilter`), and so is the
+    list: ``für``, ``fuer`` and ``fur`` are one stopword.
     """
 
     def __init__(self, stoplist: frozenset[str] = GERMAN_STOPWORDS) -> None:
-        self.stops = frozenset(stoplist)
+        self.stops = frozenset(normalize_german(word) for word in stoplist)
 
     def __eq__(self, other):
         return type(self) is type(other) and self.stops == other.stops
@@ -178,8 +200,24 @@ class GermanStopFilter(Filter):
     def __call__(self, tokens):
         stops = self.stops
         for token in tokens:
-            if token.mode == "query" and token.text in stops:
+            if token.mode == "query" and token.removestops and token.text in stops:
                 continue
+            yield token
+
+
+class SpellingVariantFilter(Filter):
+    """One spelling for spelling variants: ``photo`` → ``foto``, ``zelensky`` → ``selenskyj``.
+
+    Expects folded tokens; see :mod:`indexer.analysis.variants` for the rule
+    and the table.
+    """
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = preferred_spelling(token.text)
             yield token
 
 
@@ -190,7 +228,9 @@ class DecompoundFilter(Filter):
     those keep the whole words (exact phrases, exact compounds rank first),
     these only the parts, so ``Wahl`` also finds ``Bundestagswahl`` at a
     lower weight.  Parts carry the whole compound's offsets, so a snippet
-    marks the word that matched.  At query time tokens pass unchanged.
+    marks the word that matched.  A part of a hyphenated word
+    (``token.part``, from :class:`WordPartsFilter`) is kept, followed by its
+    own parts.  At query time tokens pass unchanged.
     """
 
     def __eq__(self, other):
@@ -201,7 +241,10 @@ class DecompoundFilter(Filter):
             if token.mode != "index":
                 yield token
                 continue
-            for part in split_compound(token.text):
+            text = token.text
+            if getattr(token, "part", False):
+                yield token
+            for part in split_compound(text):
                 token.text = part
                 yield token
 
@@ -254,19 +297,26 @@ class GermanStemFilter(Filter):
 
 
 def german_analyzer():
-    """The analyzer for ``title`` and ``body``, at index and query time."""
-    return (GermanTokenizer() | LowercaseFilter() | HyphenPartsFilter()
+    """The analyzer for ``title`` and ``body``, at index and query time: whole words."""
+    return (GermanTokenizer() | LowercaseFilter()
             | GermanNormalizeFilter()
             | GermanStopFilter()
+            | SpellingVariantFilter()
             | GermanStemFilter())
 
 
 def compound_parts_analyzer():
-    """The analyzer for ``title_parts`` and ``body_parts``: compound parts, stemmed."""
-    return (GermanTokenizer() | LowercaseFilter() | HyphenPartsFilter()
+    """The analyzer for ``title_parts`` and ``body_parts``: parts of words, stemmed.
+
+    The parts of hyphenated words and of words with an apostrophe, and the
+    parts of closed compounds.
+    """
+    return (GermanTokenizer() | LowercaseFilter()
+            | WordPartsFilter(whole=False)
             | GermanNormalizeFilter()
             | GermanStopFilter()
             | DecompoundFilter()
+            | SpellingVariantFilter()
             | GermanStemFilter())
 
 
@@ -274,5 +324,17 @@ def word_pairs_analyzer():
     """The analyzer for ``title_pairs`` and ``body_pairs``: neighbouring words as phrase terms."""
     return (GermanTokenizer() | LowercaseFilter()
             | GermanNormalizeFilter()
+            | SpellingVariantFilter()
             | GermanStemFilter()
             | WordPairFilter())
+
+
+def word_forms_analyzer():
+    """The analyzer for ``title_forms`` and ``body_forms``: words and parts as written, folded.
+
+    Prefix search matches these unstemmed forms, so ``Untersuchun*`` finds
+    ``Untersuchungen`` (whose stem is ``untersuch``).
+    """
+    return (GermanTokenizer() | LowercaseFilter()
+            | WordPartsFilter(whole=True)
+            | GermanNormalizeFilter())

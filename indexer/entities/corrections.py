@@ -6,6 +6,11 @@
   before it (``von der Leyen`` where the CRF found ``Leyen``).
 * Two-word places: a place takes in the word before it where the two are
   one GeoNames name (``Bad Homburg`` where the CRF found ``Homburg``).
+* Organisations named with an article: where the rule extractor and the
+  name lists agree on a whole name such as ``Die Linke``, ``Der Spiegel`` or
+  ``Die Zeit`` and the CRF found nothing there, the name is an organisation
+  (GermEval rarely marks these, so the CRF learned to leave them; the search
+  reads ``Die Linke`` as that organisation).
 * Streets: a compound on a street word that Wiktionary does not know as a
   common noun is a place (``Rittergasse``, ``Schwanthalerstraße``; not
   ``Landstraße``); so is a place adjective before a street word
@@ -20,7 +25,9 @@ from __future__ import annotations
 
 import re
 
+from indexer.entities.gazetteer import Gazetteer
 from indexer.entities.lexical import Lexicon
+from indexer.entities.tagger import label_spans
 
 Mention = tuple[int, int, int, str]
 
@@ -43,13 +50,34 @@ _PLACE_ADJECTIVE = re.compile(r"[A-ZÄÖÜ][a-zäöüß]{2,}er")
 _SURNAME = re.compile(r"[A-ZÄÖÜ][a-zäöüßàáâçèéêëìíîïñòóôöùúûüýÿ'’]+")
 
 
-def correct(sentences: list[list[str]], mentions: list[Mention],
-            lexicon: Lexicon) -> list[Mention]:
+#: Capitalised articles that open an organisation's name ("Die Linke", "Der Spiegel").
+ARTICLES = frozenset({"Der", "Die", "Das"})
+
+
+def correct(sentences: list[list[str]], mentions: list[Mention], hints: list[list[str]],
+            lexicon: Lexicon, gazetteer: Gazetteer) -> list[Mention]:
+    """The mentions corrected; ``hints``: the rule extractor's label of each word."""
+    mentions = mentions + _names_with_an_article(sentences, hints, mentions, gazetteer)
     found = [_particles(sentences[s], (s, a, b, k), lexicon) if k == "PER" else
              _place_opener(sentences[s], (s, a, b, k), lexicon) if k == "LOC" else (s, a, b, k)
              for s, a, b, k in mentions]
     found += _streets(sentences, found, lexicon)
     return _house_numbers(sentences, _without_overlaps(found))
+
+
+def _names_with_an_article(sentences: list[list[str]], hints: list[list[str]],
+                           mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    taken = {(s, i) for s, first, end, _ in mentions for i in range(first, end)}
+    added: list[Mention] = []
+    for s, (words, labels) in enumerate(zip(sentences, hints)):
+        for first, end, kind in label_spans(labels):
+            if kind != "ORG" or words[first] not in ARTICLES or \
+                    any((s, i) in taken for i in range(first, end)):
+                continue
+            entry = gazetteer.lookup(tuple(words[first:end]))
+            if entry and entry[0] == "ORG":
+                added.append((s, first, end, kind))
+    return added
 
 
 def _particle_run(words: list[str], start: int, step: int) -> int:

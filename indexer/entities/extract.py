@@ -7,7 +7,8 @@
 4. the CRF labels every word from cached per-form attributes
    (:mod:`indexer.entities.features`, :mod:`indexer.entities.tagger`) and
    keeps the spans above a per-type confidence threshold;
-5. rules correct what news conventions make clear: name particles, streets
+5. rules correct what news conventions make clear: name particles,
+   organisations named with an article, two-word places, streets
    (:mod:`indexer.entities.corrections`);
 6. a name gets one type per article, and missed repetitions are added
    (:mod:`indexer.entities.consistency`);
@@ -95,9 +96,10 @@ class Pipeline:
         read = self.read
         sentences = read.tokens(text)
         words = [[text[start:end] for start, end in sentence] for sentence in sentences]
-        mentions = self.mentions(words, read.hints(text, sentences, words))
+        hints = read.hints(text, sentences, words)
+        mentions = self.mentions(words, hints)
         lexicon = read.features.lexicon
-        mentions = corrections.correct(words, mentions, lexicon)
+        mentions = corrections.correct(words, mentions, hints, lexicon, read.gazetteer)
         mentions = consistency.harmonise(words, mentions, lexicon)
         return sorted((sentences[s][first][0], sentences[s][end - 1][1], kind)
                       for s, first, end, kind in mentions)

@@ -8,7 +8,9 @@ with the project's pipeline (in a child process, for a clean peak RSS), and
 runs a fixed mixed query set through :func:`indexer.searching.search.search` with all
 facets and 10 highlighted snippets.  The same corpus and queries then go
 through a plain whoosh setup (StemmingAnalyzer-style schema, ``groupedby``
-facets, default highlighting).  Prints one table with both and the ratio.
+facets, default highlighting).  Prints one table with both and the ratio, and
+one of the research views as the web app serves them (entity profiles, name
+suggestions, timelines and the search page with its chart, through Flask).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from indexer.measurements import REPO, SHARED
 
@@ -89,7 +92,7 @@ def reused_build(index: Path) -> dict:
             "mb": directory_mb(index), "rss_mb": float("nan")}
 
 
-def query_engine(index: Path, rounds: int) -> list[float]:
+def query_engine(index: Path, rounds: int, queries: list[tuple[str, dict]]) -> list[float]:
     from datetime import date
 
     from indexer.searching.matching import POSTING_CACHE
@@ -99,7 +102,7 @@ def query_engine(index: Path, rounds: int) -> list[float]:
     print(f"index opened and columns loaded in {time.perf_counter() - started:.1f} s")
     latencies = []
     for _ in range(rounds):
-        for q, extra in QUERIES:
+        for q, extra in queries:
             fields = dict(extra)
             for key in ("date_from", "date_to"):
                 if key in fields:
@@ -109,6 +112,46 @@ def query_engine(index: Path, rounds: int) -> list[float]:
             search(snapshot, SearchRequest(q=q, size=10, **fields))
             latencies.append((time.perf_counter() - started) * 1000)
     return latencies
+
+
+#: Starts of names typed into the facet filter box, by entity type.
+PREFIXES = {"person": ("a", "mar", "sch", "kl", "thomas m"), "place": ("b", "ber", "st"),
+            "org": ("s", "bund", "fc")}
+ENTITY_PAGES = 5  # the most named of each type
+VIEWS = {
+    "search page with chart": ("/?q=Regierung", "/?q=Polizei&sort=-date", "/?q=Klima*"),
+    "timeline page": ("/timeline?q=Regierung&q=Polizei", "/timeline?q=Klima*&measure=share",
+                      "/timeline"),
+    "timeline SVG": ("/api/timeline?q=Regierung&q=Polizei&format=svg",),
+    "keyword in context": ("/kwic?q=Wahlkampf", "/kwic?q=Regierung"),
+}
+
+
+def research_views(index: Path, rounds: int) -> dict[str, tuple[list[float], list[float]]]:
+    """Latency and CPU time (ms) of the research pages and their JSON twins, by kind."""
+    from web import create_app
+    client = create_app({"INDEX_DIR": str(index), "REFRESH_SECONDS": 3600}).test_client()
+    names = [(kind, value["value"]) for kind in PREFIXES
+             for value in client.get(f"/api/entities?type={kind}&limit={ENTITY_PAGES}")
+             .get_json()["values"]]
+    requests = {
+        "entity page": [f"/entity/{kind}/{quote(name)}" for kind, name in names],
+        "entity JSON": [f"/api/entities/{kind}/{quote(name)}" for kind, name in names],
+        "name suggestions": [f"/api/entities?type={kind}&prefix={quote(prefix)}&limit=20"
+                             for kind, prefixes in PREFIXES.items() for prefix in prefixes],
+        **{kind: list(paths) for kind, paths in VIEWS.items()},
+    }
+    timings: dict[str, tuple[list[float], list[float]]] = {kind: ([], []) for kind in requests}
+    for _ in range(rounds):
+        for kind, paths in requests.items():
+            wall, cpu = timings[kind]
+            for path in paths:
+                started, used = time.perf_counter(), time.process_time()
+                response = client.get(path)
+                wall.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - used) * 1000)
+                assert response.status_code == 200, (path, response.status_code)
+    return timings
 
 
 # -- the plain-whoosh baseline ---------------------------------------------------
@@ -161,7 +204,7 @@ def build_baseline(corpus: Path, index: Path) -> dict:
             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def query_baseline(index: Path, rounds: int) -> list[float]:
+def query_baseline(index: Path, rounds: int, queries: list[tuple[str, dict]]) -> list[float]:
     from datetime import datetime
 
     from whoosh import index as whoosh_index
@@ -175,7 +218,7 @@ def query_baseline(index: Path, rounds: int) -> list[float]:
     latencies = []
     with ix.searcher() as searcher:
         for _ in range(rounds):
-            for q, extra in QUERIES:
+            for q, extra in queries:
                 started = time.perf_counter()
                 query = parser.parse(q) if q else wq.Every()
                 clauses = [query]
@@ -209,7 +252,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true",
                         help="query an index built by an earlier run (build figures from its "
                              "manifest; peak RSS not measured)")
+    parser.add_argument("--query", action="append", metavar="TEXT",
+                        help="run this query text instead of the mix (repeatable)")
     args = parser.parse_args(argv)
+    queries = [(text, {}) for text in args.query] if args.query else QUERIES
     if not GENERATOR.exists():
         print("needs ../shared (tools/make_bench_corpus.py) to generate the corpus")
         return 0
@@ -218,15 +264,15 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     index = args.workdir / f"index-{args.docs}"
     engine = reused_build(index) if args.reuse and index.exists() else build_engine(corpus, index)
-    engine.update(percentiles(query_engine(args.workdir / f"index-{args.docs}", args.rounds)))
+    engine.update(percentiles(query_engine(index, args.rounds, queries)))
     serving_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(("engine", engine))
     if not args.no_baseline:
         base_dir = args.workdir / f"baseline-{args.docs}"
         baseline = build_baseline(corpus, base_dir)
-        baseline.update(percentiles(query_baseline(base_dir, args.rounds)))
+        baseline.update(percentiles(query_baseline(base_dir, args.rounds, queries)))
         rows.append(("plain whoosh", baseline))
-    print(f"{args.docs:,} articles, {len(QUERIES)} queries × {args.rounds} rounds "
+    print(f"{args.docs:,} articles, {len(queries)} queries × {args.rounds} rounds "
           "(all facets, 10 highlighted hits)")
     print(f"{'':<13}{'docs':>9}{'index MB':>10}{'build s':>9}{'docs/s':>8}{'peak RSS MB':>12}"
           f"{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'max ms':>8}")
@@ -241,6 +287,13 @@ def main(argv: list[str] | None = None) -> int:
               f"{baseline['p95'] / engine['p95']:>8.1f}{baseline['p99'] / engine['p99']:>8.1f}"
               f"{baseline['max'] / engine['max']:>8.1f}   (baseline ÷ engine)")
     print(f"engine serving RSS (index open, every query run): {serving_mb:,.0f} MB")
+    print(f"research views through the web app, {args.rounds} rounds")
+    print(f"{'':<26}{'requests':>9}{'p50 ms':>8}{'p95 ms':>8}{'max ms':>8}{'CPU p50':>9}"
+          f"{'CPU p95':>9}")
+    for kind, (wall, cpu) in research_views(index, args.rounds).items():
+        figures, used = percentiles(wall), percentiles(cpu)
+        print(f"{kind:<26}{len(wall):>9}{figures['p50']:>8.1f}{figures['p95']:>8.1f}"
+              f"{figures['max']:>8.1f}{used['p50']:>9.1f}{used['p95']:>9.1f}")
     return 0
 
 

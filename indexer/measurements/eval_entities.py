@@ -134,7 +134,8 @@ def stage_times(pipeline, texts: list[str]) -> dict[str, float]:
             found = timed("crfsuite", pipeline.tagger.spans, rows)
             mentions += [(number, first, end, kind) for first, end, kind in found]
         lexicon = read.features.lexicon
-        mentions = timed("corrections", corrections.correct, words, mentions, lexicon)
+        mentions = timed("corrections", corrections.correct, words, mentions, hints, lexicon,
+                         read.gazetteer)
         mentions = timed("consistency", consistency.harmonise, words, mentions, lexicon)
         found = sorted((sentences[s][a][0], sentences[s][b - 1][1], kind)
                        for s, a, b, kind in mentions)

@@ -2,9 +2,11 @@
 
 For the ranked hits of a request, the stored character offsets of the
 matched terms (whole words and compound parts) give each occurrence; the
-line is cut from the stored body around it, inside the sentence of the match
-(:meth:`~indexer.analysis.sentences.SentenceSplitter.plain_starts`).  Lines can be ordered by
-position, or alphabetically by the word left or right of the match.
+line is cut from the stored body around it, at word boundaries and inside the
+sentence of the match
+(:meth:`~indexer.analysis.sentences.SentenceSplitter.plain_starts`).  Lines
+can be ordered by position, or alphabetically by the word left or right of
+the match.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from indexer.analysis.sentences import sentence_splitter
 from indexer.searching.budget import within_budget
 from indexer.searching.query import QueryError
 from indexer.searching.search import (
-    HIGHLIGHT_FIELDS,
     SearchRequest,
     Snapshot,
     display_title,
@@ -23,7 +24,6 @@ from indexer.searching.search import (
     prepare,
     top_results,
 )
-from indexer.searching.snippets import match_spans
 
 KWIC_SORTS = ("position", "left", "right")
 MAX_LINES = 2000
@@ -43,18 +43,6 @@ class ContextLine:
         return dict(self.__dict__)
 
 
-def context(body: str, start: int, end: int, width: int) -> tuple[str, str]:
-    """Up to ``width`` characters left and right of a match, inside the match's sentence."""
-    splitter = sentence_splitter()
-    left_from = max(0, start - width)
-    starts = splitter.plain_starts(body, left_from, start + 1)
-    left = body[starts[-1] if starts else left_from:start]
-    right_to = min(len(body), end + width)
-    starts = splitter.plain_starts(body, end, right_to)
-    right = body[end:starts[0] if starts else right_to]
-    return " ".join(left.split()), " ".join(right.split())
-
-
 def kwic(snapshot: Snapshot, request: SearchRequest, width: int = 60, sort: str = "position",
          limit: int = MAX_LINES) -> list[ContextLine]:
     if sort not in KWIC_SORTS:
@@ -63,20 +51,16 @@ def kwic(snapshot: Snapshot, request: SearchRequest, width: int = 60, sort: str 
         raise QueryError("Keyword in context needs a query.", "q")
     prepared = prepare(snapshot, request)
     searcher = snapshot.searcher
-    terms = matched_terms(prepared.user_query, searcher)
+    highlights = matched_terms(prepared.user_query, searcher)
     results, _ = top_results(snapshot, prepared, request, MAX_DOCS)
     lines: list[ContextLine] = []
     for docnum, _ in within_budget(results, every=16):
         stored = searcher.stored_fields(docnum)
         body = stored.get("body", "")
-        spans = set()
-        for fieldname, target in HIGHLIGHT_FIELDS.items():
-            if target == "body" and terms[fieldname]:
-                spans.update(match_spans(searcher, fieldname, docnum, terms[fieldname]))
-        for start, end in sorted(spans):
-            left, right = context(body, start, end, width)
+        for start, end in sorted(set(highlights.spans(searcher, "body", docnum, body))):
             lines.append(ContextLine(stored["id"], display_title(stored)[0],
-                                     stored.get("published"), left, body[start:end], right))
+                                     stored.get("published"), left_context(body, start, width),
+                                     body[start:end], right_context(body, end, width)))
             if len(lines) >= limit:
                 break
         if len(lines) >= limit:
@@ -86,3 +70,29 @@ def kwic(snapshot: Snapshot, request: SearchRequest, width: int = 60, sort: str 
     elif sort == "right":
         lines.sort(key=lambda line: (line.right.split() or [""])[0].casefold())
     return lines
+
+
+def left_context(body: str, start: int, width: int) -> str:
+    """Up to ``width`` characters before ``start``, whole words only, spaces normalised,
+    from the start of the match's sentence if that is within reach."""
+    begin = max(0, start - width)
+    sentence_starts = sentence_splitter().plain_starts(body, begin, start + 1)
+    if sentence_starts:
+        return " ".join(body[sentence_starts[-1]:start].split())
+    words = body[begin:start].split()
+    if begin > 0 and words and not body[begin - 1].isspace() and not body[begin].isspace():
+        words = words[1:]  # the first word was cut
+    return " ".join(words)
+
+
+def right_context(body: str, end: int, width: int) -> str:
+    """Up to ``width`` characters after ``end``, whole words only, spaces normalised,
+    to the end of the match's sentence if that is within reach."""
+    stop = min(len(body), end + width)
+    sentence_starts = sentence_splitter().plain_starts(body, end, stop)
+    if sentence_starts:
+        return " ".join(body[end:sentence_starts[0]].split())
+    words = body[end:stop].split()
+    if stop < len(body) and words and not body[stop].isspace() and not body[stop - 1].isspace():
+        words = words[:-1]  # the last word was cut
+    return " ".join(words)

@@ -3,9 +3,10 @@
 Counts come from the per-generation day column of :class:`~indexer.searching.facets.FacetTable`
 (``yyyymmdd`` per document), so a timeline over any result set is a
 ``numpy.unique`` and never touches stored documents.  Each bucket also carries
-its ``share`` of all archive articles in that period, so a rise in a topic is
-not mistaken for a bigger archive.  Undated matches are counted apart, so the
-bucket counts plus ``undated`` always equal the query's ``total``.
+the ``total`` of archive articles in that period and the ``share`` its count
+is of them, so a rise in a topic is not mistaken for a bigger archive.
+Undated matches are counted apart, so the bucket counts plus ``undated``
+always equal the query's ``total``.
 """
 
 from __future__ import annotations
@@ -26,13 +27,17 @@ INTERVALS = ("year", "month", "day")
 class Bucket:
     value: str  # "2024", "2024-11" or "2024-11-05"
     count: int
-    share: float  # count ÷ all archive articles in the period
+    total: int  # all archive articles in the period
     start: str  # first day of the period, ISO
     end: str  # last day of the period, ISO
 
+    @property
+    def share(self) -> float:
+        return self.count / self.total if self.total else 0.0
+
     def to_dict(self) -> dict:
-        return {"value": self.value, "count": self.count, "share": round(self.share, 6),
-                "from": self.start, "to": self.end}
+        return {"value": self.value, "count": self.count, "total": self.total,
+                "share": round(self.share, 6), "from": self.start, "to": self.end}
 
 
 def _key(days: np.ndarray, interval: str) -> np.ndarray:
@@ -111,9 +116,7 @@ def timeline(snapshot: Snapshot, request: SearchRequest, queries: list[str],
         buckets = []
         for key in periods:
             value, start, end = _label(key, interval)
-            count = by_key.get(key, 0)
-            buckets.append(Bucket(value, count, count / archive[key] if archive.get(key) else 0.0,
-                                  start, end))
+            buckets.append(Bucket(value, by_key.get(key, 0), archive.get(key, 0), start, end))
         series.append({"q": q, "total": int(docs.size), "undated": int(docs.size - found.size),
                        "buckets": buckets})
     return {"interval": interval, "counting": "clusters" if request.collapse else "articles",

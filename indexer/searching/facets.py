@@ -6,11 +6,16 @@ document number: a code per document for single-valued facets (section,
 source, year, month) and CSR arrays for the multi-valued entity facets.
 Counting a result set of any size is then a ``bincount`` over the matching
 document numbers, instead of a walk over stored documents in Python.
+Deleted documents (until a merge drops them) get no facet values at all.
+:class:`NameIndex` finds the values of an entity facet by the start of any of
+their words, for autocompletion.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,6 +74,9 @@ class FacetTable:
             field: {v.casefold(): i for i, v in enumerate(values)}
             for field, (_, _, values) in entities.items()
         })
+        self._totals: dict[str, np.ndarray] = {}
+        self._names: dict[str, NameIndex] = {}
+        self._ranked: dict[str, np.ndarray] = {}
 
     @classmethod
     def from_reader(cls, reader) -> "FacetTable":
@@ -78,13 +86,14 @@ class FacetTable:
         scalar_codes = {field: np.zeros(size, dtype=np.int32) for field in SCALAR_FACETS}
         entry_doc: dict[str, list[int]] = {field: [] for field in ENTITY_FACETS}
         entry_code: dict[str, list[int]] = {field: [] for field in ENTITY_FACETS}
+        live = _live_documents(reader)
         cluster_codes: dict[str, int] = {}
         clusters = np.arange(size, dtype=np.int64) + size  # no cluster: a code of its own
         indexed = np.zeros(size, dtype=np.int64)
         column = reader.column_reader("facet_data")
         for docnum in range(size):
             raw = column[docnum]
-            if not raw:
+            if not raw or (live is not None and not live[docnum]):
                 continue
             day, section, source, persons, places, orgs, cluster, arrived = json.loads(raw)
             clusters[docnum] = cluster_codes.setdefault(cluster, len(cluster_codes))
@@ -157,3 +166,99 @@ class FacetTable:
 
     def value_count(self, field: str) -> int:
         return len(self.values(field)) - 1
+
+    def find(self, field: str, value: str) -> str | None:
+        """The stored spelling of ``value`` (any case), or None if no article has it."""
+        code = self._lookup.get(field, {}).get(value.casefold())
+        if not code or not self.totals(field)[code]:
+            return None
+        return self.values(field)[code]
+
+    def totals(self, field: str) -> np.ndarray:
+        """Articles per value code of entity facet ``field`` over the whole archive."""
+        found = self._totals.get(field)
+        if found is None:
+            _, entry_code, values = self._entities[field]
+            found = self._totals[field] = np.bincount(entry_code, minlength=len(values))
+        return found
+
+    def names(self, field: str) -> NameIndex:
+        """The word-start index of entity facet ``field`` (built once)."""
+        found = self._names.get(field)
+        if found is None:
+            found = self._names[field] = NameIndex(self.values(field))
+        return found
+
+    def most_named(self, field: str) -> np.ndarray:
+        """Codes of the values of entity facet ``field``, most often named first."""
+        found = self._ranked.get(field)
+        if found is None:
+            totals = self.totals(field)
+            codes = np.flatnonzero(totals)
+            found = self._ranked[field] = codes[np.lexsort((codes, -totals[codes]))]
+        return found
+
+    def starting_with(self, field: str, prefix: str, limit: int) -> list[FacetValue]:
+        """Values of entity facet ``field`` with a word starting with ``prefix``
+        (every value for an empty prefix), most often named first."""
+        totals, values = self.totals(field), self.values(field)
+        if not prefix.strip():
+            return [FacetValue(values[code], int(totals[code]))
+                    for code in self.most_named(field)[:limit].tolist()]
+        codes = self.names(field).codes(prefix)
+        counts = totals[codes]
+        if codes.size > limit:  # sort only the candidates for the top places
+            threshold = max(1, np.partition(counts, codes.size - limit)[codes.size - limit])
+        else:
+            threshold = 1
+        keep = counts >= threshold
+        codes, counts = codes[keep], counts[keep]
+        return [FacetValue(values[code], int(totals[code]))
+                for code in codes[np.lexsort((codes, -counts))][:limit].tolist()]
+
+
+WORD_START = re.compile(r"(?<!\w)\w")
+
+
+class NameIndex:
+    """Every value of one facet, findable by the start of any of its words.
+
+    The keys are the casefolded value from each word start on (``angela
+    merkel``, ``merkel``), sorted, so the values with a word starting with a
+    prefix are one :func:`bisect` range of the key list.
+    """
+
+    def __init__(self, values: list[str]) -> None:
+        keys, codes = [], []
+        for code, value in enumerate(values):
+            folded = value.casefold()
+            for match in WORD_START.finditer(folded) if code else ():
+                keys.append(folded[match.start():])
+                codes.append(code)
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        self._keys = [keys[i] for i in order]
+        self._codes = np.asarray(codes, dtype=np.int64)[np.asarray(order, dtype=np.int64)]
+        self._all = np.arange(1, len(values), dtype=np.int64)
+
+    def codes(self, prefix: str) -> np.ndarray:
+        """Value codes with a word starting with ``prefix`` (all for an empty one)."""
+        folded = " ".join(prefix.casefold().split())
+        if not folded:
+            return self._all
+        first = bisect_left(self._keys, folded)
+        last = bisect_left(self._keys, folded + "\U0010ffff", first)
+        found = self._codes[first:last]
+        if found.size * 64 < self._all.size:
+            return np.unique(found)
+        seen = np.zeros(self._all.size + 1, dtype=bool)  # a sort costs more for many
+        seen[found] = True
+        return np.flatnonzero(seen)
+
+
+def _live_documents(reader) -> np.ndarray | None:
+    """A mask of the documents not deleted, or None when none are."""
+    if not reader.has_deletions():
+        return None
+    live = np.zeros(reader.doc_count_all(), dtype=bool)
+    live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+    return live

@@ -4,10 +4,11 @@ Totals, facets and timelines need every match, not only the top ten.  whoosh
 yields matches one document at a time; here posting lists are read block by
 block into arrays and combined with set operations following the query tree
 (``Term``, ``Or``, ``And``, ``Not``, ``AndNot``, prefixes, constant-score
-wrappers, ``Every``, and exact phrases through the word-pair fields: a
-phrase such as ``"vor allem"`` is one pair term; for others, the rarest of
-their pair and word terms give candidates whose positions are checked).  Any
-other node (proximity phrases, ranges) is handed to whoosh for its subtree.  The result
+wrappers, ``Every``, day ranges read from the day column, and exact phrases
+through the word-pair fields: a phrase such as ``"vor allem"`` is one pair
+term; for others, the rarest of their pair and word terms give candidates
+whose positions are checked).  Any other node (proximity phrases, other
+ranges) is handed to whoosh for its subtree.  The result
 is the set of documents the query describes; it also avoids a whoosh 2.7.5
 defect where ``AndNot`` over unions of terms lets an excluded document
 through.
@@ -28,6 +29,7 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer.searching.budget import check_budget, within_budget
+from indexer.searching.dates import DayRange
 from indexer.searching.query import phrase_terms
 from indexer.whoosh_compat import length_bytes
 
@@ -35,13 +37,19 @@ EMPTY = np.zeros(0, dtype=np.int64)
 EMPTY.setflags(write=False)
 
 
-def matching_docs(q: wq.Query, searcher) -> np.ndarray:
-    """Sorted global document numbers of every live document matching ``q``."""
+def matching_docs(q: wq.Query, searcher, days: np.ndarray | None = None) -> np.ndarray:
+    """Sorted global document numbers of every live document matching ``q``.
+
+    ``days``: the day column (``yyyymmdd`` per global document number), for
+    :class:`~indexer.searching.dates.DayRange`; without it whoosh reads them.
+    """
     parts = []
     for subsearcher, offset in searcher.leaf_searchers():
         check_budget()
         reader = subsearcher.reader()
-        ids = _evaluate(q, subsearcher, reader)
+        segment = _Segment(subsearcher, reader,
+                           None if days is None else days[offset:offset + reader.doc_count_all()])
+        ids = _evaluate(q, segment)
         if reader.has_deletions() and ids.size:
             ids = ids[~np.isin(ids, _deleted(reader))]
         parts.append(ids + offset)
@@ -56,43 +64,57 @@ def _deleted(reader) -> np.ndarray:
                     dtype=np.int64)
 
 
-def _evaluate(q: wq.Query, searcher, reader) -> np.ndarray:
+class _Segment:
+    """One segment's searcher, reader and slice of the day column (or None)."""
+
+    def __init__(self, searcher, reader, days: np.ndarray | None) -> None:
+        self.searcher, self.reader, self.days = searcher, reader, days
+
+    def every(self) -> np.ndarray:
+        return np.arange(self.reader.doc_count_all(), dtype=np.int64)
+
+
+def _evaluate(q: wq.Query, segment: _Segment) -> np.ndarray:
+    reader = segment.reader
     if isinstance(q, wq.Term) and type(q) is wq.Term:
         return _term_ids(reader, q.fieldname, q.text)
     if isinstance(q, wq.ConstantScoreQuery):
-        return _evaluate(q.child, searcher, reader)
+        return _evaluate(q.child, segment)
     if type(q) is wq.Every:
         ids = _with_field(reader, q.fieldname)
         if ids is not None:
             return ids
     if type(q) is wq.Or and not getattr(q, "minmatch", 0):
-        return _union([_evaluate(c, searcher, reader) for c in q.subqueries])
+        return _union([_evaluate(c, segment) for c in q.subqueries], reader.doc_count_all())
     if type(q) is wq.And:
         positive = [c for c in q.subqueries if not isinstance(c, wq.Not)]
         negative = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
         if positive:
-            ids = reduce(_intersect, (_evaluate(c, searcher, reader) for c in positive))
+            ids = reduce(_intersect, (_evaluate(c, segment) for c in positive))
         else:
-            ids = np.arange(reader.doc_count_all(), dtype=np.int64)
+            ids = segment.every()
         for child in negative:
-            ids = np.setdiff1d(ids, _evaluate(child, searcher, reader), assume_unique=True)
+            ids = np.setdiff1d(ids, _evaluate(child, segment), assume_unique=True)
         return ids
     if type(q) is wq.Not:
-        return np.setdiff1d(np.arange(reader.doc_count_all(), dtype=np.int64),
-                            _evaluate(q.query, searcher, reader), assume_unique=True)
+        return np.setdiff1d(segment.every(), _evaluate(q.query, segment), assume_unique=True)
     if type(q) is wq.AndNot:
-        return np.setdiff1d(_evaluate(q.a, searcher, reader), _evaluate(q.b, searcher, reader),
+        return np.setdiff1d(_evaluate(q.a, segment), _evaluate(q.b, segment),
                             assume_unique=True)
-    if type(q) is wq.Prefix:
+    if type(q) in (wq.Prefix, wq.Wildcard):
         field = q.fieldname
         return _union([_term_ids(reader, field, text)
-                       for text in within_budget(q._btexts(reader), every=16)])
+                       for text in within_budget(q._btexts(reader), every=16)],
+                      reader.doc_count_all())
+    if type(q) is DayRange and segment.days is not None:
+        days = segment.days
+        return np.flatnonzero((days >= q.first_day) & (days <= q.last_day)).astype(np.int64)
     if type(q) is wq.Phrase:
         ids = _phrase_ids(q, reader)
         if ids is not None:
             return ids
-    # Anything else (ranges, proximity): whoosh decides, for this subtree.
-    return np.fromiter(within_budget(q.docs(searcher)), dtype=np.int64)
+    # Anything else (other ranges, proximity): whoosh decides, for this subtree.
+    return np.fromiter(within_budget(q.docs(segment.searcher)), dtype=np.int64)
 
 
 def _with_field(reader, fieldname: str | None) -> np.ndarray | None:
@@ -264,11 +286,23 @@ def _in_sequence(words, positions: dict) -> bool:
     return True
 
 
-def _union(arrays: list[np.ndarray]) -> np.ndarray:
+def _union(arrays: list[np.ndarray], doc_count: int) -> np.ndarray:
+    """The sorted union of document numbers below ``doc_count``.
+
+    Large unions (``*``, common words joined by OR) are marked in an array
+    of flags, which is linear, where sorting them all would not be.
+    """
     arrays = [a for a in arrays if a.size]
     if not arrays:
         return EMPTY
-    return arrays[0] if len(arrays) == 1 else np.unique(np.concatenate(arrays))
+    if len(arrays) == 1:
+        return arrays[0]
+    if sum(a.size for a in arrays) < doc_count // 16:
+        return np.unique(np.concatenate(arrays))
+    flags = np.zeros(doc_count, dtype=bool)
+    for ids in arrays:
+        flags[ids] = True
+    return np.flatnonzero(flags)
 
 
 def _intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -5,36 +5,47 @@ Syntax (documented for users in the README):
 * words, all required by default: ``Russland Nordkorea``
 * ``"phrases"``; ``AND``/``OR``/``NOT`` and the German ``UND``/``ODER``/``NICHT``;
   parentheses; ``-wort`` excludes, ``+wort`` requires
-* ``wort*`` prefix search (at most :data:`MAX_EXPANSIONS` words)
+* ``wort*`` prefix search: words starting so as written, folded but not
+  stemmed (at most :data:`MAX_EXPANSIONS` different words)
 * fields: ``title:``/``titel:``, ``person:``, ``place:``/``ort:``,
   ``org:``, ``section:``/``ressort:``, ``source:``/``quelle:``, ``year:``/``jahr:``,
-  ``date:[2020-01 to 2021-06]``
+  ``date:[2020-01 to 2021-06]`` (:mod:`indexer.searching.dates`)
 
-Everything a person can get wrong raises :class:`QueryError` with a message
-saying what to change.
+Stopwords are dropped from a query unless it has nothing else (``Wer war
+das``); a query of exclusions only (``-Regierung``) finds every article
+without them; a capitalised article with a known organisation
+(``Die Linke``, ``Der Spiegel``) stands for that organisation.  Everything a
+person can get wrong raises :class:`QueryError` with a message saying what
+to change.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache, partial
 
 from whoosh import query as wq
 from whoosh.qparser import (
     FieldAliasPlugin,
     FieldsPlugin,
-    MultifieldParser,
+    MultifieldPlugin,
     OperatorsPlugin,
     PhrasePlugin,
     PlusMinusPlugin,
     WildcardPlugin,
+    syntax,
 )
-from whoosh.qparser.dateparse import DateParserPlugin
+from whoosh.qparser import (
+    QueryParser as WhooshQueryParser,
+)
 from whoosh.qparser.syntax import FieldnameNode, attach
 from whoosh.qparser.taggers import RegexTagger
 
 from indexer.analysis.compounds import split_compound
-from indexer.analysis.folding import normalize_german
+from indexer.analysis.folding import fold_word, normalize_german
 from indexer.analysis.german import is_common_pair, word_pair
+from indexer.entities import gazetteer
+from indexer.searching.dates import DateValueError, DayRangePlugin
 from indexer.searching.weights import DEFAULT_RANKING, RankingParameters
 
 MAX_QUERY_CHARS = 500
@@ -131,8 +142,48 @@ class StarWildcardPlugin(WildcardPlugin):
     expr = r"(?P<text>[*])"
 
 
-def make_parser(schema, weights: RankingParameters = DEFAULT_RANKING) -> MultifieldParser:
-    parser = MultifieldParser(list(DEFAULT_FIELDS), schema, fieldboosts=weights.field_boosts())
+class ExclusionsPlugin(PlusMinusPlugin):
+    """``+`` and ``-`` before words; a query of ``-`` words only means "every article without".
+
+    (whoosh's plugin would subtract them from nothing and find nothing.)
+    """
+
+    class Everything(syntax.SyntaxNode):
+        startchar = endchar = 0
+
+        def query(self, parser):
+            return wq.Every()
+
+    def do_plusminus(self, parser, group):
+        group = super().do_plusminus(parser, group)
+        if isinstance(group, syntax.AndNotGroup) and not group[0]:
+            group[0] = self.Everything()
+        return group
+
+
+class _Parser(WhooshQueryParser):
+    """whoosh's parser with prefixes left unstemmed and stopwords kept on request.
+
+    A prefix or wildcard on ``title`` or ``body`` is folded like a word
+    (case, umlauts, ß, apostrophes) but not analysed: the analyzer would stem
+    ``Untersuchun`` to ``untersuchun`` and ``Hoche`` to ``hoch``.
+    """
+
+    keep_stopwords = False
+
+    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True,
+                   removestops=True):
+        if termclass in (wq.Prefix, wq.Wildcard) and fieldname in DEFAULT_FIELDS:
+            return termclass(fieldname, fold_word(text), boost=boost)
+        return super().term_query(fieldname, text, termclass, boost, tokenize,
+                                  removestops and not self.keep_stopwords)
+
+
+def make_parser(schema, weights: RankingParameters = DEFAULT_RANKING,
+                keep_stopwords: bool = False) -> _Parser:
+    parser = _Parser(None, schema)
+    parser.keep_stopwords = keep_stopwords
+    parser.add_plugin(MultifieldPlugin(list(DEFAULT_FIELDS), fieldboosts=weights.field_boosts()))
     parser.replace_plugin(OperatorsPlugin(
         And=r"(?<=\s)(?:AND|UND|&&)(?=\s)",
         Or=r"(?<=\s)(?:OR|ODER|\|\|)(?=\s)",
@@ -144,13 +195,13 @@ def make_parser(schema, weights: RankingParameters = DEFAULT_RANKING) -> Multifi
     parser.remove_plugin_class(PhrasePlugin)
     parser.add_plugin(ExactPhrasePlugin())
     # "-" and "+" are operators only before a word, never inside "NATO-Staaten".
-    parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
+    parser.add_plugin(ExclusionsPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
     parser.remove_plugin_class(FieldsPlugin)
     parser.add_plugin(KnownFieldsPlugin())
     parser.remove_plugin_class(WildcardPlugin)
     parser.add_plugin(StarWildcardPlugin())
     parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
-    parser.add_plugin(DateParserPlugin(free=False))
+    parser.add_plugin(DayRangePlugin())
     return parser
 
 
@@ -159,6 +210,7 @@ class QueryParser:
 
     def __init__(self, schema, weights: RankingParameters = DEFAULT_RANKING) -> None:
         self._parser = make_parser(schema, weights)
+        self._keeping_stopwords = make_parser(schema, weights, keep_stopwords=True)
         self._weights = weights
         self._parse = lru_cache(maxsize=512)(self._parse_uncached)
 
@@ -172,31 +224,35 @@ class QueryParser:
         return self._parse(text)
 
     def _parse_uncached(self, text: str) -> wq.Query:
+        text = with_organisations(text)
+        parsed = self._whoosh_parse(self._parser, text)
+        if parsed is wq.NullQuery:  # only stopwords: search for them
+            parsed = self._whoosh_parse(self._keeping_stopwords, text)
+        check(parsed)
+        return parsed.accept(partial(_in_index_fields, weights=self._weights, text=text,
+                                     schema=self._parser.schema))
+
+    @staticmethod
+    def _whoosh_parse(parser, text: str) -> wq.Query:
         try:
-            parsed = self._parser.parse(text)
+            return parser.parse(text)
         except QueryError:
             raise
         except Exception as exc:  # whoosh raises assorted errors on odd input
             raise QueryError(f"The query could not be read ({exc}). Check quotes, "
                              "brackets and field names.") from None
-        check(parsed, self._parser.schema)
-        if "body_parts" in self._parser.schema:
-            parsed = parsed.accept(partial(_with_compound_parts, weights=self._weights,
-                                           text=text, schema=self._parser.schema))
-        return parsed
 
 
-def check(q: wq.Query, schema=None) -> None:
+def check(q: wq.Query) -> None:
     """Refuse queries that are malformed or too large to run."""
     leaves = 0
     for node in _walk(q):
-        if schema is not None:
-            _check_typed_value(node, schema)
         error = getattr(node, "error", None)
+        if isinstance(error, DateValueError):
+            raise QueryError(str(error))
         if error:
             raise QueryError(f"Part of the query could not be read ({error}). "
-                             "Dates look like 2024, 2024-11 or 2024-11-01, ranges like "
-                             "date:[2020 to 2022].")
+                             "Check quotes, brackets and field names.")
         fieldname = getattr(node, "fieldname", None)
         if fieldname and fieldname not in SEARCHABLE_FIELDS:
             raise QueryError(f"The field '{fieldname}:' cannot be searched.")
@@ -213,20 +269,36 @@ def check(q: wq.Query, schema=None) -> None:
                          "are allowed. Split it into several searches.")
 
 
-def _with_compound_parts(node: wq.Query, weights: RankingParameters, text: str,
+def _in_index_fields(node: wq.Query, weights: RankingParameters, text: str,
+                     schema) -> wq.Query:
+    """Title and body words as whole words and compound parts, prefixes over word forms.
+
+    ``body:untersuchun*`` → ``body_forms:untersuchun*``; for words see
+    :func:`_with_compound_parts`.
+    """
+    fieldname = getattr(node, "fieldname", None)
+    if fieldname not in DEFAULT_FIELDS:
+        return node
+    if type(node) is wq.Term and parts_field(fieldname) in schema:
+        return _with_compound_parts(node, weights, text, schema)
+    if type(node) in (wq.Prefix, wq.Wildcard) and forms_field(fieldname) in schema:
+        return type(node)(forms_field(fieldname), node.text, boost=node.boost)
+    return node
+
+
+def _with_compound_parts(node: wq.Term, weights: RankingParameters, text: str,
                          schema) -> wq.Query:
     """A title or body word searched as a whole, as a part, and split into its parts.
 
     ``body:wahl`` → ``body:wahl OR body_parts:wahl^parts``: ``Wahl`` also
-    finds ``Bundestagswahl``.  A compound typed in the query also finds its
-    parts written apart: ``Klimaschutzgesetz`` → ``… OR (klimaschutz AND
-    gesetz)^split``, each part as a word or a part itself, so an article on
-    the "Gesetz zum Klimaschutz" is found, below those with the compound.
+    finds ``Bundestagswahl`` (and ``Staaten`` finds ``NATO-Staaten``).  A
+    compound typed in the query also finds its parts written apart:
+    ``Klimaschutzgesetz`` → ``… OR (klimaschutz AND gesetz)^split``, each
+    part as a word or a part itself, so an article on the "Gesetz zum
+    Klimaschutz" is found, below those with the compound.
     """
-    if type(node) is not wq.Term or node.fieldname not in DEFAULT_FIELDS:
-        return node
-    parts_field = f"{node.fieldname}_parts"
-    alternatives = [node, wq.Term(parts_field, node.text, boost=node.boost * weights.parts)]
+    parts = parts_field(node.fieldname)
+    alternatives = [node, wq.Term(parts, node.text, boost=node.boost * weights.parts)]
     start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
     if weights.split and start is not None and end is not None:
         analyzer = schema[node.fieldname].analyzer
@@ -236,9 +308,52 @@ def _with_compound_parts(node: wq.Query, weights: RankingParameters, text: str,
             boost = node.boost * weights.split
             alternatives.append(wq.And([
                 wq.Or([wq.Term(node.fieldname, stem, boost=boost),
-                       wq.Term(parts_field, stem, boost=boost * weights.parts)])
+                       wq.Term(parts, stem, boost=boost * weights.parts)])
                 for stem in stems]))
     return wq.Or(alternatives)
+
+
+def parts_field(fieldname: str) -> str:
+    """The field holding the compound parts of a text field's words."""
+    return f"{fieldname}_parts"
+
+
+def forms_field(fieldname: str) -> str:
+    """The field holding the unstemmed forms of a text field's words."""
+    return f"{fieldname}_forms"
+
+
+#: A phrase (with its field, if any), or a capitalised article and capitalised words.
+_ARTICLE_NAME = re.compile(r'(\w+:)?"[^"]*"|(?<![\w:"])(?:Der|Die|Das)(?:\s+[A-ZÄÖÜ][\w-]*)+')
+
+
+def with_organisations(text: str) -> str:
+    """``Die Linke`` → ``org:"Linke"``: a capitalised article naming a known organisation.
+
+    The article is a stopword, and the name alone is often a common word
+    (``linke``, ``Zeit``, ``Spiegel``), so the organisation facet is what
+    finds the party or the paper.  A quoted phrase is replaced only when it
+    is the whole name (``"Die Linke"``); longer phrases stay exact.
+    """
+    if not re.search(r"\b(?:Der|Die|Das)\s", text):
+        return text
+    return _ARTICLE_NAME.sub(_organisation, text)
+
+
+def _organisation(match: re.Match) -> str:
+    found = match.group(0)
+    if match.group(1):  # a phrase in a field of its own
+        return found
+    words = found.strip('"').split()
+    names = gazetteer.load()
+    if found.startswith('"'):
+        entry = names.lookup(tuple(words))
+        return f'org:"{entry[1]}"' if entry and entry[0] == "ORG" else found
+    for end in range(len(words), 1, -1):  # the longest name first
+        entry = names.lookup(tuple(words[:end]))
+        if entry and entry[0] == "ORG":
+            return " ".join([f'org:"{entry[1]}"', with_organisations(" ".join(words[end:]))])
+    return " ".join([words[0], with_organisations(" ".join(words[1:]))])
 
 
 def pairs_field(fieldname: str) -> str:
@@ -289,18 +404,6 @@ def for_ranking(q: wq.Query, schema) -> wq.Query:
     if isinstance(q, wq.AndNot):
         return wq.AndNot(for_ranking(q.a, schema), q.b)
     return q.apply(lambda child: for_ranking(child, schema))
-
-
-def _check_typed_value(node: wq.Query, schema) -> None:
-    """A date or number field given text it cannot hold: ``date:""``, ``year:abc``."""
-    fieldname, text = getattr(node, "fieldname", None), getattr(node, "text", None)
-    if fieldname not in ("date", "year") or text is None or fieldname not in schema:
-        return
-    try:
-        schema[fieldname].to_bytes(text)
-    except Exception:  # whoosh raises bare Exception for unparseable dates
-        example = "2024, 2024-11 or date:[2020 to 2022]" if fieldname == "date" else "2024"
-        raise QueryError(f"{fieldname}: needs a value like {example}, not {text!r}.") from None
 
 
 def check_expansions(q: wq.Query, reader) -> None:

@@ -8,7 +8,8 @@ Here the top ``k`` come from arrays instead:
 * by relevance: whoosh's BM25F (same idf, average field lengths, ``B``,
   ``K1``, boosts and sums over the query's terms, same scores) computed from
   posting blocks and per-generation field-length arrays, for queries built
-  from terms, prefixes, ``AND``/``OR``/``NOT`` and zero-score filters;
+  from terms, prefixes, ``AND``/``OR``/``NOT``, zero-score filters and day
+  ranges (which score nothing: a date is no reason to rank higher);
 * by date: an argsort over the date column, undated articles last.
 
 A prefix (``Klima*``) scores each word it expands to like a typed word
@@ -27,6 +28,7 @@ from whoosh import query as wq
 from whoosh.util.numeric import byte_to_length
 
 from indexer.searching.budget import check_budget, within_budget
+from indexer.searching.dates import DayRange
 from indexer.searching.matching import posting_arrays
 from indexer.whoosh_compat import length_bytes
 
@@ -40,9 +42,12 @@ class RankingColumns:
 
     Each method takes the calling thread's searcher of the same generation:
     whoosh readers keep file positions and are not shared between threads.
+    ``days`` is the day column (``yyyymmdd`` in Berlin time) for day ranges
+    inside a query, or None.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, days: np.ndarray | None = None) -> None:
+        self.days = days
         self._lengths: dict[str, np.ndarray] = {}
         self._dates: np.ndarray | None = None
         self._lock = threading.Lock()
@@ -155,6 +160,8 @@ class _Scorer:
             return np.where(matched, boost * q.boost, 0.0), matched
         if everywhere and isinstance(q, wq.ConstantScoreQuery) and q.score == 0:
             return np.zeros(size), np.ones(size, dtype=bool)
+        if type(q) is DayRange:
+            return self.day_range(q, everywhere)
         if everywhere and type(q) is wq.Not:  # whoosh scores a NOT clause with its boost
             return np.full(size, boost * q.boost), np.ones(size, dtype=bool)
         if everywhere and type(q) is wq.AndNot:
@@ -173,6 +180,16 @@ class _Scorer:
         for child_scores, child_matched in children:
             scores += np.where(child_matched, child_scores, 0.0)
         return np.where(matched, scores, 0.0), matched
+
+    def day_range(self, q: DayRange, everywhere: bool) -> tuple[np.ndarray, np.ndarray] | None:
+        """A date scores nothing; the day column says which documents it matches."""
+        size = self.docnums.size
+        if everywhere:
+            return np.zeros(size), np.ones(size, dtype=bool)
+        if self.columns.days is None:
+            return None
+        days = self.columns.days[self.docnums]
+        return np.zeros(size), (days >= q.first_day) & (days <= q.last_day)
 
     def with_field(self, fieldname: str | None) -> np.ndarray | None:
         """Whether each document has something in ``fieldname`` (``None``: any field).

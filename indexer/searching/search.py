@@ -33,13 +33,21 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.collectors import WrappingCollector
 
+from indexer.analysis.folding import fold_word
 from indexer.analysis.german import STOPWORD_TERMS
 from indexer.analysis.sentences import lead_sentence
 from indexer.searching.budget import check_budget, within_budget
 from indexer.searching.collapse import representatives
+from indexer.searching.dates import DayRange
 from indexer.searching.facets import ENTITY_FACETS, FACET_FIELDS, FacetTable, FacetValue
-from indexer.searching.matching import matching_docs
-from indexer.searching.query import QueryError, QueryParser, check_expansions, for_ranking
+from indexer.searching.matching import matching_docs, posting_arrays
+from indexer.searching.query import (
+    QueryError,
+    QueryParser,
+    check_expansions,
+    for_ranking,
+    forms_field,
+)
 from indexer.searching.ranking import (
     RankingColumns,
     by_date,
@@ -47,9 +55,10 @@ from indexer.searching.ranking import (
     date_keys,
     relevance_scores,
 )
-from indexer.searching.snippets import fragments, mark, match_spans
+from indexer.searching.snippets import contains, fragments, mark, match_spans, segment_of
 from indexer.searching.spelling import Correction, Speller, corrected, corrections, suggest
 from indexer.searching.weights import DEFAULT_RANKING, RankingParameters
+from indexer.writing.entity_forms import EntityForms
 from indexer.writing.store import (
     Generation,
     GenerationNotKeptError,
@@ -80,9 +89,8 @@ REFRESH_SECONDS = 2.0
 #: Older generations a server keeps open for searches pinned to them.
 PINNED_SNAPSHOTS = 2
 LOG = logging.getLogger("newsindex")
-#: Fields whose matches are marked, by the stored field they point into.
-HIGHLIGHT_FIELDS = {"title": "title", "title_parts": "title", "body": "body",
-                    "body_parts": "body"}
+#: The stored fields a search marks, with the index fields whose matches point into them.
+MARKED_FIELDS = {"title": ("title", "title_parts"), "body": ("body", "body_parts")}
 
 
 @dataclass(frozen=True)
@@ -259,7 +267,7 @@ class Snapshot:
 
     @cached_property
     def ranking(self) -> RankingColumns:
-        return RankingColumns()
+        return RankingColumns(self.facets.days)
 
     @cached_property
     def vocabulary(self) -> Vocabulary:
@@ -269,10 +277,17 @@ class Snapshot:
     def speller(self) -> Speller:
         return Speller(self.vocabulary)
 
+    @cached_property
+    def entity_forms(self) -> EntityForms:
+        return EntityForms.load(self.generation.path)
+
     def warm(self) -> None:
         """Load the per-generation columns before the first request needs them."""
-        _ = self.facets
+        for name in ENTITY_FACETS:
+            self.facets.names(name)
+            self.facets.most_named(name)
         self.ranking.dates(self.searcher)
+        _ = self.entity_forms
 
     @property
     def doc_count(self) -> int:
@@ -386,18 +401,16 @@ class Archive:
 class PreparedQuery:
     """A request's parsed query, alone and with the request's filters applied.
 
-    The date range is not part of ``restricted``: whoosh would expand it into
-    thousands of numeric terms, so it is applied to the per-document day
-    column instead (``days``, inclusive ``yyyymmdd`` bounds, in Berlin time).
-    ``ranking`` is what the matches are scored by: ``restricted`` with exact
-    phrases as the pair and word terms they need
-    (:func:`indexer.searching.query.for_ranking`).
+    Dates, from ``from``/``to`` or from the query text, are day ranges
+    (:class:`~indexer.searching.dates.DayRange`) read from the per-document
+    day column, in Berlin time.  ``ranking`` is what the matches are scored
+    by: ``restricted`` with exact phrases as the pair and word terms they
+    need (:func:`indexer.searching.query.for_ranking`).
     """
 
     user_query: wq.Query
     restricted: wq.Query
     ranking: wq.Query
-    days: tuple[int, int] | None = None
     weights: RankingParameters = DEFAULT_RANKING
     corrections: tuple[Correction, ...] = ()
     since: int | None = None  # Unix seconds: only articles indexed after it
@@ -411,22 +424,15 @@ def prepare(snapshot: Snapshot, request: SearchRequest,
     user_query = snapshot.parser_for(weights).parse(corrected(request.q, found))
     check_expansions(user_query, snapshot.searcher.reader())
     _check_whole_fields(user_query, snapshot.searcher.schema)
-    days = None
-    if request.date_from or request.date_to:
-        days = (_day_number(request.date_from) if request.date_from else 0,
-                _day_number(request.date_to) if request.date_to else 99_991_231)
-    restricted = _restrict(user_query, request, snapshot)
+    restricted = _restrict(user_query, request)
     return PreparedQuery(user_query, restricted,
-                         for_ranking(restricted, snapshot.searcher.schema), days, weights,
+                         for_ranking(restricted, snapshot.searcher.schema), weights,
                          found, int(request.since.timestamp()) if request.since else None)
 
 
 def matching_docnums(snapshot: Snapshot, prepared: PreparedQuery) -> np.ndarray:
     """Document numbers of every match (unscored), for counts and facets."""
-    docnums = matching_docs(prepared.restricted, snapshot.searcher)
-    if prepared.days is not None:
-        days = snapshot.facets.days[docnums]
-        docnums = docnums[(days >= prepared.days[0]) & (days <= prepared.days[1])]
+    docnums = matching_docs(prepared.restricted, snapshot.searcher, snapshot.facets.days)
     if prepared.since is not None:
         docnums = docnums[snapshot.facets.indexed[docnums] > prepared.since]
     return docnums
@@ -456,21 +462,6 @@ def _check_whole_fields(q: wq.Query, schema) -> None:
                 "month, use the filters (or the facets) instead.")
 
 
-def _browses(request: SearchRequest, prepared: PreparedQuery) -> bool:
-    """Whether the query is empty, ``*`` or ``field:*``: every article, nothing to rank by."""
-    return not request.q.strip() or _matches_everything(prepared.user_query)
-
-
-def _matches_everything(q: wq.Query) -> bool:
-    if type(q) is wq.Or:
-        return all(_matches_everything(child) for child in q.subqueries)
-    return type(q) is wq.Every
-
-
-def _day_number(day: date) -> int:
-    return day.year * 10000 + day.month * 100 + day.day
-
-
 def search(snapshot: Snapshot, request: SearchRequest,
            weights: RankingParameters = DEFAULT_RANKING) -> SearchResult:
     """Run one search request; raises :class:`QueryError` for bad input.
@@ -493,8 +484,8 @@ def search(snapshot: Snapshot, request: SearchRequest,
                                       request.page * request.size, docnums)
     total = int(docnums.size)
     top = results[(request.page - 1) * request.size:]
-    terms = matched_terms(prepared.user_query, searcher)
-    hits = [_hit(snapshot, docnum, score if ranked else None, terms, request)
+    highlights = matched_terms(prepared.user_query, searcher)
+    hits = [_hit(snapshot, docnum, score if ranked else None, highlights, request)
             for docnum, score in within_budget(top, every=1)]
     for hit, (docnum, _) in zip(hits, top):
         if docnum in sizes:
@@ -530,15 +521,15 @@ def iter_hits(snapshot: Snapshot, request: SearchRequest, limit: int
     else:
         results, ranked = top_results(snapshot, prepared, request, limit, docnums)
         total = int(docnums.size)
-    terms = matched_terms(prepared.user_query, snapshot.searcher)
-    return total, _hits(snapshot, within_budget(results, every=16), ranked, sizes, terms,
+    highlights = matched_terms(prepared.user_query, snapshot.searcher)
+    return total, _hits(snapshot, within_budget(results, every=16), ranked, sizes, highlights,
                         request)
 
 
 def _hits(snapshot: Snapshot, results, ranked: bool, sizes: dict[int, int],
-          terms: dict[str, set[bytes]], request: SearchRequest) -> Iterator[Hit]:
+          highlights: Highlights, request: SearchRequest) -> Iterator[Hit]:
     for docnum, score in results:
-        hit = _hit(snapshot, docnum, score if ranked else None, terms, request)
+        hit = _hit(snapshot, docnum, score if ranked else None, highlights, request)
         if docnum in sizes:
             hit.duplicates = sizes[docnum] - 1
         yield hit
@@ -554,7 +545,7 @@ def collapsed_results(snapshot: Snapshot, prepared: PreparedQuery, request: Sear
     """
     searcher = snapshot.searcher
     scores = None
-    if request.sort == "relevance" and not _browses(request, prepared):
+    if request.sort == "relevance" and scores_words(prepared.user_query):
         scores = relevance_scores(searcher, snapshot.ranking, prepared.ranking, docnums,
                                   prepared.weights.weighting())
     if scores is not None:
@@ -582,7 +573,7 @@ def top_results(snapshot: Snapshot, prepared: PreparedQuery, request: SearchRequ
     searcher = snapshot.searcher
     if docnums is None:
         docnums = matching_docnums(snapshot, prepared)
-    if request.sort != "relevance" or _browses(request, prepared):
+    if not (request.sort == "relevance" and scores_words(prepared.user_query)):
         return by_date(searcher, snapshot.ranking, docnums, limit,
                        newest_first=request.sort != "date"), False
     found = by_relevance(searcher, snapshot.ranking, prepared.ranking, docnums, limit,
@@ -619,6 +610,29 @@ def _whoosh_ranking(searcher, query: wq.Query, docnums: np.ndarray, limit: int
     return list(collector.results().items())
 
 
+def scores_words(q: wq.Query) -> bool:
+    """Whether ``q`` asks for words or values to rank by, not only ``*``, dates or exclusions."""
+    return any(has_words(leaf) for leaf in wanted_leaves(q))
+
+
+def wanted_leaves(q: wq.Query) -> Iterator[wq.Query]:
+    """The leaves of ``q`` outside its exclusions (``NOT``, ``-``)."""
+    if isinstance(q, wq.Not):
+        return
+    if isinstance(q, wq.AndNot):
+        yield from wanted_leaves(q.a)
+    elif q.is_leaf():
+        yield q
+    else:
+        for child in q.children():
+            yield from wanted_leaves(child)
+
+
+def has_words(leaf: wq.Query) -> bool:
+    """Whether a leaf matches by words or values (whoosh says no for prefixes)."""
+    return leaf.has_terms() or isinstance(leaf, (wq.Prefix, wq.Wildcard))
+
+
 def _facet_limit(request: SearchRequest, name: str) -> int:
     if request.facet_more:
         return 0 if _filter_key(name) == request.facet_more else FACET_LIMIT
@@ -629,8 +643,10 @@ def _filter_key(field_name: str) -> str:
     return next(k for k, v in FILTER_FIELDS.items() if v == field_name)
 
 
-def _restrict(user_query: wq.Query, request: SearchRequest, snapshot: Snapshot) -> wq.Query:
+def _restrict(user_query: wq.Query, request: SearchRequest) -> wq.Query:
     clauses = [user_query]
+    if request.date_from or request.date_to:
+        clauses.append(DayRange(request.date_from, request.date_to))
     for key, values in request.filters.items():
         values = tuple(v for v in values if v)
         if not values:
@@ -659,40 +675,87 @@ def _filter_term(field_name: str, value: str) -> wq.Query:
     return wq.Term(field_name, value)
 
 
-def matched_terms(q: wq.Query, searcher) -> dict[str, set[bytes]]:
-    """The indexed terms a query matches in title and body, wildcards expanded.
+@dataclass
+class Highlights:
+    """What a query marks in the title and body of its hits.
+
+    Every occurrence of ``terms`` (by index field) is marked.  A prefix
+    matches written forms, not words: ``forms`` holds, by stored field, each
+    matched form (folded) with the indexed word it belongs to.  In a hit,
+    only the forms it contains are looked up, and only the occurrences
+    written that way are marked, so ``Untersuchun*`` marks ``Untersuchungen``
+    but not ``untersucht``.
+    """
+
+    terms: dict[str, set[bytes]]
+    forms: dict[str, dict[str, bytes]]
+
+    def spans(self, searcher, target: str, docnum: int, text: str) -> list[tuple[int, int]]:
+        """Spans of the matches in the stored field ``target`` (``text``) of ``docnum``."""
+        found = []
+        present = self._forms_in(searcher, target, docnum)
+        for fieldname in MARKED_FIELDS[target]:
+            check_budget()
+            if self.terms[fieldname]:
+                found += match_spans(searcher, fieldname, docnum, self.terms[fieldname])
+            if present:
+                found += [(start, end) for start, end
+                          in match_spans(searcher, fieldname, docnum, set(present.values()))
+                          if fold_word(text[start:end]) in present]
+        return found
+
+    def _forms_in(self, searcher, target: str, docnum: int) -> dict[str, bytes]:
+        """The matched forms that ``docnum`` contains in ``target``, with their words."""
+        if not self.forms[target]:
+            return {}
+        reader, local = segment_of(searcher, docnum)
+        return {form: word for form, word in self.forms[target].items()
+                if contains(posting_arrays(reader, forms_field(target), form)[0], local)}
+
+
+def matched_terms(q: wq.Query, searcher) -> Highlights:
+    """The indexed terms a query matches in title and body, prefixes expanded.
 
     (whoosh's ``Query.existing_terms`` loses fields after the first term, so
     the leaves are walked here.)
     """
     reader = searcher.reader()
     schema = reader.schema
-    terms: dict[str, set[bytes]] = {name: set() for name in HIGHLIGHT_FIELDS}
-    for leaf in q.leaves():
-        if isinstance(leaf, wq.Not) or not leaf.has_terms():
+    highlights = Highlights({name: set() for names in MARKED_FIELDS.values() for name in names},
+                            {target: {} for target in MARKED_FIELDS})
+    for leaf in wanted_leaves(q):
+        if not has_words(leaf):
             continue
         for fieldname, text in leaf.expanded_terms(reader, phrases=True):
             if isinstance(leaf, wq.Phrase) and text in STOPWORD_TERMS:
                 continue  # "des" in "Tag des Sieges": not worth a mark everywhere
-            if fieldname in terms:
+            if fieldname in highlights.terms:
                 btext = text if isinstance(text, bytes) else schema[fieldname].to_bytes(text)
                 if (fieldname, btext) in reader:
-                    terms[fieldname].add(btext)
-    return terms
+                    highlights.terms[fieldname].add(btext)
+            target = _text_field_of_forms(fieldname)
+            if target:
+                form = text.decode("utf-8") if isinstance(text, bytes) else text
+                # The word a form is indexed as, whole or as a part of a hyphenated word.
+                for word in schema[target].process_text(form, mode="index"):
+                    highlights.forms[target][form] = schema[target].to_bytes(word)
+    return highlights
 
 
-def _hit(snapshot: Snapshot, docnum: int, score: float, terms: dict[str, set[bytes]],
+def _text_field_of_forms(fieldname: str) -> str | None:
+    """``body`` for ``body_forms``, ``title`` for ``title_forms``, else None."""
+    return next((name for name in MARKED_FIELDS if fieldname == forms_field(name)), None)
+
+
+def _hit(snapshot: Snapshot, docnum: int, score: float, highlights: Highlights,
          request: SearchRequest) -> Hit:
     searcher = snapshot.searcher
     stored = searcher.stored_fields(docnum)
     body, title = stored.get("body", ""), stored.get("title", "")
-    spans = {"title": [], "body": []}
-    for fieldname, target in HIGHLIGHT_FIELDS.items():
-        check_budget()
-        if terms[fieldname] and (target == "title" or request.snippets):
-            spans[target] += match_spans(searcher, fieldname, docnum, terms[fieldname])
-    title_spans = sorted(set(spans["title"]))
-    snippets = fragments(body, sorted(set(spans["body"]))) if request.snippets else []
+    check_budget()
+    title_spans = sorted(set(highlights.spans(searcher, "title", docnum, title)))
+    snippets = fragments(body, sorted(set(highlights.spans(searcher, "body", docnum, body)))) \
+        if request.snippets else []
     shown, derived = display_title(stored)
     return Hit(
         id=stored["id"],

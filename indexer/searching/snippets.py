@@ -35,7 +35,7 @@ def match_spans(searcher, fieldname: str, docnum: int, terms: set[bytes]) -> lis
     reader, local = segment_of(searcher, docnum)
     spans: list[tuple[int, int]] = []
     for term in terms:
-        if not _contains(posting_arrays(reader, fieldname, term)[0], local):
+        if not contains(posting_arrays(reader, fieldname, term)[0], local):
             continue  # (the lists are cached: matching read them)
         matcher = reader.postings(fieldname, term)
         if matcher.is_active():
@@ -46,7 +46,8 @@ def match_spans(searcher, fieldname: str, docnum: int, terms: set[bytes]) -> lis
     return spans
 
 
-def _contains(ids, docnum: int) -> bool:
+def contains(ids: np.ndarray, docnum: int) -> bool:
+    """Whether the sorted document numbers ``ids`` hold ``docnum``."""
     at = int(np.searchsorted(ids, docnum))
     return at < ids.size and ids[at] == docnum
 

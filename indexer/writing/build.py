@@ -31,9 +31,18 @@ from indexer.reading.corpus import Problem, iter_files, read_file
 from indexer.reading.documents import Document
 from indexer.writing.arrivals import Arrivals
 from indexer.writing.duplicates import DuplicateFinder, clustered
+from indexer.writing.entity_forms import count_forms, read_forms, uncount_forms, write_forms
 from indexer.writing.parallel import SEGMENT_DOCS, write_in_parallel
 from indexer.writing.progress import Progress
-from indexer.writing.schema import AnalysedDocument, Filing, analyse, build_schema, to_fields
+from indexer.writing.schema import (
+    AnalysedDocument,
+    Filing,
+    analyse,
+    build_schema,
+    mention_forms,
+    stored_mention_forms,
+    to_fields,
+)
 from indexer.writing.store import (
     KEEP_GENERATIONS,
     Generation,
@@ -214,21 +223,23 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
         documents = filed(read_documents(paths, report, meter, on_problem), duplicates, arrivals)
         options = {"limitmb": WRITER_MEMORY_MB, "codec": CODEC}
         if processes > 1:
-            report.added, words = write_in_parallel(ix, documents, processes, options,
-                                                    segment_docs or SEGMENT_DOCS)
+            report.added, words, forms = write_in_parallel(
+                ix, documents, processes, options, segment_docs or SEGMENT_DOCS)
         else:
-            words = Counter()
+            words, forms = Counter(), Counter()
             writer = ix.writer(**options)
             try:
                 for item in analyse_all(documents):
                     writer.add_document(**to_fields(item))
                     count_words(words, item.doc.title, item.doc.body)
+                    count_forms(forms, mention_forms(item.entities))
                     report.added += 1
                 writer.commit()
             except BaseException:
                 writer.cancel()
                 raise
         write_vocabulary(staging, words)
+        write_forms(staging, forms)
         duplicates.save(staging)
         arrivals.save(staging)
         ix.close()
@@ -259,7 +270,7 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
         with ix.reader() as reader:
             known = _known_hashes(reader)
         seen: set[str] = set()
-        words = read_counts(staging)
+        words, forms = read_counts(staging), read_forms(staging)
         duplicates = DuplicateFinder.load(staging)
         arrivals = Arrivals.load(staging)
 
@@ -271,20 +282,24 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
                 else:
                     yield doc
 
+        before = ix.searcher()  # the articles as they were, to uncount their forms
         writer = ix.writer(limitmb=WRITER_MEMORY_MB, codec=CODEC)
         try:
             for doc, filing in filed(changed_documents(), duplicates, arrivals):
                 previous = known.get(doc.id)
-                fields_ = to_fields(analyse(doc, filing))
+                item = analyse(doc, filing)
                 count_words(words, doc.title, doc.body)
+                count_forms(forms, mention_forms(item.entities))
                 if previous is None:
-                    writer.add_document(**fields_)
+                    writer.add_document(**to_fields(item))
                     report.added += 1
                 else:
-                    writer.update_document(**fields_)
+                    _uncount_previous(forms, before, doc.id)
+                    writer.update_document(**to_fields(item))
                     report.replaced += 1
             if delete_missing:
                 for doc_id in known.keys() - seen:
+                    _uncount_previous(forms, before, doc_id)
                     writer.delete_by_term("id", doc_id)
                     duplicates.remove(doc_id)
                     arrivals.forget(doc_id)
@@ -293,6 +308,7 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
             if changed:
                 writer.commit(mergetype=merge_small_segments)
                 write_vocabulary(staging, words)
+                write_forms(staging, forms)
                 duplicates.save(staging)
                 arrivals.save(staging)
             else:
@@ -300,6 +316,8 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
         except BaseException:
             writer.cancel()
             raise
+        finally:
+            before.close()
         report.documents = check_opens(staging) if changed else ix.doc_count()
         ix.close()
         if meter:
@@ -312,6 +330,12 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
             generations.discard(staging)
             report.generation = store.current().name
     return report
+
+
+def _uncount_previous(forms: Counter, searcher, doc_id: str) -> None:
+    stored = searcher.document(id=doc_id)
+    if stored:
+        uncount_forms(forms, stored_mention_forms(stored))
 
 
 #: Segments with fewer articles are written by updates (or end a worker's share).

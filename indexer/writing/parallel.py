@@ -5,7 +5,7 @@ its documents: the postings outgrow memory, are pickled to temporary runs
 and merged back one by one, which costs about a third of a large build, and
 the parent finds every article's entities alone.  Here the parent only reads
 documents and hands out batches; each worker finds entities, analyses,
-counts words for the vocabulary and writes, closing a segment every
+counts words for the vocabulary and entity forms, and writes, closing a segment every
 ``segment_docs`` documents, few enough for its postings to be sorted in
 memory.  The parent then lists every worker's segments in one new table of
 contents: no merge, no temporary runs.
@@ -30,7 +30,8 @@ from typing import Iterable
 from whoosh.writing import SegmentWriter
 
 from indexer.reading.documents import Document
-from indexer.writing.schema import Filing, analyse, to_fields
+from indexer.writing.entity_forms import count_forms
+from indexer.writing.schema import Filing, analyse, mention_forms, to_fields
 from indexer.writing.vocabulary import count_words
 
 #: Documents per segment: a worker's postings for this many articles fit in
@@ -50,10 +51,10 @@ class WorkerFailed(RuntimeError):
 
 def write_in_parallel(ix, documents: Iterable[tuple[Document, Filing]], processes: int,
                       writer_options: dict, segment_docs: int = SEGMENT_DOCS
-                      ) -> tuple[int, Counter]:
+                      ) -> tuple[int, Counter, Counter]:
     """Index (document, filing) pairs into ``ix`` with ``processes`` workers.
 
-    Returns the number of documents and their word counts.
+    Returns the number of documents, their word counts and their entity form counts.
 
     The index must be new and empty; its lock is held by this process for the
     whole build, and the new segments become visible in one commit.
@@ -81,11 +82,11 @@ def write_in_parallel(ix, documents: Iterable[tuple[Document, Filing]], processe
             _put(jobs, batch, workers, results)
         for _ in workers:
             _put(jobs, None, workers, results)
-        segments, words = _collect(results, workers)
+        segments, words, forms = _collect(results, workers)
         parent._close_segment()
         parent._commit_toc(list(parent.segments) + segments)
         parent._finish()
-        return count, words
+        return count, words, forms
     except BaseException:
         for worker in workers:
             if worker.is_alive():
@@ -109,8 +110,8 @@ def _put(jobs, item, workers, results) -> None:
                 _raise_reported_error(results)
 
 
-def _collect(results, workers) -> tuple[list, Counter]:
-    segments, words, reported = [], Counter(), 0
+def _collect(results, workers) -> tuple[list, Counter, Counter]:
+    segments, words, forms, reported = [], Counter(), Counter(), 0
     while reported < len(workers):
         try:
             kind, payload = results.get(timeout=POLL_SECONDS)
@@ -119,11 +120,12 @@ def _collect(results, workers) -> tuple[list, Counter]:
             continue
         if kind == "error":
             _raise_failure(payload)
-        found, counts = payload
+        found, word_counts, form_counts = payload
         segments += found
-        words.update(counts)
+        words.update(word_counts)
+        forms.update(form_counts)
         reported += 1
-    return segments, words
+    return segments, words, forms
 
 
 def _raise_reported_error(results) -> None:
@@ -166,11 +168,11 @@ def die_with_parent(parent_pid: int) -> None:
 
 
 def _work(storage, indexname, jobs, results, options, segment_docs, parent_pid) -> None:
-    """A worker: documents in, closed segments and word counts out."""
+    """A worker: documents in, closed segments, word and entity form counts out."""
     die_with_parent(parent_pid)
     try:
         ix = storage.open_index(indexname)
-        segments, words = [], Counter()
+        segments, words, forms = [], Counter(), Counter()
         writer, in_segment = None, 0
         while True:
             try:
@@ -184,14 +186,16 @@ def _work(storage, indexname, jobs, results, options, segment_docs, parent_pid) 
             for doc, filing in batch:
                 if writer is None:
                     writer = SegmentWriter(ix, _lk=False, **options)
-                writer.add_document(**to_fields(analyse(doc, filing)))
+                item = analyse(doc, filing)
+                writer.add_document(**to_fields(item))
                 count_words(words, doc.title, doc.body)
+                count_forms(forms, mention_forms(item.entities))
                 in_segment += 1
                 if in_segment >= segment_docs:
                     segments.append(writer._finalize_segment())
                     writer, in_segment = None, 0
         if writer is not None:
             segments.append(writer._finalize_segment())
-        results.put(("done", (segments, words)))
+        results.put(("done", (segments, words, forms)))
     except BaseException as exc:
         results.put(("error", (getattr(exc, "errno", None), traceback.format_exc())))

@@ -7,10 +7,13 @@ words, searched with a lower weight so that ``Wahl`` finds ``Bundestagswahl``
 but exact words rank first.  ``title_pairs`` and ``body_pairs`` hold the
 pairs of neighbouring words in which one is a stopword, so phrases such as
 ``"vor allem"`` are looked up instead of checked position by position.
+``title_forms`` and ``body_forms`` hold every word and word part as written,
+folded but not stemmed, without positions: prefix search expands a prefix
+over them (``Untersuchun*``), since a stem is no prefix of its words.
 Every facet a search can count (date, section, source, persons, places,
 organisations), the article's near-duplicate ``cluster`` and when it was
-``indexed``, is also
-packed into one compact per-document column, ``facet_data``, which the
+``indexed``, is also packed into one compact per-document column,
+``facet_data``, which the
 search side loads once per index generation into arrays.  An article without
 a title gets one for display only, from its first sentence
 (``derived_title``, stored, never indexed: it must not count twice for
@@ -22,10 +25,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Iterable, Iterator
 
 from whoosh import analysis, fields
 
-from indexer.analysis.german import compound_parts_analyzer, german_analyzer, word_pairs_analyzer
+from indexer.analysis.german import (
+    compound_parts_analyzer,
+    german_analyzer,
+    word_forms_analyzer,
+    word_pairs_analyzer,
+)
 from indexer.analysis.sentences import lead_sentence
 from indexer.entities import Entity, extract_entities
 from indexer.reading.corpus import BERLIN
@@ -39,6 +48,7 @@ def build_schema() -> fields.Schema:
     analyzer = german_analyzer()
     parts = compound_parts_analyzer()
     pairs = word_pairs_analyzer()
+    forms = word_forms_analyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
         content_hash=fields.ID(stored=True, sortable=True),
@@ -48,6 +58,8 @@ def build_schema() -> fields.Schema:
         body_parts=fields.TEXT(analyzer=parts, phrase=True, chars=True),
         title_pairs=fields.TEXT(analyzer=pairs, phrase=False),
         body_pairs=fields.TEXT(analyzer=pairs, phrase=False),
+        title_forms=fields.TEXT(analyzer=forms, phrase=False),
+        body_forms=fields.TEXT(analyzer=forms, phrase=False),
         date=fields.DATETIME(stored=True, sortable=True),
         year=fields.NUMERIC(int, stored=False, signed=False),
         month=fields.ID(stored=False),
@@ -100,14 +112,41 @@ def analyse(doc: Document, filing: Filing = Filing()) -> AnalysedDocument:
                             filing)
 
 
+def facet_value(canonical: str) -> str:
+    """A canonical name as a facet value (the stored lists are comma-separated)."""
+    return canonical.replace(",", " ").strip()
+
+
 def facet_values(entities: list[Entity]) -> dict[str, list[str]]:
     """Canonical entity values per facet field, in order of first mention."""
     values: dict[str, dict[str, None]] = {name: {} for name in ENTITY_FIELDS.values()}
     for entity in entities:
         field = ENTITY_FIELDS.get(entity.type)
         if field:
-            values[field][entity.canonical.replace(",", " ").strip()] = None
+            values[field][facet_value(entity.canonical)] = None
     return {field: [v for v in found if v] for field, found in values.items()}
+
+
+def mention_forms(entities: Iterable[Entity]) -> Iterator[tuple[str, str, str]]:
+    """(facet field, facet value, text as written) of each entity mention."""
+    for entity in entities:
+        form = _mention_form(entity.type, entity.canonical, entity.text)
+        if form:
+            yield form
+
+
+def stored_mention_forms(stored: dict) -> Iterator[tuple[str, str, str]]:
+    """The same for an indexed article, from its stored body and entity offsets."""
+    body = stored.get("body", "")
+    for start, end, kind, canonical in stored.get("entities", []):
+        form = _mention_form(kind, canonical, body[start:end])
+        if form:
+            yield form
+
+
+def _mention_form(kind: str, canonical: str, text: str) -> tuple[str, str, str] | None:
+    field, value, written = ENTITY_FIELDS.get(kind), facet_value(canonical), " ".join(text.split())
+    return (field, value, written) if field and value and written else None
 
 
 def to_fields(item: AnalysedDocument) -> dict:
@@ -123,6 +162,8 @@ def to_fields(item: AnalysedDocument) -> dict:
         "body_parts": doc.body,
         "title_pairs": doc.title,
         "body_pairs": doc.body,
+        "title_forms": doc.title,
+        "body_forms": doc.body,
         "section": doc.section,
         "source": doc.source,
         "url": doc.url,

@@ -345,12 +345,17 @@ class IndexStore:
         return usage
 
     def _record(self, generation: Path, documents: int | None) -> None:
+        """Note a published generation in the history (best effort: it is live already,
+        and a full disk must not make the run report a failure)."""
         entry = {"generation": generation.name, "documents": documents,
                  "published": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-        with open(self.path / HISTORY, "a", encoding="utf-8") as history:
-            history.write(json.dumps(entry) + "\n")
-            history.flush()
-            os.fsync(history.fileno())
+        try:
+            with open(self.path / HISTORY, "a", encoding="utf-8") as history:
+                history.write(json.dumps(entry) + "\n")
+                history.flush()
+                os.fsync(history.fileno())
+        except OSError:
+            pass
 
     def _publish(self, staging: Path, keep: int = KEEP_GENERATIONS,
                  documents: int | None = None) -> Generation:
