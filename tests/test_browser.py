@@ -45,6 +45,7 @@ PAGES = {
     "home": "/",
     "search": "/?q=Merkel",
     "search-filtered": "/?q=Zinsen&person=Christine%20Lagarde&not_year=2019&more=place",
+    "search-word-forms": "/?q=Wahl&not_form=bundestagswahl",
     "search-unclosed-quote": '/?q="Tag%20des',
     "search-english": "/?q=Inflation&lang=en",
     "timeline-compare": "/timeline?q=Inflation&q=Zinsen&measure=share",
@@ -296,6 +297,20 @@ def test_exclude_a_facet_value_and_remove_the_chip(server, page):
     assert total(page) < hits
     page.locator(".chips a.remove").first.click()
     page.wait_for_url("**/?q=Merkel")
+    assert total(page) == hits
+
+
+def test_leave_out_a_word_form_and_take_it_back(server, page):
+    page.goto(server + "/?q=Wahl")
+    hits = total(page)
+    page.locator("details.expansions summary").click()
+    page.locator(".word-forms a", has_text="bundestagswahl").click()
+    page.wait_for_url("**not_form=bundestagswahl*")
+    assert total(page) < hits
+    assert page.locator(".word-forms li.excluded del", has_text="bundestagswahl").count() == 1
+    assert page.locator("mark", has_text="Bundestagswahl").count() == 0
+    page.locator(".word-forms a", has_text="bundestagswahl").click()
+    page.wait_for_url(lambda url: "not_form" not in url)
     assert total(page) == hits
 
 

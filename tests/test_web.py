@@ -19,11 +19,11 @@ def test_api_search_schema(client):
     assert response.mimetype == "application/json"
     data = response.get_json()
     assert list(data) == ["query", "total", "counting", "page", "size", "pages", "took_ms",
-                          "generation", "suggestion", "corrections", "hits", "facets", "notices",
-                          "links"]
+                          "generation", "suggestion", "corrections", "expansions", "hits",
+                          "facets", "notices", "links"]
     assert data["query"] == {"q": "Soldat", "filters": {"person": ["Wladimir Putin"]},
                              "exclude": {}, "from": None, "to": None, "sort": "relevance",
-                             "collapse": False, "since": None}
+                             "collapse": False, "since": None, "not_form": []}
     assert data["counting"] == "articles"
     assert data["total"] == 1
     [hit] = data["hits"]

@@ -28,6 +28,7 @@ from web.params import (
     FACET_PARAMS,
     chart_measure,
     compared_queries,
+    expansions_with_urls,
     facets_with_urls,
     int_param,
     query_notices,
@@ -96,6 +97,7 @@ def search_json():
     payload = result.to_dict()
     payload["notices"] = query_notices(result.request.q)
     payload["facets"] = facets_with_urls(result, request.args, "api.search_json")
+    payload["expansions"] = expansions_with_urls(result, request.args, "api.search_json")
     payload["links"] = {
         "self": url_with("api.search_json", request.args, page=result.request.page),
         "html": url_with("pages.search_page", request.args, page=result.request.page),

@@ -66,6 +66,13 @@ ENGLISH = {
     "gleiche Meldungen zusammenfassen": "collapse versions of the same story",
     "Fassungen von": "Versions of",
     "Kommt im Archiv nicht vor": "Not in the archive",
+    "Gefundene Wortformen": "Word forms found",
+    "Ein Klick lässt eine Form aus der Suche weg (oder nimmt sie wieder auf). Die Zahl sagt, "
+    "wie viele Treffer sie enthalten.": "A click leaves a form out of the search (or takes "
+                                         "it back). The number says how many results "
+                                         "contain it.",
+    "weglassen": "leave out",
+    "wieder aufnehmen": "take back",
     "auch gesucht als": "also searched as",
     "nur genau so suchen": "search exactly as typed",
     "Aktive Filter": "Active filters",
@@ -284,6 +291,8 @@ GERMAN_MESSAGES = {
         "date:[2020 to 2021-06].",
     "The {field}: range ends before it starts.": "Der Zeitraum in {field}: endet, bevor er "
                                                  "beginnt.",
+    "At most {count} word forms can be left out ('not_form').":
+        "Höchstens {count} Wortformen lassen sich weglassen („not_form“).",
     "Something went wrong on our side. Please try again later.":
         "Bei uns ist etwas schiefgegangen. Bitte versuchen Sie es später noch einmal.",
 }

@@ -50,6 +50,9 @@ SEARCH_PARAMETERS = [
                          "no longer kept, 404 when unknown).", {"type": "string"}),
     _param("since", "Only articles indexed after this moment (ISO 8601; Berlin time without "
                     "an offset).", {"type": "string", "format": "date-time"}),
+    _param("not_form", "A written form (as listed in expansions) that no query word matches "
+                       "by: an article found only through it drops out.", {"type": "string"},
+           True),
     _param("correct", "1: words found in no article are also searched as their nearest "
                       "spelling (listed in corrections); 0: search exactly as typed.",
            {"type": "integer", "enum": [0, 1], "default": 1}),
@@ -385,6 +388,30 @@ def openapi_document() -> dict:
                         "properties": {"code": {"type": "string", "enum": ["unclosed_quote"]},
                                        "message": {"type": "string"},
                                        "suggestion": {"type": "string"}}}},
+                    "expansions": {"type": "array", "items": {
+                        "type": "object",
+                        "description": "For each query word, the written forms it matched.",
+                        "required": ["word", "forms", "complete"],
+                        "properties": {
+                            "word": {"type": "string"},
+                            "complete": {"type": "boolean",
+                                         "description": "false: further forms not listed."},
+                            "forms": {"type": "array", "items": {
+                                "type": "object",
+                                "required": ["form", "written", "count", "excluded",
+                                             "toggle_url"],
+                                "properties": {
+                                    "form": {"type": "string",
+                                             "description": "Folded, as not_form takes it."},
+                                    "written": {"type": "string",
+                                                "description": "The archive's most frequent "
+                                                               "spelling."},
+                                    "count": {"type": "integer",
+                                              "description": "Results containing it."},
+                                    "excluded": {"type": "boolean"},
+                                    "toggle_url": {"type": "string",
+                                                   "description": "Leaves it out, or takes "
+                                                                  "it back."}}}}}}},
                     "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                     "facets": {"type": "object", "additionalProperties": {
                         "type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}}},

@@ -24,6 +24,7 @@ from web.params import (
     chart_measure,
     compared_queries,
     current_path,
+    expansions_with_urls,
     facets_with_urls,
     local_path,
     query_notices,
@@ -87,6 +88,7 @@ def search_page():
         suggestion_url=url_with("pages.search_page", args, q=result.suggestion)
         if result.suggestion else None,
         facets=facets_with_urls(result, args, "pages.search_page"),
+        expansions=expansions_with_urls(result, args, "pages.search_page"),
         more_urls={name: url_with("pages.search_page", args, more=param)
                    for name, param in FACET_PARAMS.items()},
         less_url=url_with("pages.search_page", args, more=None, facet_filter=None),

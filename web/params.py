@@ -5,9 +5,10 @@ The HTML page and the JSON API take the same parameters, parsed here once:
 ``month`` (each repeatable), ``from``/``to`` (ISO dates), ``sort``, ``page``,
 ``size``, ``correct`` (``0``: words that occur nowhere are not also
 searched as their nearest spelling), ``collapse`` (``1``: one article per
-near-duplicate cluster) and ``since`` (only articles indexed after that
-moment).  Facet values get a ``toggle_url`` built from the current
-parameters, so a click adds or removes exactly that filter.  An article's
+near-duplicate cluster), ``since`` (only articles indexed after that
+moment) and ``not_form`` (repeatable: a written form no query word matches
+by).  Facet values and matched word forms get a ``toggle_url`` built from
+the current parameters, so a click adds or removes exactly that filter.  An article's
 ``back`` parameter carries the way back to the list it was opened from.
 """
 
@@ -20,6 +21,7 @@ from urllib.parse import quote
 from flask import request, url_for
 from werkzeug.datastructures import MultiDict
 
+from indexer.analysis.folding import fold_word
 from indexer.reading.corpus import BERLIN
 from indexer.searching.facets import ENTITY_FACETS
 from indexer.searching.query import QueryError
@@ -29,6 +31,7 @@ from indexer.searching.search import FILTER_FIELDS, SearchRequest, SearchResult
 FACET_PARAMS = {field: key for key, field in FILTER_FIELDS.items()}
 MAX_FILTER_VALUES = 20
 EXCLUDE_PREFIX = "not_"
+NOT_FORM = "not_form"
 MEASURES = ("count", "share")
 KNOWN_PARAMS = {
     "lang",
@@ -49,6 +52,7 @@ KNOWN_PARAMS = {
     "collapse",
     "since",
     "generation",
+    NOT_FORM,
     *FILTER_FIELDS,
     *(EXCLUDE_PREFIX + k for k in FILTER_FIELDS),
 }
@@ -73,6 +77,7 @@ def search_request(args: MultiDict, default_size: int = 10) -> SearchRequest:
         correct=_flag(args, "correct", True),
         collapse=_flag(args, "collapse", False),
         since=_moment(args, "since"),
+        not_forms=_forms(args),
     )
     parsed.validate()
     return parsed
@@ -88,6 +93,12 @@ def _values(args: MultiDict, prefix: str) -> dict[str, tuple[str, ...]]:
         if values:
             found[key] = values
     return found
+
+
+def _forms(args: MultiDict) -> tuple[str, ...]:
+    """The ``not_form`` values as the index writes forms (folded, lowercase)."""
+    return tuple(dict.fromkeys(fold_word(v.strip()) for v in args.getlist(NOT_FORM)
+                               if v.strip()))
 
 
 def _flag(args: MultiDict, name: str, default: bool) -> bool:
@@ -245,6 +256,25 @@ def facets_with_urls(result: SearchResult, args: MultiDict, endpoint: str) -> di
         ]
         for name, values in result.facets.items()
     }
+
+
+def expansions_with_urls(result: SearchResult, args: MultiDict, endpoint: str) -> list[dict]:
+    """The forms each query word matched, each with the ``toggle_url`` that
+    leaves it out (``not_form``) or, once left out, takes it back."""
+    return [
+        {**expansion.to_dict(),
+         "forms": [{**form.to_dict(), "toggle_url": _toggle_form(args, form.form, endpoint)}
+                   for form in expansion.forms]}
+        for expansion in result.expansions
+    ]
+
+
+def _toggle_form(args: MultiDict, form: str, endpoint: str) -> str:
+    current = [v for v in args.getlist(NOT_FORM) if v.strip()]
+    remaining = [v for v in current if fold_word(v.strip()) != form]
+    if len(remaining) == len(current):
+        remaining.append(form)
+    return url_with(endpoint, args, **{NOT_FORM: remaining or None})
 
 
 def _shown(args: MultiDict, name: str, value: str) -> bool:

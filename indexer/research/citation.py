@@ -85,6 +85,8 @@ def _restrictions(result: SearchResult) -> str:
         text += f" im Zeitraum {start}–{end}"
     if request.since:
         text += f", unter den nach dem {request.since.isoformat()} aufgenommenen Artikeln"
+    if request.not_forms:
+        text += f", ohne Treffer allein über die Wortformen {', '.join(request.not_forms)}"
     return text
 
 

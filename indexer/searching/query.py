@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache, partial
+from typing import Iterator
 
 from whoosh import query as wq
 from whoosh.qparser import (
@@ -420,6 +421,19 @@ def check_expansions(q: wq.Query, reader) -> None:
                         if isinstance(node, wq.Prefix) else
                         f"'{node.text}' matches more than {MAX_EXPANSIONS} different words. "
                         "Make it more specific.")
+
+
+def wanted_leaves(q: wq.Query) -> Iterator[wq.Query]:
+    """The leaves of ``q`` outside its exclusions (``NOT``, ``-``)."""
+    if isinstance(q, wq.Not):
+        return
+    if isinstance(q, wq.AndNot):
+        yield from wanted_leaves(q.a)
+    elif q.is_leaf():
+        yield q
+    else:
+        for child in q.children():
+            yield from wanted_leaves(child)
 
 
 def _walk(q: wq.Query):

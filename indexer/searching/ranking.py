@@ -8,7 +8,7 @@ Here the top ``k`` come from arrays instead:
 * by relevance: whoosh's BM25F (same idf, average field lengths, ``B``,
   ``K1``, boosts and sums over the query's terms, same scores) computed from
   posting blocks and per-generation field-length arrays, for queries built
-  from terms, prefixes, ``AND``/``OR``/``NOT``, zero-score filters and day
+  from terms, prefixes, ``AND``/``OR``/``NOT``/``ANDNOT``, zero-score filters and day
   ranges (which score nothing: a date is no reason to rank higher);
 * by date: an argsort over the date column, undated articles last.
 
@@ -29,7 +29,7 @@ from whoosh.util.numeric import byte_to_length
 
 from indexer.searching.budget import check_budget, within_budget
 from indexer.searching.dates import DayRange
-from indexer.searching.matching import posting_arrays
+from indexer.searching.matching import matching_docs, posting_arrays
 from indexer.whoosh_compat import length_bytes
 
 #: Field length for each length byte whoosh stores (0: field empty).
@@ -164,8 +164,8 @@ class _Scorer:
             return self.day_range(q, everywhere)
         if everywhere and type(q) is wq.Not:  # whoosh scores a NOT clause with its boost
             return np.full(size, boost * q.boost), np.ones(size, dtype=bool)
-        if everywhere and type(q) is wq.AndNot:
-            return self.node(q.a, boost, everywhere)
+        if type(q) is wq.AndNot:
+            return self.and_not(q, boost, everywhere)
         if type(q) not in (wq.And, wq.Or) or q.boost != 1.0 or getattr(q, "minmatch", 0):
             return None
         children = [self.node(child, boost, everywhere and type(q) is wq.And)
@@ -180,6 +180,16 @@ class _Scorer:
         for child_scores, child_matched in children:
             scores += np.where(child_matched, child_scores, 0.0)
         return np.where(matched, scores, 0.0), matched
+
+    def and_not(self, q: wq.AndNot, boost: float, everywhere: bool
+                ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Scored as its positive part, without the documents of its negative part."""
+        found = self.node(q.a, boost, everywhere)
+        if found is None or everywhere:
+            return found
+        scores, matched = found
+        left_out = np.isin(self.docnums, matching_docs(q.b, self.searcher), assume_unique=True)
+        return np.where(left_out, 0.0, scores), matched & ~left_out
 
     def day_range(self, q: DayRange, everywhere: bool) -> tuple[np.ndarray, np.ndarray] | None:
         """A date scores nothing; the day column says which documents it matches."""

@@ -39,6 +39,14 @@ from indexer.analysis.sentences import lead_sentence
 from indexer.searching.budget import check_budget, within_budget
 from indexer.searching.collapse import representatives
 from indexer.searching.dates import DayRange
+from indexer.searching.expansions import (
+    MAX_EXCLUDED,
+    Expansion,
+    WordForms,
+    expansions,
+    query_words,
+    without_forms,
+)
 from indexer.searching.facets import ENTITY_FACETS, FACET_FIELDS, FacetTable, FacetValue
 from indexer.searching.matching import matching_docs, posting_arrays
 from indexer.searching.query import (
@@ -47,6 +55,7 @@ from indexer.searching.query import (
     check_expansions,
     for_ranking,
     forms_field,
+    wanted_leaves,
 )
 from indexer.searching.ranking import (
     RankingColumns,
@@ -111,6 +120,8 @@ class SearchRequest:
     correct: bool = True  # also search words that occur nowhere as their nearest spelling
     collapse: bool = False  # one article per near-duplicate cluster
     since: datetime | None = None  # only articles indexed after this moment (aware)
+    not_forms: tuple[str, ...] = ()  # written forms (folded) that no query word matches by
+    expansions: bool = True  # list the forms each query word matched
 
     def validate(self) -> None:
         if self.sort not in SORTS:
@@ -129,6 +140,9 @@ class SearchRequest:
                              f"{', '.join(FILTER_FIELDS)}.", sorted(unknown)[0])
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise QueryError("The start date is after the end date.", "from")
+        if len(self.not_forms) > MAX_EXCLUDED:
+            raise QueryError(f"At most {MAX_EXCLUDED} word forms can be left out "
+                             "('not_form').", "not_form")
 
 
 @dataclass
@@ -180,6 +194,7 @@ class SearchResult:
     took_ms: float
     generation: str
     corrections: list[Correction] = field(default_factory=list)
+    expansions: list[Expansion] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -199,6 +214,7 @@ class SearchResult:
                 "sort": req.sort,
                 "collapse": req.collapse,
                 "since": req.since.isoformat() if req.since else None,
+                "not_form": list(req.not_forms),
             },
             "total": self.total,
             "counting": "clusters" if req.collapse else "articles",
@@ -209,6 +225,7 @@ class SearchResult:
             "generation": self.generation,
             "suggestion": self.suggestion,
             "corrections": [c.to_dict() for c in self.corrections],
+            "expansions": [e.to_dict() for e in self.expansions],
             "hits": [hit.to_dict() for hit in self.hits],
             "facets": {name: [v.to_dict() for v in values]
                        for name, values in self.facets.items()},
@@ -276,6 +293,10 @@ class Snapshot:
     @cached_property
     def speller(self) -> Speller:
         return Speller(self.vocabulary)
+
+    @cached_property
+    def word_forms(self) -> WordForms:
+        return WordForms(self.index.schema, lambda: self.vocabulary.counts)
 
     @cached_property
     def entity_forms(self) -> EntityForms:
@@ -414,6 +435,7 @@ class PreparedQuery:
     weights: RankingParameters = DEFAULT_RANKING
     corrections: tuple[Correction, ...] = ()
     since: int | None = None  # Unix seconds: only articles indexed after it
+    excluded_forms: frozenset[str] = frozenset()  # forms no query word matches by
 
 
 def prepare(snapshot: Snapshot, request: SearchRequest,
@@ -424,10 +446,13 @@ def prepare(snapshot: Snapshot, request: SearchRequest,
     user_query = snapshot.parser_for(weights).parse(corrected(request.q, found))
     check_expansions(user_query, snapshot.searcher.reader())
     _check_whole_fields(user_query, snapshot.searcher.schema)
-    restricted = _restrict(user_query, request)
+    excluded = frozenset(request.not_forms)
+    restricted = _restrict(without_forms(user_query, excluded, snapshot.word_forms,
+                                         snapshot.searcher), request)
     return PreparedQuery(user_query, restricted,
                          for_ranking(restricted, snapshot.searcher.schema), weights,
-                         found, int(request.since.timestamp()) if request.since else None)
+                         found, int(request.since.timestamp()) if request.since else None,
+                         excluded)
 
 
 def matching_docnums(snapshot: Snapshot, prepared: PreparedQuery) -> np.ndarray:
@@ -484,7 +509,7 @@ def search(snapshot: Snapshot, request: SearchRequest,
                                       request.page * request.size, docnums)
     total = int(docnums.size)
     top = results[(request.page - 1) * request.size:]
-    highlights = matched_terms(prepared.user_query, searcher)
+    highlights = matched_terms(prepared.user_query, searcher, prepared.excluded_forms)
     hits = [_hit(snapshot, docnum, score if ranked else None, highlights, request)
             for docnum, score in within_budget(top, every=1)]
     for hit, (docnum, _) in zip(hits, top):
@@ -498,9 +523,13 @@ def search(snapshot: Snapshot, request: SearchRequest,
         for name in FACET_FIELDS
     }
     suggestion = suggest(snapshot, request.q) if total < 3 and request.q.strip() else None
+    expanded = (expansions(snapshot.word_forms,
+                           query_words(prepared.user_query, request.q, searcher.schema),
+                           searcher, docnums, prepared.excluded_forms)
+                if request.expansions else [])
     return SearchResult(request, total, hits, facets, suggestion,
                         round((time.perf_counter() - started) * 1000, 2),
-                        snapshot.generation.name, list(prepared.corrections))
+                        snapshot.generation.name, list(prepared.corrections), expanded)
 
 
 def iter_hits(snapshot: Snapshot, request: SearchRequest, limit: int
@@ -521,7 +550,7 @@ def iter_hits(snapshot: Snapshot, request: SearchRequest, limit: int
     else:
         results, ranked = top_results(snapshot, prepared, request, limit, docnums)
         total = int(docnums.size)
-    highlights = matched_terms(prepared.user_query, snapshot.searcher)
+    highlights = matched_terms(prepared.user_query, snapshot.searcher, prepared.excluded_forms)
     return total, _hits(snapshot, within_budget(results, every=16), ranked, sizes, highlights,
                         request)
 
@@ -615,19 +644,6 @@ def scores_words(q: wq.Query) -> bool:
     return any(has_words(leaf) for leaf in wanted_leaves(q))
 
 
-def wanted_leaves(q: wq.Query) -> Iterator[wq.Query]:
-    """The leaves of ``q`` outside its exclusions (``NOT``, ``-``)."""
-    if isinstance(q, wq.Not):
-        return
-    if isinstance(q, wq.AndNot):
-        yield from wanted_leaves(q.a)
-    elif q.is_leaf():
-        yield q
-    else:
-        for child in q.children():
-            yield from wanted_leaves(child)
-
-
 def has_words(leaf: wq.Query) -> bool:
     """Whether a leaf matches by words or values (whoosh says no for prefixes)."""
     return leaf.has_terms() or isinstance(leaf, (wq.Prefix, wq.Wildcard))
@@ -684,11 +700,13 @@ class Highlights:
     matched form (folded) with the indexed word it belongs to.  In a hit,
     only the forms it contains are looked up, and only the occurrences
     written that way are marked, so ``Untersuchun*`` marks ``Untersuchungen``
-    but not ``untersucht``.
+    but not ``untersucht``.  Words written in one of the ``unmarked`` forms
+    (left out with ``not_form``) are not marked.
     """
 
     terms: dict[str, set[bytes]]
     forms: dict[str, dict[str, bytes]]
+    unmarked: frozenset[str] = frozenset()
 
     def spans(self, searcher, target: str, docnum: int, text: str) -> list[tuple[int, int]]:
         """Spans of the matches in the stored field ``target`` (``text``) of ``docnum``."""
@@ -702,6 +720,9 @@ class Highlights:
                 found += [(start, end) for start, end
                           in match_spans(searcher, fieldname, docnum, set(present.values()))
                           if fold_word(text[start:end]) in present]
+        if self.unmarked:
+            found = [(start, end) for start, end in found
+                     if fold_word(text[start:end]) not in self.unmarked]
         return found
 
     def _forms_in(self, searcher, target: str, docnum: int) -> dict[str, bytes]:
@@ -713,7 +734,8 @@ class Highlights:
                 if contains(posting_arrays(reader, forms_field(target), form)[0], local)}
 
 
-def matched_terms(q: wq.Query, searcher) -> Highlights:
+def matched_terms(q: wq.Query, searcher, unmarked: frozenset[str] = frozenset()
+                  ) -> Highlights:
     """The indexed terms a query matches in title and body, prefixes expanded.
 
     (whoosh's ``Query.existing_terms`` loses fields after the first term, so
@@ -722,7 +744,7 @@ def matched_terms(q: wq.Query, searcher) -> Highlights:
     reader = searcher.reader()
     schema = reader.schema
     highlights = Highlights({name: set() for names in MARKED_FIELDS.values() for name in names},
-                            {target: {} for target in MARKED_FIELDS})
+                            {target: {} for target in MARKED_FIELDS}, unmarked)
     for leaf in wanted_leaves(q):
         if not has_words(leaf):
             continue
@@ -736,6 +758,8 @@ def matched_terms(q: wq.Query, searcher) -> Highlights:
             target = _text_field_of_forms(fieldname)
             if target:
                 form = text.decode("utf-8") if isinstance(text, bytes) else text
+                if form in unmarked:
+                    continue
                 # The word a form is indexed as, whole or as a part of a hyphenated word.
                 for word in schema[target].process_text(form, mode="index"):
                     highlights.forms[target][form] = schema[target].to_bytes(word)

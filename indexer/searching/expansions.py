@@ -1,0 +1,299 @@
+"""Which indexed words a query word matched, and leaving some of them out.
+
+German search expands: ``Wahl`` finds ``Wahlen`` and ``Wähler`` (one stem)
+and ``Bundestagswahl`` (a compound with ``wahl`` as a part).  For each word
+of a query this module lists the written forms it matched, with how many
+of the results contain each, and rewrites a query so that chosen forms no
+longer count as a match (``not_form=bundestagswahl``: an article found
+only through ``Bundestagswahl`` drops out; one that also says ``Wahl``
+stays).
+
+The written forms are the terms of ``title_forms`` and ``body_forms``
+(every word as written, folded, not stemmed).  A form belongs to a query
+term when the field's own analyzer turns it into that term: ``body``'s for
+whole words, ``body_parts``'s for compound parts.  Candidates are found by
+substring search over the generation's forms in one string: the stem of a
+folded word is its beginning, and a part sits anywhere in its compound.
+Spelling variants (``Photo`` for ``Foto``) are searched under each of
+their spellings.  What a term matched is worked out once per generation.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+from whoosh import query as wq
+
+from indexer.analysis.folding import fold_word
+from indexer.analysis.german import stem_german
+from indexer.analysis.variants import variant_table
+from indexer.searching.budget import check_budget, within_budget
+from indexer.searching.matching import matching_docs
+from indexer.searching.query import forms_field, parts_field, wanted_leaves
+
+#: The stored text fields whose words a query can match, whole or as a part.
+TEXT_FIELDS = ("title", "body")
+#: Forms counted and listed per query word, the most frequent in the archive first.
+MAX_LISTED = 20
+#: Candidate forms checked for the list, the most frequent first (all to leave forms out).
+MAX_CHECKED = 300
+#: Forms one request may leave out.
+MAX_EXCLUDED = 50
+_WORD = re.compile(r"[^\W_][\w'’-]*\*?")
+
+
+@dataclass(frozen=True)
+class FormCount:
+    """One written form a query word matched, and how many results contain it."""
+
+    form: str  # folded, as the index and ``not_form`` write it
+    written: str  # the archive's most frequent spelling of it (umlauts and ß kept), lowercase
+    count: int
+    excluded: bool
+
+    def to_dict(self) -> dict:
+        return {"form": self.form, "written": self.written, "count": self.count,
+                "excluded": self.excluded}
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """The forms one query word matched in the results (at most :data:`MAX_LISTED`)."""
+
+    word: str
+    forms: list[FormCount]
+    complete: bool  # False: the word matches further forms in the archive, not listed
+
+    def to_dict(self) -> dict:
+        return {"word": self.word, "forms": [f.to_dict() for f in self.forms],
+                "complete": self.complete}
+
+
+@dataclass(frozen=True)
+class TermForms:
+    """The forms whose analysis gives one term: as a whole word, and as a compound part."""
+
+    whole: tuple[str, ...]
+    part: tuple[str, ...]
+    complete: bool = True  # False: only the most frequent candidates were checked
+
+    def of(self, fieldname: str) -> tuple[str, ...]:
+        return self.part if fieldname.endswith("_parts") else self.whole
+
+    @property
+    def every(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.whole + self.part))
+
+
+class WordForms:
+    """The written forms of one index generation, and which terms they are indexed as.
+
+    Shared by the threads serving a generation; each call brings the
+    calling thread's searcher (whoosh readers must not be shared).
+    """
+
+    def __init__(self, schema, word_counts: Callable[[], Mapping[str, int]]) -> None:
+        self._schema = schema
+        self._word_counts = word_counts  # the generation's vocabulary, read when first needed
+        self._lock = threading.Lock()
+        self._text: str | None = None
+        self._spellings: dict[str, str] | None = None
+        self._found: dict[tuple[str, bool], TermForms] = {}
+
+    def written(self, form: str) -> str:
+        """``form`` as the archive most often writes it: ``wahler`` → ``wähler``."""
+        if self._spellings is None:
+            counts = self._word_counts()
+            spellings: dict[str, str] = {}
+            for word in sorted(counts, key=counts.__getitem__):
+                spellings[fold_word(word)] = word  # the most frequent comes last and stays
+            self._spellings = spellings
+        return "-".join(self._spellings.get(piece, piece) for piece in form.split("-"))
+
+    def forms(self, searcher, term: str, every: bool = False) -> TermForms:
+        """The forms indexed as ``term`` (a ``body`` or ``body_parts`` term), most frequent first.
+
+        Without ``every``, only the :data:`MAX_CHECKED` most frequent
+        candidates are checked (enough to list them).
+        """
+        key = (term, every)
+        found = self._found.get(key) or (None if every else self._found.get((term, True)))
+        if found is None:
+            with self._lock:
+                found = self._found.get(key) or self._find(searcher, term, every)
+                self._found[key] = found
+        return found
+
+    @staticmethod
+    def frequency(searcher, form: str) -> int:
+        """Articles in the archive with ``form`` in their title or body (the larger count)."""
+        reader = searcher.reader()
+        return max(reader.doc_frequency(forms_field(target), form) for target in TEXT_FIELDS)
+
+    def _find(self, searcher, term: str, every: bool) -> TermForms:
+        candidates = self._candidates(searcher, term)
+        frequency = {form: self.frequency(searcher, form)
+                     for form in within_budget(candidates, every=256)}
+        ordered = sorted(candidates, key=lambda f: (-frequency[f], f))
+        checked = ordered if every else ordered[:MAX_CHECKED]
+        whole, part = [], []
+        words, parts = self._schema["body"].analyzer, self._schema[parts_field("body")].analyzer
+        for form in within_budget(checked, every=32):
+            if any(t.text == term for t in words(form, mode="index")):
+                whole.append(form)
+            if any(t.text == term for t in parts(form, mode="index")):
+                part.append(form)
+        return TermForms(tuple(whole), tuple(part), len(checked) == len(ordered))
+
+    def _candidates(self, searcher, term: str) -> set[str]:
+        text = self._forms_text(searcher)
+        found = set()
+        for needle in {term, *_variant_spellings(term)}:
+            for match in re.finditer(re.escape(needle), text):
+                check_budget()
+                start = text.rfind("\n", 0, match.start()) + 1
+                found.add(text[start:text.find("\n", match.end())])
+        return found
+
+    def _forms_text(self, searcher) -> str:
+        """Every distinct form, one per line, in one string for substring search."""
+        if self._text is None:
+            reader = searcher.reader()
+            forms: set[bytes] = set()
+            for target in TEXT_FIELDS:
+                forms.update(within_budget(reader.lexicon(forms_field(target)), every=4096))
+            self._text = "\n" + "\n".join(sorted(f.decode("utf-8") for f in forms)) + "\n"
+        return self._text
+
+
+def _variant_spellings(term: str) -> list[str]:
+    """The other spellings of the words that the variant table writes as ``term``'s word."""
+    table = variant_table()
+    spellings = {**table.words, **table.names, **table.prefixes}
+    return [variant for variant, preferred in spellings.items()
+            if stem_german(preferred) == term or preferred.startswith(term)]
+
+
+@dataclass
+class QueryWords:
+    """The words of a query that expand: terms of ``title``/``body`` and prefixes over forms."""
+
+    terms: dict[str, str] = field(default_factory=dict)  # term → the word as typed
+    prefixes: dict[str, str] = field(default_factory=dict)  # folded prefix → as typed
+
+
+def query_words(q: wq.Query, text: str, schema) -> QueryWords:
+    """The expanding words of ``q`` outside its exclusions, in the order typed."""
+    typed = _typed_words(text, schema)
+    words = QueryWords()
+    for leaf in wanted_leaves(q):
+        if type(leaf) is wq.Term and leaf.fieldname in TEXT_FIELDS:
+            words.terms.setdefault(leaf.text, typed.get(leaf.text, leaf.text))
+        elif type(leaf) is wq.Prefix and leaf.fieldname in map(forms_field, TEXT_FIELDS):
+            words.prefixes.setdefault(leaf.text, f"{leaf.text}*")
+    return words
+
+
+def _typed_words(text: str, schema) -> dict[str, str]:
+    analyzer = schema["body"].analyzer
+    typed: dict[str, str] = {}
+    for word in _WORD.findall(text):
+        for token in analyzer(word, mode="query", removestops=False):
+            typed.setdefault(token.text, word)
+    return typed
+
+
+def expansions(word_forms: WordForms, words: QueryWords, searcher, docnums: np.ndarray,
+               excluded: frozenset[str] = frozenset()) -> list[Expansion]:
+    """For each query word, the forms it matched with their counts among ``docnums``.
+
+    Listed are the archive's most frequent forms of the word (at most
+    :data:`MAX_LISTED`) that occur in the results, and every excluded one.
+    """
+    in_results = np.zeros(searcher.doc_count_all(), dtype=bool)
+    in_results[docnums] = True
+    found = []
+    for term, word in words.terms.items():
+        forms = word_forms.forms(searcher, term, every=bool(excluded))
+        found.append(_expansion(word_forms, word, forms.every, forms.complete, searcher,
+                                in_results, excluded))
+    for prefix, word in words.prefixes.items():
+        found.append(_expansion(word_forms, word, _prefix_forms(word_forms, searcher, prefix),
+                                True, searcher, in_results, excluded))
+    return found
+
+
+def _expansion(word_forms: WordForms, word: str, forms: tuple[str, ...], complete: bool,
+               searcher, in_results: np.ndarray, excluded: frozenset[str]) -> Expansion:
+    listed = list(forms[:MAX_LISTED])
+    listed += [form for form in forms[MAX_LISTED:] if form in excluded]
+    counts = []
+    for form in within_budget(listed, every=4):
+        count = int(in_results[matching_docs(_form_query(form), searcher)].sum())
+        if count or form in excluded:
+            counts.append(FormCount(form, word_forms.written(form), count, form in excluded))
+    counts.sort(key=lambda c: (-c.count, c.form))
+    return Expansion(word, counts, complete and len(forms) <= MAX_LISTED)
+
+
+def _prefix_forms(word_forms: WordForms, searcher, prefix: str) -> tuple[str, ...]:
+    reader = searcher.reader()
+    forms = {btext.decode("utf-8") for target in TEXT_FIELDS
+             for btext in reader.expand_prefix(forms_field(target), prefix)}
+    return tuple(sorted(forms, key=lambda f: (-word_forms.frequency(searcher, f), f)))
+
+
+def _form_query(form: str) -> wq.Query:
+    return wq.Or([wq.Term(forms_field(target), form) for target in TEXT_FIELDS])
+
+
+def without_forms(q: wq.Query, excluded: frozenset[str], word_forms: WordForms,
+                  searcher) -> wq.Query:
+    """``q`` with the words it expands no longer matching through ``excluded`` forms.
+
+    A word term ``body:wahl`` becomes ``body:wahl ANDNOT`` (an excluded form
+    in ``body_forms`` ``ANDNOT`` one of the word's other forms), scored as
+    ``body:wahl``; a prefix becomes
+    the union of its other forms.  A word left with no form matches nothing.
+    """
+    if not excluded:
+        return q
+    if type(q) is wq.Term and q.fieldname.removesuffix("_parts") in TEXT_FIELDS:
+        forms = word_forms.forms(searcher, q.text, every=True).of(q.fieldname)
+        if not excluded.intersection(forms):
+            return q
+        kept = [f for f in forms if f not in excluded]
+        if not kept:
+            return wq.NullQuery
+        forms_of = forms_field(q.fieldname.removesuffix("_parts"))
+        left_out = [wq.Term(forms_of, f) for f in forms if f in excluded]
+        others = [wq.Term(forms_of, f) for f in kept]
+        return wq.AndNot(q, wq.AndNot(wq.Or(left_out), wq.Or(others)))
+    if type(q) is wq.Prefix and q.fieldname in map(forms_field, TEXT_FIELDS):
+        reader = searcher.reader()
+        forms = [b.decode("utf-8") for b in reader.expand_prefix(q.fieldname, q.text)]
+        if not excluded.intersection(forms):
+            return q
+        kept = [f for f in forms if f not in excluded]
+        return wq.Or([wq.Term(q.fieldname, f, boost=q.boost) for f in kept]) if kept \
+            else wq.NullQuery
+    if q.is_leaf() or isinstance(q, wq.Not):
+        return q  # what a query leaves out stays as typed
+    if isinstance(q, wq.AndNot):
+        return wq.AndNot(without_forms(q.a, excluded, word_forms, searcher), q.b)
+    return _without_empty(q.apply(lambda child: without_forms(child, excluded, word_forms,
+                                                               searcher)))
+
+
+def _without_empty(q: wq.Query) -> wq.Query:
+    """An ``AND`` with a part that matches nothing matches nothing; an ``OR`` drops it."""
+    if not isinstance(q, (wq.And, wq.Or)):
+        return q
+    kept = [child for child in q.subqueries if child is not wq.NullQuery]
+    if isinstance(q, wq.And) and len(kept) < len(q.subqueries) or not kept:
+        return wq.NullQuery
+    return q if len(kept) == len(q.subqueries) else type(q)(kept, boost=q.boost)
