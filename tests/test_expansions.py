@@ -198,3 +198,8 @@ def test_not_form_is_folded_like_the_index(archive):
 def test_the_methods_sentence_names_left_out_forms(client):
     cite = client.get("/api/cite?q=Wahl&not_form=Bundestagswahl").get_json()
     assert "ohne Treffer allein über die Wortformen bundestagswahl" in cite["methods"]
+
+
+def test_expansions_can_be_left_out_of_the_answer(client):
+    assert client.get("/api/search?q=Wahl&expansions=0").get_json()["expansions"] == []
+    assert client.get("/api/search?q=Wahl&expansions=x").status_code == 400

@@ -53,6 +53,9 @@ SEARCH_PARAMETERS = [
     _param("not_form", "A written form (as listed in expansions) that no query word matches "
                        "by: an article found only through it drops out.", {"type": "string"},
            True),
+    _param("expansions", "1: list the word forms each query word matched (expansions); "
+                         "0: leave them out (a little faster).",
+           {"type": "integer", "enum": [0, 1], "default": 1}),
     _param("correct", "1: words found in no article are also searched as their nearest "
                       "spelling (listed in corrections); 0: search exactly as typed.",
            {"type": "integer", "enum": [0, 1], "default": 1}),

@@ -53,6 +53,7 @@ KNOWN_PARAMS = {
     "since",
     "generation",
     NOT_FORM,
+    "expansions",
     *FILTER_FIELDS,
     *(EXCLUDE_PREFIX + k for k in FILTER_FIELDS),
 }
@@ -78,6 +79,7 @@ def search_request(args: MultiDict, default_size: int = 10) -> SearchRequest:
         collapse=_flag(args, "collapse", False),
         since=_moment(args, "since"),
         not_forms=_forms(args),
+        expansions=_flag(args, "expansions", True),
     )
     parsed.validate()
     return parsed

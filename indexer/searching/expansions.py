@@ -40,7 +40,7 @@ TEXT_FIELDS = ("title", "body")
 #: Forms counted and listed per query word, the most frequent in the archive first.
 MAX_LISTED = 20
 #: Candidate forms checked for the list, the most frequent first (all to leave forms out).
-MAX_CHECKED = 300
+MAX_CHECKED = 120
 #: Forms one request may leave out.
 MAX_EXCLUDED = 50
 _WORD = re.compile(r"[^\W_][\w'’-]*\*?")
