@@ -273,6 +273,8 @@ def without_forms(q: wq.Query, excluded: frozenset[str], word_forms: WordForms,
         left_out = [wq.Term(forms_of, f) for f in forms if f in excluded]
         others = [wq.Term(forms_of, f) for f in kept]
         return wq.AndNot(q, wq.AndNot(wq.Or(left_out), wq.Or(others)))
+    if type(q) is wq.Term and q.fieldname in map(forms_field, TEXT_FIELDS):
+        return wq.NullQuery if q.text in excluded else q  # the word as typed
     if type(q) is wq.Prefix and q.fieldname in map(forms_field, TEXT_FIELDS):
         reader = searcher.reader()
         forms = [b.decode("utf-8") for b in reader.expand_prefix(q.fieldname, q.text)]

@@ -296,7 +296,11 @@ def _with_compound_parts(node: wq.Term, weights: RankingParameters, text: str,
     compound typed in the query also finds its parts written apart:
     ``Klimaschutzgesetz`` → ``… OR (klimaschutz AND gesetz)^split``, each
     part as a word or a part itself, so an article on the "Gesetz zum
-    Klimaschutz" is found, below those with the compound.
+    Klimaschutz" is found, below those with the compound.  The word as typed
+    (folded, not stemmed) also counts in ``title_forms``/``body_forms`` with
+    the ``forms`` weight: among articles with the same stem, those that write
+    the word as asked rank first, and a part of a hyphenated word written as
+    typed (``Staaten`` in ``NATO-Staaten``) counts more than a compound part.
     """
     parts = parts_field(node.fieldname)
     alternatives = [node, wq.Term(parts, node.text, boost=node.boost * weights.parts)]
@@ -311,6 +315,10 @@ def _with_compound_parts(node: wq.Term, weights: RankingParameters, text: str,
                 wq.Or([wq.Term(node.fieldname, stem, boost=boost),
                        wq.Term(parts, stem, boost=boost * weights.parts)])
                 for stem in stems]))
+    if weights.forms and start is not None and end is not None \
+            and forms_field(node.fieldname) in schema:
+        alternatives.append(wq.Term(forms_field(node.fieldname), fold_word(text[start:end]),
+                                    boost=node.boost * weights.forms))
     return wq.Or(alternatives)
 
 

@@ -4,7 +4,8 @@ BM25's ``k1`` and ``b``, and how much each kind of match counts: a word in
 the title against one in the body, a compound's part (``Wahl`` in
 ``Bundestagswahl``) against the whole word, a compound's parts written
 apart (``Gesetz zum Klimaschutz`` for ``Klimaschutzgesetz``) against the
-compound.  The query parser turns the
+compound, and a word written as typed (``Staaten`` for ``Staaten``, also in
+``NATO-Staaten``) on top of its stem.  The query parser turns the
 match weights into term boosts; ranking reads ``k1`` and ``b``.  The
 defaults are what the product uses; ``make eval-relevance`` compares others.
 """
@@ -23,6 +24,7 @@ class RankingParameters:
     title: float = 2.0  # weight of a title match, a body match weighing 1
     parts: float = 0.35  # weight of a compound-part match, the whole word weighing 1
     split: float = 0.8  # weight of a compound typed in the query, found as its parts apart
+    forms: float = 0.3  # extra weight of a word found as typed (folded, not stemmed)
 
     def weighting(self) -> scoring.BM25F:
         """whoosh's BM25F with these parameters (whoosh ranks what the arrays cannot)."""
