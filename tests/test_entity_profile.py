@@ -43,7 +43,7 @@ def test_entity_page_is_the_twin_of_the_json(client):
     assert '<h1 id="entity-title">Wladimir Putin</h1>' in html
     assert "Putins" in html and "Schreibweisen" in html
     assert 'href="/entity/person/Wolodymyr%20Selenskyj"' in html
-    assert 'href="/entity/place/Kursk"' in html and 'href="/entity/org/NATO"' in html
+    assert 'href="/entity/place/Kursk"' in html and 'href="/entity/place/Kiew"' in html
     assert 'href="/?person=Wladimir+Putin"' in html  # the filtered search
     assert 'href="/articles/soldaten?back=/entity/person/WLADIMIR%2520PUTIN"' in html
     assert "<svg" in html and 'type="application/json" href="' + PUTIN + '"' in html

@@ -39,7 +39,22 @@ def test_fragments_are_in_text_order_and_do_not_overlap():
     result = fragments(TEXT, spans, max_fragments=3, width=80)
     assert len(result) == 2
     assert "Kursk" in result[0] and "Seoul" in result[1]
-    assert result[0].startswith("… ") and result[1].endswith(" …")
+    assert result[0].startswith("… Nordkoreanische") and result[1].endswith("&amp; Ende.")
+
+
+def test_fragments_start_and_end_at_sentence_boundaries_within_reach():
+    text = ("Viel Text ohne Bezug steht hier am Anfang. " * 3 + "Dr. Kim und Prof. Lee sagten, "
+            "die Soldaten seien abgezogen. Danach wurde es ruhig. " + "Anderer Text folgt. " * 8)
+    [fragment] = fragments(text, spans_of(text, "Soldaten"), width=120)
+    assert fragment.startswith("… Dr. Kim und Prof. Lee sagten, die <mark>Soldaten</mark>")
+    assert fragment.endswith(". …") and "Anderer Tex …" not in fragment
+
+
+def test_a_fragment_far_into_a_long_sentence_starts_at_a_word():
+    text = "Am Anfang " + "steht ein sehr langer Satz ohne Punkt " * 10 + "mit Soldaten darin."
+    [fragment] = fragments(text, spans_of(text, "Soldaten"), width=80)
+    assert fragment.startswith("… ") and not fragment.startswith("… Am Anfang")
+    assert fragment.endswith("<mark>Soldaten</mark> darin.")
 
 
 def test_fragments_without_matches_fall_back_to_the_escaped_lead():

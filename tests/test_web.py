@@ -6,9 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-HIT_KEYS = {"id", "title", "title_html", "date", "source", "section", "url", "score",
-            "snippet", "snippets", "entities", "cluster", "duplicates",
-            "indexed"}
+HIT_KEYS = {"id", "title", "title_derived", "title_html", "date", "source", "section", "url",
+            "score", "snippet", "snippets", "entities", "cluster", "duplicates", "indexed"}
 
 
 # -- JSON API -------------------------------------------------------------------

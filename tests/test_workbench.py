@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+from indexer.research.kwic import left_context, right_context
+
 
 def test_timeline_buckets_add_up_to_the_total(client):
     data = client.get("/api/timeline?q=Soldat").get_json()
@@ -61,8 +63,9 @@ def test_export_csv_has_the_whole_result_set(client):
     assert response.headers["X-Export-Truncated"] == "false"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == 3  # the page parameters do not limit an export
-    assert list(rows[0]) == ["id", "date", "title", "source", "section", "url", "persons",
-                             "places", "orgs", "score", "snippet", "cluster", "duplicates"]
+    assert list(rows[0]) == ["id", "date", "title", "title_derived", "source", "section", "url",
+                             "persons", "places", "orgs", "score", "snippet", "cluster",
+                             "duplicates"]
     soldaten = next(r for r in rows if r["id"] == "soldaten")
     assert "Wladimir Putin" in soldaten["persons"].split("; ")
     assert "Soldaten" in soldaten["snippet"] and "<mark>" not in soldaten["snippet"]
@@ -112,6 +115,14 @@ def test_kwic_lists_every_matched_form_with_context(client):
     html = client.get("/kwic?q=Soldat").get_data(as_text=True)
     assert "<mark>Soldaten</mark>" in html and "Fundstellen" in html
     assert client.get("/api/kwic?q=").status_code == 400
+
+
+def test_kwic_context_keeps_to_the_sentence_of_the_match():
+    body = "Die Lage ist ruhig. Dr. Kim sagte, die Soldaten seien abgezogen. Dann kam Regen."
+    start = body.index("Soldaten")
+    end = start + len("Soldaten")
+    assert left_context(body, start, 60) == "Dr. Kim sagte, die"
+    assert right_context(body, end, 60) == "seien abgezogen."
 
 
 def test_kwic_keeps_to_the_date_range(client):
@@ -173,7 +184,6 @@ def test_timeline_comparison_page_is_the_twin_of_the_json(client):
 
 
 def test_kwic_contexts_end_at_word_boundaries():
-    from indexer.research.kwic import left_context, right_context
     body = "Die Regierung in Kiew spricht von einer neuen Eskalation der Lage."
     start = body.index("spricht")
     assert left_context(body, start, 12) == "in Kiew"  # "rung in Kiew " would cut a word

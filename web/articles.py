@@ -1,14 +1,23 @@
 """One article for display: stored fields to the shape both twins render.
 
 Entities are stored with character offsets into the body; here they become
-marked-up paragraphs for the HTML page and a plain list for JSON.
+marked-up paragraphs for the HTML page, a plain list of mentions for JSON,
+and per entity its canonical name with the surface forms the article uses.
+An article without a title is shown with its first sentence, marked as
+derived.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from indexer.searching.search import Snapshot, get_article, safe_url, split_values
+from indexer.searching.search import (
+    Snapshot,
+    display_title,
+    get_article,
+    safe_url,
+    split_values,
+)
 
 ENTITY_LABELS = {"PER": "Person", "LOC": "Ort", "ORG": "Organisation"}
 
@@ -22,9 +31,11 @@ def load_article(snapshot: Snapshot, doc_id: str) -> dict | None:
         {"start": start, "end": end, "type": kind, "text": body[start:end], "canonical": canonical}
         for start, end, kind, canonical in stored.get("entities", [])
     ]
+    title, derived = display_title(stored)
     return {
         "id": stored["id"],
-        "title": stored.get("title", ""),
+        "title": title,
+        "title_derived": derived,
         "date": stored.get("published"),
         "source": stored.get("source", ""),
         "section": stored.get("section", ""),
@@ -33,7 +44,22 @@ def load_article(snapshot: Snapshot, doc_id: str) -> dict | None:
         "entities": {name: split_values(stored.get(name))
                      for name in ("persons", "places", "orgs")},
         "mentions": mentions,
+        "names": entity_names(mentions),
     }
+
+
+def entity_names(mentions: list[dict]) -> list[dict]:
+    """Per entity (type and canonical name), in order of first mention: the surface forms
+    the article writes it in and how often it is mentioned."""
+    names: dict[tuple[str, str], dict] = {}
+    for mention in mentions:
+        key = (mention["type"], mention["canonical"])
+        entry = names.setdefault(key, {"type": key[0], "canonical": key[1], "forms": [],
+                                       "mentions": 0})
+        if mention["text"] not in entry["forms"]:
+            entry["forms"].append(mention["text"])
+        entry["mentions"] += 1
+    return list(names.values())
 
 
 def body_paragraphs_html(article: dict) -> list[str]:

@@ -2,7 +2,8 @@
 
 ``GET /api/export?format=csv|jsonl`` takes the search parameters and returns
 every hit (not only a page), up to :data:`EXPORT_LIMIT` rows, in result order:
-id, date, title, source, section, url, persons, places, orgs, score and the
+id, date, title (an untitled article's first sentence, marked by
+title_derived), source, section, url, persons, places, orgs, score and the
 snippet as plain text.  Rows are produced while the response is sent, so a
 large export never sits in memory.  ``X-Total-Count`` tells how many articles
 matched; ``X-Export-Truncated: true`` says the limit cut the export.  Every
@@ -35,8 +36,8 @@ from web.params import search_request
 from web.snapshots import request_snapshot
 
 EXPORT_LIMIT = 100_000
-COLUMNS = ("id", "date", "title", "source", "section", "url", "persons", "places", "orgs",
-           "score", "snippet", "cluster", "duplicates")
+COLUMNS = ("id", "date", "title", "title_derived", "source", "section", "url", "persons",
+           "places", "orgs", "score", "snippet", "cluster", "duplicates")
 TAG = re.compile(r"</?mark>")
 MAX_NAME_CHARS = 60
 SPELLED_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
@@ -46,7 +47,8 @@ blueprint = Blueprint("export", __name__)
 
 def _row(hit) -> dict:
     return {
-        "id": hit.id, "date": hit.date or "", "title": hit.title, "source": hit.source,
+        "id": hit.id, "date": hit.date or "", "title": hit.title,
+        "title_derived": hit.title_derived, "source": hit.source,
         "section": hit.section, "url": hit.url or "",
         "persons": hit.entities["persons"], "places": hit.entities["places"],
         "orgs": hit.entities["orgs"], "score": hit.score,

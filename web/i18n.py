@@ -84,7 +84,7 @@ ENGLISH = {
     "Älteste zuerst": "Oldest first",
     "Alle Treffer herunterladen": "Download all results",
     "Stichwort im Kontext": "Keyword in context",
-    "Ohne Titel": "Untitled",
+    "Titel aus dem ersten Satz": "Title taken from the first sentence",
     "Keine Artikel gefunden. Weniger oder andere Suchbegriffe versuchen, Filter entfernen.":
         "No articles found. Try fewer or other words, or remove filters.",
     "Seiten": "Pages",

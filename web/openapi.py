@@ -124,6 +124,8 @@ HIT = {
     "properties": {
         "id": {"type": "string"},
         "title": {"type": "string"},
+        "title_derived": {"type": "boolean",
+                          "description": "No title: `title` is the first sentence."},
         "title_html": {"type": "string", "description": "Escaped title, matches in <mark>."},
         "date": {"type": "string", "format": "date-time", "nullable": True},
         "source": {"type": "string"},
@@ -425,6 +427,8 @@ def openapi_document() -> dict:
                 "properties": {
                     "id": {"type": "string"},
                     "title": {"type": "string"},
+                    "title_derived": {"type": "boolean",
+                                      "description": "No title: `title` is the first sentence."},
                     "date": {"type": "string", "format": "date-time", "nullable": True},
                     "source": {"type": "string"},
                     "section": {"type": "string"},
@@ -437,6 +441,14 @@ def openapi_document() -> dict:
                             "start": {"type": "integer"}, "end": {"type": "integer"},
                             "type": {"type": "string", "enum": ["PER", "LOC", "ORG"]},
                             "text": {"type": "string"}, "canonical": {"type": "string"}},
+                    }},
+                    "names": {"type": "array", "items": {
+                        "type": "object",
+                        "required": ["type", "canonical", "forms", "mentions"],
+                        "properties": {
+                            "type": {"type": "string", "enum": ["PER", "LOC", "ORG"]},
+                            "canonical": {"type": "string"}, "forms": _STRINGS,
+                            "mentions": {"type": "integer"}},
                     }},
                 },
             },

@@ -19,10 +19,12 @@ lowercase word per line::
 * ``lemma``: for an inflected noun form, its lemma when it differs
   (``firmen`` → ``firma``); empty otherwise.
 
-Kept are words at or above :data:`MIN_ZIPF` and every noun form at or above
-:data:`MIN_NOUN_ZIPF`.  Lines are sorted by folded form, then frequency, so
-of two words that fold alike the more frequent one comes last.  Same package
-versions in, same bytes out.
+Kept are words at or above :data:`MIN_ZIPF`, every noun form at or above
+:data:`MIN_NOUN_ZIPF` and every form of a proper name (``G``, ``F``, ``T``,
+``E``) however rare: the entity tagger reads a rare surname or village as
+what Wiktionary says it is (:mod:`indexer.entities.lexical`).  Lines are
+sorted by folded form, then frequency, so of two words that fold alike the
+more frequent one comes last.  Same package versions in, same bytes out.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ MIN_NOUN_ZIPF = 2.0
 #: german-nouns part-of-speech labels, by the class letter written for them.
 CLASSES = {"Substantiv": "N", "Vorname": "G", "Nachname": "F", "Familienname": "F",
            "Toponym": "T", "Eigenname": "E"}
+#: Classes of proper names: their forms are kept at any frequency.
+PROPER_NAMES = frozenset("GFTE")
 _WORD = re.compile(r"[a-zäöüß]+")
 _NOT_FORMS = ("lemma", "pos", "genus")
 
@@ -71,6 +75,7 @@ def lexicon_lines(frequencies: dict[str, float], classes: dict[str, set[str]],
             if _WORD.fullmatch(word)}
     words = {w for w, z in zipf.items() if z >= MIN_ZIPF}
     words |= {w for w in classes if zipf.get(w, 0.0) >= MIN_NOUN_ZIPF}
+    words |= {w for w, kinds in classes.items() if kinds & PROPER_NAMES}
     rows = []
     for word in words:
         found = lemmas.get(word, set())

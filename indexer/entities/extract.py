@@ -1,44 +1,163 @@
-"""The extraction pipeline: rules propose, overlaps resolve, persons get named.
+"""``extract_entities(text)``: sentences, words, hints, CRF labels, corrections, names.
 
-1. every rule in :mod:`indexer.entities.rules` proposes candidate spans;
-2. overlapping candidates are resolved: the longer span wins, then the rule
-   with the higher priority (a multi-word gazetteer name beats a person run);
-3. person candidates get canonical names, and short forms of persons named in
-   full anywhere in the text are added (:mod:`indexer.entities.canonical`).
+1. Punkt splits the text into sentences (:mod:`indexer.analysis.sentences`);
+2. each sentence is split into words with offsets (:mod:`indexer.entities.words`);
+3. hints: the rule extractor's mentions or the gazetteer's names as labels
+   per word (:mod:`indexer.entities.hints`; the shipped settings say which);
+4. the CRF labels every word from cached per-form attributes
+   (:mod:`indexer.entities.features`, :mod:`indexer.entities.tagger`) and
+   keeps the spans above a per-type confidence threshold;
+5. rules correct what news conventions make clear: name particles,
+   organisations named with an article, two-word places, streets
+   (:mod:`indexer.entities.corrections`);
+6. a name gets one type per article, and missed repetitions are added
+   (:mod:`indexer.entities.consistency`);
+7. spans become entities with canonical names (:mod:`indexer.entities.naming`).
+
+The model and its settings are shipped in ``data/`` (built by ``make
+train-entities``) and loaded once per process, on first use.  The result is a
+function of the text alone: caches only save work.
 """
 
 from __future__ import annotations
 
-from indexer.entities import rules
-from indexer.entities.canonical import name_persons, propagate_persons
-from indexer.entities.gazetteer import load
-from indexer.entities.model import Candidate, Entity
-from indexer.entities.tokens import Tokens
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 
-RULES = (rules.gazetteer_names, rules.lowercase_names, rules.clubs_and_institutions,
-         rules.person_runs, rules.reported_speech, rules.places_by_ending,
-         rules.organisation_forms, rules.defined_acronyms)
+from indexer.analysis.sentences import PARAMETERS_FILE, SentenceSplitter, sentence_splitter
+from indexer.entities import consistency, corrections, gazetteer, lexical, naming
+from indexer.entities.features import FeatureExtractor, FeatureSet
+from indexer.entities.hints import GazetteerHints, gazetteer_labels, rule_labels
+from indexer.entities.model import Entity
+from indexer.entities.tagger import Tagger
+from indexer.entities.words import WordSplitter
+
+MODEL_DIR = Path(__file__).resolve().parent / "data"
+MODEL_FILE = "tagger.crfsuite"
+SETTINGS_FILE = "tagger.json"
+ATTRIBUTES_FILE = "tagger_attributes.txt"
+#: Packages whose data or code shape the result, part of the model version.
+_VERSIONED_PACKAGES = ("python-crfsuite", "nltk", "pycountry", "Faker")
+
+Mention = consistency.Mention
+Sentences = list[list[tuple[int, int]]]
+
+
+@dataclass
+class Preprocessor:
+    """The text as the CRF sees it: sentences, words, hints, attribute lists."""
+
+    sentences: SentenceSplitter
+    words: WordSplitter
+    features: FeatureExtractor
+    gazetteer: gazetteer.Gazetteer
+
+    def tokens(self, text: str) -> Sentences:
+        """Per sentence, the (start, end) offsets of its words."""
+        return [self.words.spans(text, start, end) for start, end in self.sentences.spans(text)]
+
+    def hints(self, text: str, sentences: Sentences, words: list[list[str]]) -> list[list[str]]:
+        """Per sentence, the hint label of every word ([] per sentence without hints)."""
+        kind = self.features.features.hints
+        if kind == "gazetteer":
+            return [gazetteer_labels(sentence, self.gazetteer) for sentence in words]
+        if kind != "rules":
+            return [[] for _ in sentences]
+        flat = rule_labels(text, [span for sentence in sentences for span in sentence])
+        found, offset = [], 0
+        for sentence in sentences:
+            found.append(flat[offset:offset + len(sentence)])
+            offset += len(sentence)
+        return found
+
+
+@dataclass
+class Pipeline:
+    """Every part of the extraction, loaded."""
+
+    read: Preprocessor
+    tagger: Tagger
+
+    def mentions(self, sentences: list[list[str]], hints: list[list[str]]) -> list[Mention]:
+        """(sentence, first word, end word, type) of the confident CRF mentions."""
+        features = self.read.features
+        found: list[Mention] = []
+        for number, (words, sentence_hints) in enumerate(zip(sentences, hints)):
+            rows = features.sentence(words, sentence_hints)
+            found += [(number, first, end, kind) for first, end, kind in self.tagger.spans(rows)]
+        return found
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, type) character spans of the mentions, sorted."""
+        read = self.read
+        sentences = read.tokens(text)
+        words = [[text[start:end] for start, end in sentence] for sentence in sentences]
+        hints = read.hints(text, sentences, words)
+        mentions = self.mentions(words, hints)
+        lexicon = read.features.lexicon
+        mentions = corrections.correct(words, mentions, hints, lexicon, read.gazetteer)
+        mentions = consistency.harmonise(words, mentions, lexicon)
+        return sorted((sentences[s][first][0], sentences[s][end - 1][1], kind)
+                      for s, first, end, kind in mentions)
+
+    def entities(self, text: str) -> list[Entity]:
+        read = self.read
+        return naming.name(text, self.spans(text), read.gazetteer, read.features.lexicon)
+
+
+def settings(model_dir: Path = MODEL_DIR) -> dict:
+    """The model's settings: feature set, training parameters, thresholds."""
+    return json.loads((model_dir / SETTINGS_FILE).read_text(encoding="utf-8"))
+
+
+def preprocessor(features: FeatureSet, known: frozenset[bytes] | None = None) -> Preprocessor:
+    """Sentences, words, hints and attributes as ``features`` asks for them (``known``:
+    the attributes a model weighs; None keeps all)."""
+    names = gazetteer.load()
+    splitter = sentence_splitter()
+    extractor = FeatureExtractor(lexical.load(), GazetteerHints(names), features, known)
+    return Preprocessor(splitter, WordSplitter(splitter.abbreviations), extractor, names)
+
+
+def load(model_dir: Path = MODEL_DIR) -> Pipeline:
+    """The pipeline from the model files in ``model_dir``."""
+    chosen = settings(model_dir)
+    known = frozenset((model_dir / ATTRIBUTES_FILE).read_bytes().splitlines())
+    return Pipeline(preprocessor(FeatureSet(**chosen["features"]), known),
+                    Tagger(model_dir / MODEL_FILE, chosen["thresholds"]))
+
+
+@lru_cache(maxsize=1)
+def pipeline() -> Pipeline:
+    """The shipped pipeline, loaded on first use."""
+    return load()
 
 
 def extract_entities(text: str) -> list[Entity]:
     """Persons, places and organisations in ``text``, sorted and non-overlapping."""
     if not text:
         return []
-    gazetteer = load()
-    tokens = Tokens(text)
-    candidates = [cand for rule in RULES for cand in rule(tokens, gazetteer)]
-    chosen = resolve(candidates)
-    name_persons(text, chosen)
-    chosen = propagate_persons(tokens, chosen)
-    return [Entity(c.start, c.end, c.type, text[c.start:c.end], c.canonical) for c in chosen]
+    return pipeline().entities(text)
 
 
-def resolve(candidates: list[Candidate]) -> list[Candidate]:
-    """Non-overlapping candidates: longer spans first, then higher priority."""
-    candidates.sort(key=lambda c: (-(c.end - c.start), -c.priority, c.start))
-    taken: list[Candidate] = []
-    for cand in candidates:
-        if not any(other.overlaps(cand.start, cand.end) for other in taken):
-            taken.append(cand)
-    taken.sort(key=lambda c: c.start)
-    return taken
+@lru_cache(maxsize=1)
+def model_version() -> str:
+    """A short hash of everything that decides the entities a text gets: the model,
+    its settings, the name lists and lexicons, the code of this package and the
+    versions of the packages it reads.  A cache of entity annotations keyed by
+    content hash and this version stays valid as long as the version does."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    analysis_data = package.parent / "analysis" / "data"
+    files = sorted(package.glob("*.py")) + sorted((package / "data").iterdir()) + [
+        analysis_data / PARAMETERS_FILE, analysis_data / "lexicon_de.tsv",
+        package.parent / "analysis" / "sentences.py"]
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in _VERSIONED_PACKAGES:
+        digest.update(f"{name}={metadata.version(name)}\0".encode())
+    return digest.hexdigest()[:16]

@@ -8,10 +8,14 @@ Sources:
 * pycountry's German translations of ISO 3166-1 country names and ISO 3166-2
   subdivision names (``Dänemark``, ``Niedersachsen``, ``Kalifornien``);
 * Faker's given-name lists for European locales and Turkish, minus the names
-  in ``first_name_exclusions.txt`` that are also German words.
+  in ``first_name_exclusions.txt`` that are also German words, and its
+  family-name lists (evidence the tagger weighs, never a rule on its own);
 
-Place and organisation lines name the canonical facet value first and the
-variants it absorbs after ``|`` (``Kiew|Kyjiw|Kyiv|Kiev``).
+Place, organisation and person-spelling lines name the canonical facet value
+first and the variants it absorbs after ``|`` (``Kiew|Kyjiw|Kyiv|Kiev``).
+A variant is a spelling, short form or inflection of the same referent,
+never a later name or another referent (``Facebook`` is no variant of
+``Meta``, ``Innenministerium`` none of ``Bundesinnenministerium``).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import gettext
 import importlib
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 #: Faker locales whose given names appear in German news in Latin script.
@@ -58,7 +62,11 @@ class Gazetteer:
     #: places that are also ordinary words: only after "in", "aus", "nach" ...
     ambiguous_places: frozenset[str] = frozenset()
     first_names: frozenset[str] = frozenset()
+    #: family names from Faker's lists (many are German words too: Koch, Fischer)
+    surnames: frozenset[str] = frozenset()
     titles: frozenset[str] = frozenset()
+    #: a person's name (or surname) in another spelling → its canonical spelling
+    person_spellings: dict[str, str] = field(default_factory=dict)
 
     def add(self, surface: str, kind: str, canonical: str) -> None:
         words = tuple(surface.split())
@@ -80,12 +88,41 @@ class Gazetteer:
             for ending in ("e", "en", "er", "es", "em"):
                 self.add(f"{stem}{ending} {rest}", kind, canonical)
 
+    @cached_property
+    def openers(self) -> dict[str, int]:
+        """Words that open a name, with the word count of the longest; also each with a
+        genitive ``-s`` (``Nordkoreas``, count 1)."""
+        found = {word + "s": 1 for word in self.longest}
+        found.update(self.longest)
+        return found
+
     def lookup(self, words: tuple[str, ...]) -> tuple[str, str] | None:
         return self.names.get(words)
 
     def kind_of(self, word: str) -> str | None:
         entry = self.names.get((word,))
         return entry[0] if entry else None
+
+    def person_spelling(self, name: str) -> str:
+        """``name`` in its canonical spelling: the whole name, else its surname."""
+        spelled = self.person_spellings.get(name)
+        if spelled:
+            return spelled
+        head, _, last = name.rpartition(" ")
+        surname = self.person_spellings.get(last)
+        if not surname:
+            return name
+        return f"{head} {surname}" if head else surname
+
+    def add_person_spellings(self, line: str) -> None:
+        """One line of ``person_spellings.txt``: canonical name, then its other spellings."""
+        canonical, *variants = [v.strip() for v in line.split("|") if v.strip()]
+        canonical_words = canonical.split()
+        for variant in variants:
+            self.person_spellings[variant] = canonical
+            words = variant.split()
+            if len(words) == len(canonical_words) and words[-1] != canonical_words[-1]:
+                self.person_spellings[words[-1]] = canonical_words[-1]
 
 
 def _pycountry_names() -> list[str]:
@@ -106,14 +143,15 @@ def _pycountry_names() -> list[str]:
             if "," not in name and "(" not in name and name not in _VAGUE_SUBDIVISIONS]
 
 
-def _faker_given_names() -> set[str]:
+def _faker_names(attributes: tuple[str, ...]) -> set[str]:
+    """One-word names from the Faker person providers' ``attributes`` lists."""
     names: set[str] = set()
     for locale in FAKER_LOCALES:
         try:
             provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         except ImportError:
             continue
-        for attribute in ("first_names", "first_names_male", "first_names_female"):
+        for attribute in attributes:
             names.update(getattr(provider, attribute, ()))
     return {name for name in names if _GIVEN_NAME.fullmatch(name)}
 
@@ -140,8 +178,13 @@ def load() -> Gazetteer:
             r"(?<![\w-])(?:%s)(?![\w])" % "|".join(map(re.escape, lowercase)))
     excluded = set(read_list("first_name_exclusions.txt"))
     own = set(read_list("first_names.txt"))
-    registry = {name for name in _faker_given_names() if (name,) not in gazetteer.names}
+    given = _faker_names(("first_names", "first_names_male", "first_names_female"))
+    registry = {name for name in given if (name,) not in gazetteer.names}
     gazetteer.first_names = frozenset((own | registry) - excluded)
+    gazetteer.surnames = frozenset(
+        _faker_names(("last_names", "last_names_male", "last_names_female")))
     gazetteer.titles = frozenset(
         word for line in read_list("person_titles.txt") for word in line.split())
+    for line in read_list("person_spellings.txt"):
+        gazetteer.add_person_spellings(line)
     return gazetteer

@@ -1,97 +1,63 @@
-"""Scores entity extraction against CoNLL-style gold data (GermEval 2014 layout).
+"""Scores entity extraction on GermEval 2014 and measures its speed, size and load time.
 
-    python -m indexer.measurements.eval_entities [PATH] [--limit N]
+    python -m indexer.measurements.eval_entities [PATH] [--limit N] [--news N]
+                                                 [--model-dir DIR] [--rules] [--stages]
 
-Each sentence's tokens are joined with single spaces; gold spans come from
-the outer BIO column, keeping ``PER``, ``LOC`` and ``ORG`` (``OTH`` and the
-``*deriv``/``*part`` variants count as no entity).  Prints precision, recall
-and F1 per type for exact span matches, the most frequent false positives and
-misses per type, and the extraction speed in MB/s (name lists loaded first).
+* scores: each sentence's tokens joined with single spaces and run through
+  the whole extractor; gold spans from the outer BIO column, keeping ``PER``,
+  ``LOC`` and ``ORG`` (``OTH`` and ``*deriv``/``*part`` count as no entity);
+  precision, recall and F1 per type for exact spans, and the ten most
+  frequent false positives and misses per type;
+* speed: the whole extractor on the bodies of the first ``--news`` articles of
+  the XGLUE news file, in MB of UTF-8 text per second of this process's CPU
+  time (one core; the machine may be shared, so wall time is printed beside
+  it), cold (fresh caches) and warm (after as many other articles: a long
+  indexing run has warm per-form caches), and per article;
+* load time (files read and nltk imported, wall and CPU) and the size of the
+  files the tagger reads.
+
+``--rules`` scores the rule extractor alone (what the tagger reads as hints);
+``--stages`` adds CPU seconds per MB of each stage of the pipeline.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
-from indexer.entities import extract_entities
+from indexer.entities.model import TYPES
 from indexer.measurements import SHARED
 
 DEFAULT_GOLD = SHARED / "data" / "ner" / "germeval2014-dev.tsv"
-TYPES = ("PER", "LOC", "ORG")
+NEWS = SHARED / "data" / "news-de" / "xglue-nc-de-dev.jsonl"
 
 Span = tuple[int, int, str]  # start, end, type
 
 
-def read_conll(path: Path) -> list[tuple[str, set[Span]]]:
-    """Sentences as (text, gold spans) from a tab-separated CoNLL file."""
-    sentences: list[tuple[str, set[Span]]] = []
-    tokens: list[tuple[str, str]] = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            line = line.rstrip("\n")
-            if line.startswith("#"):
-                continue
-            parts = line.split("\t")
-            if len(parts) >= 3:
-                tokens.append((parts[1], parts[2]))
-            elif tokens:
-                sentences.append(_sentence(tokens))
-                tokens = []
-    if tokens:
-        sentences.append(_sentence(tokens))
-    return sentences
-
-
-def _sentence(tokens: list[tuple[str, str]]) -> tuple[str, set[Span]]:
-    spans: set[Span] = set()
-    current: list | None = None
-    offset = 0
-    for token, tag in tokens:
-        start, end = offset, offset + len(token)
-        offset = end + 1
-        label = tag[2:]
-        if tag.startswith("I-") and current and current[2] == label:
-            current[1] = end
-            continue
-        if current:
-            spans.add(tuple(current))
-            current = None
-        if tag[:2] in ("B-", "I-") and label in TYPES:
-            current = [start, end, label]
-    if current:
-        spans.add(tuple(current))
-    return " ".join(token for token, _ in tokens), spans
-
-
-def evaluate(sentences: list[tuple[str, set[Span]]]) -> dict:
+def evaluate(sentences: list, spans: Callable[[str], list[Span]]) -> dict:
+    """Exact-span counts, false positives and misses per type."""
     counts = {t: Counter() for t in TYPES}
     false_pos = {t: Counter() for t in TYPES}
     misses = {t: Counter() for t in TYPES}
-    chars = 0
-    elapsed = 0.0
-    extract_entities("Warm-up: the name lists load on first use.")
-    for text, gold in sentences:
-        chars += len(text.encode("utf-8"))
-        started = time.perf_counter()
-        found = {(e.start, e.end, e.type) for e in extract_entities(text)}
-        elapsed += time.perf_counter() - started
+    for sentence in sentences:
+        text, gold = sentence.text, sentence.gold()
+        found = set(spans(text))
         for start, end, kind in found:
             if (start, end, kind) in gold:
                 counts[kind]["tp"] += 1
             else:
                 counts[kind]["fp"] += 1
                 false_pos[kind][text[start:end]] += 1
-                if text[end:end + 1] == "-":
-                    counts[kind]["fp_compound"] += 1
         for start, end, kind in gold - found:
             counts[kind]["fn"] += 1
             misses[kind][text[start:end]] += 1
     return {"counts": counts, "false_pos": false_pos, "misses": misses,
-            "mb_per_s": chars / 1e6 / elapsed if elapsed else 0.0, "sentences": len(sentences)}
+            "sentences": len(sentences)}
 
 
 def scores(count: Counter) -> tuple[float, float, float]:
@@ -102,9 +68,9 @@ def scores(count: Counter) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
-def report(result: dict, top: int = 10) -> str:
-    lines = [f"{result['sentences']:,} sentences, {result['mb_per_s']:.2f} MB/s",
-             "", "type  precision  recall     F1   (tp/fp/fn)"]
+def score_table(result: dict) -> str:
+    lines = [f"{result['sentences']:,} sentences, exact spans",
+             "type  precision  recall     F1   (tp/fp/fn)"]
     total = Counter()
     for kind in TYPES:
         count = result["counts"][kind]
@@ -114,12 +80,12 @@ def report(result: dict, top: int = 10) -> str:
                      f"({count['tp']}/{count['fp']}/{count['fn']})")
     p, r, f = scores(total)
     lines.append(f"{'all':<5} {p:9.3f} {r:7.3f} {f:6.3f}")
-    lines.append("")
-    lines.append("false positives heading a hyphenated compound (NATO-Staaten: a facet value "
-                 "here, *part in GermEval): " + ", ".join(
-                     f"{kind} {result['counts'][kind]['fp_compound']}" for kind in TYPES))
+    return "\n".join(lines)
+
+
+def error_lists(result: dict, top: int = 10) -> str:
+    lines = []
     for kind in TYPES:
-        lines.append("")
         lines.append(f"{kind} false positives: " + ", ".join(
             f"{text} ({n})" for text, n in result["false_pos"][kind].most_common(top)))
         lines.append(f"{kind} misses: " + ", ".join(
@@ -127,18 +93,121 @@ def report(result: dict, top: int = 10) -> str:
     return "\n".join(lines)
 
 
+def news_bodies(limit: int) -> list[str]:
+    with NEWS.open(encoding="utf-8") as handle:
+        return [json.loads(line)["body"] for line, _ in zip(handle, range(limit))]
+
+
+def speed(extract: Callable[[str], object], texts: list[str]) -> dict:
+    """MB/s of CPU time and of wall time, and CPU milliseconds per article."""
+    size = sum(len(text.encode("utf-8")) for text in texts) / 1e6
+    cpu, wall = time.process_time(), time.perf_counter()
+    for text in texts:
+        extract(text)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return {"cpu": size / cpu, "wall": size / wall, "ms_per_article": 1000 * cpu / len(texts),
+            "kb_per_article": 1000 * size / len(texts)}
+
+
+def stage_times(pipeline, texts: list[str]) -> dict[str, float]:
+    """CPU seconds per MB of each stage of the pipeline, over ``texts``."""
+    from indexer.entities import consistency, corrections, naming
+
+    size = sum(len(text.encode("utf-8")) for text in texts) / 1e6
+    spent: Counter[str] = Counter()
+
+    def timed(stage: str, function: Callable, *args):
+        started = time.process_time()
+        result = function(*args)
+        spent[stage] += time.process_time() - started
+        return result
+
+    read = pipeline.read
+    for text in texts:
+        spans = timed("sentences", read.sentences.spans, text)
+        sentences = [timed("words", read.words.spans, text, start, end) for start, end in spans]
+        words = [[text[s:e] for s, e in sentence] for sentence in sentences]
+        hints = timed("hints", read.hints, text, sentences, words)
+        mentions = []
+        for number, (sentence, sentence_hints) in enumerate(zip(words, hints)):
+            rows = timed("features", read.features.sentence, sentence, sentence_hints)
+            found = timed("crfsuite", pipeline.tagger.spans, rows)
+            mentions += [(number, first, end, kind) for first, end, kind in found]
+        lexicon = read.features.lexicon
+        mentions = timed("corrections", corrections.correct, words, mentions, hints, lexicon,
+                         read.gazetteer)
+        mentions = timed("consistency", consistency.harmonise, words, mentions, lexicon)
+        found = sorted((sentences[s][a][0], sentences[s][b - 1][1], kind)
+                       for s, a, b, kind in mentions)
+        timed("naming", naming.name, text, found, read.gazetteer, lexicon)
+    return {stage: seconds / size for stage, seconds in spent.items()}
+
+
+def file_sizes(model_dir: Path) -> dict[str, int]:
+    """Bytes of each file the tagger reads beyond the rule extractor's name lists."""
+    from indexer.analysis.sentences import PARAMETERS_FILE
+    from indexer.entities.extract import ATTRIBUTES_FILE, MODEL_FILE, SETTINGS_FILE
+    from indexer.entities.lexical import PLACES_FILE
+
+    analysis_data = Path(__file__).resolve().parents[1] / "analysis" / "data"
+    entity_data = Path(__file__).resolve().parents[1] / "entities" / "data"
+    paths = [model_dir / MODEL_FILE, model_dir / ATTRIBUTES_FILE, model_dir / SETTINGS_FILE,
+             entity_data / PLACES_FILE, analysis_data / PARAMETERS_FILE,
+             analysis_data / "lexicon_de.tsv"]
+    return {path.name: path.stat().st_size for path in paths}
+
+
 def main(argv: list[str] | None = None) -> int:
+    from indexer.entities.extract import MODEL_DIR
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_GOLD)
     parser.add_argument("--limit", type=int, default=0, help="only the first N sentences")
+    parser.add_argument("--news", type=int, default=300, help="articles for the speed test")
+    parser.add_argument("--model-dir", type=Path, default=MODEL_DIR)
+    parser.add_argument("--rules", action="store_true", help="the rule extractor alone")
+    parser.add_argument("--stages", action="store_true", help="CPU time of each stage")
     args = parser.parse_args(argv)
-    if not args.path.exists():
-        print(f"needs ../shared (GermEval 2014 dev set): {args.path.name} not found")
+    if not args.path.exists() or not NEWS.exists():
+        print(f"needs ../shared (GermEval 2014 dev set, news-de): {args.path.name} not found")
         return 0
-    sentences = read_conll(args.path)
+    from indexer.entities.training import germeval
+
+    cpu, wall = time.process_time(), time.perf_counter()
+    if args.rules:
+        from indexer.entities.rule_extractor import rule_entities as extract
+        pipeline = None
+    else:
+        from indexer.entities.extract import load
+
+        pipeline = load(args.model_dir)
+        extract = pipeline.entities
+    extract("Angela Merkel besuchte am 21. August Berlin.")  # name lists load on first use
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    sentences = germeval.read(args.path)
     if args.limit:
-        sentences = sentences[: args.limit]
-    print(report(evaluate(sentences)))
+        sentences = sentences[:args.limit]
+    result = evaluate(sentences, lambda text: [(e.start, e.end, e.type) for e in extract(text)])
+    print(score_table(result))
+    news = news_bodies(2 * args.news)
+    cold = speed(extract, news[:args.news])
+    speed(extract, news[args.news:])
+    warm = speed(extract, news[:args.news])
+    print(f"\nspeed, whole extractor, one core, {args.news} news articles "
+          f"(mean {warm['kb_per_article']:.1f} KB): warm {warm['cpu']:.2f} MB/s CPU time "
+          f"({warm['wall']:.2f} MB/s wall), {warm['ms_per_article']:.1f} ms CPU per article; "
+          f"cold {cold['cpu']:.2f} MB/s CPU ({cold['wall']:.2f} wall)")
+    print(f"load: {wall:.2f} s wall, {cpu:.2f} s CPU (files read, nltk imported, first call)")
+    if pipeline is not None:
+        sizes = file_sizes(args.model_dir)
+        print("files: " + ", ".join(f"{name} {size / 1e6:.2f} MB" for name, size in sizes.items())
+              + f" (total {sum(sizes.values()) / 1e6:.2f} MB)")
+        if args.stages:
+            stages = stage_times(pipeline, news[:args.news])
+            print("CPU s/MB by stage: " + ", ".join(f"{k} {v:.3f}" for k, v in stages.items())
+                  + f" (sum {sum(stages.values()):.3f})")
+    print()
+    print(error_lists(result))
     return 0
 
 

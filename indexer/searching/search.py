@@ -25,6 +25,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
+from html import escape
 from typing import Iterator
 
 import numpy as np
@@ -34,6 +35,7 @@ from whoosh.collectors import WrappingCollector
 
 from indexer.analysis.folding import fold_word
 from indexer.analysis.german import STOPWORD_TERMS
+from indexer.analysis.sentences import lead_sentence
 from indexer.searching.budget import check_budget, within_budget
 from indexer.searching.collapse import representatives
 from indexer.searching.dates import DayRange
@@ -160,11 +162,13 @@ class Hit:
     cluster: str = ""  # near-duplicate cluster: the id of its first article
     indexed: str | None = None  # ISO 8601 (UTC): when this version was first indexed
     duplicates: int | None = None  # other matching articles of the cluster (collapsed lists)
+    title_derived: bool = False  # the article has no title: this one is its first sentence
 
     def to_dict(self) -> dict:
         return {
             "id": self.id,
             "title": self.title,
+            "title_derived": self.title_derived,
             "title_html": self.title_html,
             "date": self.date,
             "source": self.source,
@@ -776,10 +780,12 @@ def _hit(snapshot: Snapshot, docnum: int, score: float, highlights: Highlights,
     title_spans = sorted(set(highlights.spans(searcher, "title", docnum, title)))
     snippets = fragments(body, sorted(set(highlights.spans(searcher, "body", docnum, body)))) \
         if request.snippets else []
+    shown, derived = display_title(stored)
     return Hit(
         id=stored["id"],
-        title=title,
-        title_html=mark(title, title_spans),
+        title=shown,
+        title_derived=derived,
+        title_html=escape(shown, quote=False) if derived else mark(title, title_spans),
         date=stored.get("published"),
         source=stored.get("source", ""),
         section=stored.get("section", ""),
@@ -790,6 +796,16 @@ def _hit(snapshot: Snapshot, docnum: int, score: float, highlights: Highlights,
         cluster=stored.get("cluster", stored["id"]),
         indexed=stored.get("indexed"),
     )
+
+
+def display_title(stored: dict) -> tuple[str, bool]:
+    """(title to show, whether it is derived): an article without a title is shown with
+    its first sentence (stored at index time; derived here for older indexes)."""
+    title = stored.get("title", "")
+    if title:
+        return title, False
+    return stored.get("derived_title") or lead_sentence(stored.get("body", "")) or \
+        stored.get("id", ""), True
 
 
 def split_values(value: str | None) -> list[str]:
@@ -810,8 +826,12 @@ def similar_articles(snapshot: Snapshot, doc_id: str, count: int = 5) -> list[di
     if docnum is None:
         return []
     results = searcher.more_like(docnum, "body", top=count, numterms=12)
-    return [{"id": hit["id"], "title": hit.get("title", ""), "date": hit.get("published")}
-            for hit in results]
+    similar = []
+    for hit in results:
+        title, derived = display_title(hit.fields())
+        similar.append({"id": hit["id"], "title": title, "title_derived": derived,
+                        "date": hit.get("published")})
+    return similar
 
 
 def get_article(snapshot: Snapshot, doc_id: str) -> dict | None:

@@ -5,8 +5,10 @@ word in the original text.  For a hit, the postings of the query's matched
 terms give those offsets directly, so a snippet never analyses the text again
 and every matched surface form is marked (the query ``Soldat`` marks
 ``Soldaten``).  Only the terms a hit contains are looked up, which the
-posting lists read for matching tell.  All text is HTML-escaped; only
-``<mark>`` is added.
+posting lists read for matching tell.  A passage starts where the sentence
+of its first match starts and ends where a sentence ends, when those are
+near enough (:meth:`~indexer.analysis.sentences.SentenceSplitter.plain_starts`).
+All text is HTML-escaped; only ``<mark>`` is added.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from html import escape
 
 import numpy as np
 
+from indexer.analysis.sentences import sentence_splitter
 from indexer.searching.matching import posting_arrays
 
 FRAGMENT_CHARS = 220
@@ -99,22 +102,44 @@ def fragments(text: str, spans: list[tuple[int, int]], max_fragments: int = MAX_
             continue
         chosen.append((start, end))
     chosen.sort()
-    result = []
-    for start, end in chosen:
-        pad = max(0, (width - (end - start)) // 2)
-        # Stay inside the paragraph of the matches.
-        paragraph_start = text.rfind("\n\n", 0, start) + 2 if "\n\n" in text[:start] else 0
-        paragraph_end = text.find("\n\n", end)
-        paragraph_end = len(text) if paragraph_end == -1 else paragraph_end
-        left = _word_boundary(text, max(paragraph_start, start - pad), backwards=True)
-        right = _word_boundary(text, min(paragraph_end, end + pad), backwards=False)
-        left = max(left, paragraph_start)
-        right = min(right, paragraph_end)
-        html = mark(text, spans, left, right)
-        prefix = "… " if left > 0 else ""
-        suffix = " …" if right < len(text) else ""
-        result.append(prefix + html.strip() + suffix)
-    return result
+    return [_passage(text, spans, start, end, width) for start, end in chosen]
+
+
+def _passage(text: str, spans: list[tuple[int, int]], start: int, end: int, width: int) -> str:
+    """The marked passage around ``text[start:end]``, about ``width`` characters.
+
+    It stays inside the paragraph of the matches, starts where the sentence of
+    the first match starts if that is near enough (else at a word boundary),
+    and ends at the end of a sentence if one ends within reach.
+    """
+    pad = max(0, (width - (end - start)) // 2)
+    paragraph_start = text.rfind("\n\n", 0, start) + 2 if "\n\n" in text[:start] else 0
+    paragraph_end = text.find("\n\n", end)
+    paragraph_end = len(text) if paragraph_end == -1 else paragraph_end
+    reach_left = max(paragraph_start, start - pad)
+    starts = sentence_splitter().plain_starts(text, reach_left, start + 1)
+    if starts or reach_left == paragraph_start:
+        left = starts[-1] if starts else paragraph_start
+    else:
+        left = max(_word_boundary(text, reach_left, backwards=True), paragraph_start)
+    reach_right = min(paragraph_end, end + pad + (left - reach_left))
+    ends = [_end_before(text, s) for s in sentence_splitter().plain_starts(text, end, reach_right)]
+    if ends:
+        right = ends[-1]
+    else:
+        right = min(_word_boundary(text, reach_right, backwards=False), paragraph_end)
+    html = mark(text, spans, left, right)
+    prefix = "… " if left > 0 else ""
+    suffix = " …" if right < len(text) else ""
+    return prefix + html.strip() + suffix
+
+
+def _end_before(text: str, sentence_start: int) -> int:
+    """Where the sentence before the one starting at ``sentence_start`` ends."""
+    end = sentence_start
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def _lead(text: str) -> str:

@@ -14,7 +14,10 @@ Every facet a search can count (date, section, source, persons, places,
 organisations), the article's near-duplicate ``cluster`` and when it was
 ``indexed``, is also packed into one compact per-document column,
 ``facet_data``, which the
-search side loads once per index generation into arrays.
+search side loads once per index generation into arrays.  An article without
+a title gets one for display only, from its first sentence
+(``derived_title``, stored, never indexed: it must not count twice for
+ranking).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from indexer.analysis.german import (
     word_forms_analyzer,
     word_pairs_analyzer,
 )
+from indexer.analysis.sentences import lead_sentence
 from indexer.entities import Entity, extract_entities
 from indexer.reading.corpus import BERLIN
 from indexer.reading.documents import Document
@@ -69,6 +73,7 @@ def build_schema() -> fields.Schema:
         url=fields.STORED(),
         published=fields.STORED(),
         entities=fields.STORED(),
+        derived_title=fields.STORED(),
         origin=fields.STORED(),
         facet_data=fields.COLUMN(),
     )
@@ -166,6 +171,7 @@ def to_fields(item: AnalysedDocument) -> dict:
         "indexed": _utc_iso(item.filing.indexed) if item.filing.indexed else None,
         "origin": doc.origin,
         "entities": [[e.start, e.end, e.type, e.canonical] for e in item.entities],
+        "derived_title": "" if doc.title else lead_sentence(doc.body),
         **{field: ",".join(values) for field, values in facets.items()},
     }
     day = 0
