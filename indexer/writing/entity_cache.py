@@ -5,8 +5,11 @@ its result depends only on the article and on the extractor.  So each
 build and update keeps what it found in ``<index>/entity-cache/``, keyed by
 the article's content hash, in a file named after the extractor's version:
 a hash of every file of :mod:`indexer.entities`, code and name lists alike,
+of what the tagger reads besides (:func:`indexer.entities.model_version`:
+the lexicon, the sentence splitter, the versions of the packages it runs on)
 and of the name of the function that runs (:func:`extractor_version`), so a
-new model, list or extractor starts a new cache and the old file is removed.
+new model, list, lexicon or extractor starts a new cache and the old file is
+removed.
 A rebuild then runs the extractor only on articles that are new or changed.
 
 The cache is derived data: a missing, stale or damaged file costs time, never
@@ -27,7 +30,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-from indexer.entities import Entity
+from indexer.entities import Entity, model_version
 from indexer.reading.documents import Document
 from indexer.writing import schema
 from indexer.writing.schema import AnalysedDocument, Filing, analyse
@@ -49,7 +52,8 @@ def extractor_version(root: Path = EXTRACTOR, extractor: Callable | None = None)
     By default, the extractor the build runs (``schema.extract_entities``) and its package.
     """
     extractor = extractor or schema.extract_entities
-    digest = hashlib.sha256(f"{extractor.__module__}.{extractor.__qualname__}\0".encode())
+    digest = hashlib.sha256(f"{extractor.__module__}.{extractor.__qualname__}\0"
+                            f"{model_version()}\0".encode())
     for path in sorted(root.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
             digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
