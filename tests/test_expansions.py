@@ -203,3 +203,17 @@ def test_the_methods_sentence_names_left_out_forms(client):
 def test_expansions_can_be_left_out_of_the_answer(client):
     assert client.get("/api/search?q=Wahl&expansions=0").get_json()["expansions"] == []
     assert client.get("/api/search?q=Wahl&expansions=x").status_code == 400
+
+
+def test_while_the_forms_are_still_read_words_come_without_them(archive):
+    """On a large archive the forms are read beside the requests; a search does not wait."""
+    from indexer.searching.expansions import WordForms, expansions, query_words
+
+    word_forms = WordForms(archive.searcher.schema, lambda: {})
+    words = query_words(archive.parser.parse("Wahl"), "Wahl", archive.searcher.schema)
+    docnums = matching_docnums(archive, prepare(archive, SearchRequest(q="Wahl")))
+    with word_forms._reading:  # a reading under way in another thread
+        [waiting] = expansions(word_forms, words, archive.searcher, docnums)
+    assert waiting.forms == [] and not waiting.complete
+    [done] = expansions(word_forms, words, archive.searcher, docnums)
+    assert {f.form for f in done.forms} >= {"wahl", "bundestagswahl"}

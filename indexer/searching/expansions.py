@@ -16,6 +16,10 @@ substring search over the generation's forms in one string: the stem of a
 folded word is its beginning, and a part sits anywhere in its compound.
 Spelling variants (``Photo`` for ``Foto``) are searched under each of
 their spellings.  What a term matched is worked out once per generation.
+Reading a generation's forms takes seconds on a large archive, so it runs
+beside the requests when the generation opens (:meth:`WordForms.read`);
+until it is done, words are listed without their forms, and only leaving
+forms out waits for it.
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ TEXT_FIELDS = ("title", "body")
 MAX_LISTED = 20
 #: Candidate forms checked for the list, the most frequent first (all to leave forms out).
 MAX_CHECKED = 120
+#: How long a request waits for a generation's forms still being read.
+WAIT_SECONDS = 0.25
 #: Forms one request may leave out.
 MAX_EXCLUDED = 50
 _WORD = re.compile(r"[^\W_][\w'’-]*\*?")
@@ -100,6 +106,8 @@ class WordForms:
         self._schema = schema
         self._word_counts = word_counts  # the generation's vocabulary, read when first needed
         self._lock = threading.Lock()
+        self._reading = threading.Lock()
+        self._done = threading.Condition()
         self._text: str | None = None
         self._spellings: dict[str, str] | None = None
         self._found: dict[tuple[str, bool], TermForms] = {}
@@ -113,6 +121,21 @@ class WordForms:
                 spellings[fold_word(word)] = word  # the most frequent comes last and stays
             self._spellings = spellings
         return "-".join(self._spellings.get(piece, piece) for piece in form.split("-"))
+
+    def read(self, searcher) -> None:
+        """Read the generation's forms (call it off the request path, with its own searcher)."""
+        self._forms_text(searcher)
+
+    def available(self, searcher, wait: float = WAIT_SECONDS) -> bool:
+        """Whether the forms are read, waiting up to ``wait`` seconds for a reading under way.
+
+        If nobody is reading them (a small archive opened without warming
+        up), they are read here.
+        """
+        if self._text is None and not self._reading.locked():
+            self.read(searcher)
+        with self._done:
+            return self._done.wait_for(lambda: self._text is not None, timeout=wait)
 
     def forms(self, searcher, term: str, every: bool = False) -> TermForms:
         """The forms indexed as ``term`` (a ``body`` or ``body_parts`` term), most frequent first.
@@ -161,12 +184,16 @@ class WordForms:
 
     def _forms_text(self, searcher) -> str:
         """Every distinct form, one per line, in one string for substring search."""
-        if self._text is None:
-            reader = searcher.reader()
-            forms: set[bytes] = set()
-            for target in TEXT_FIELDS:
-                forms.update(within_budget(reader.lexicon(forms_field(target)), every=4096))
-            self._text = "\n" + "\n".join(sorted(f.decode("utf-8") for f in forms)) + "\n"
+        with self._reading:  # one reader at a time; the others wait for its result
+            if self._text is None:
+                reader = searcher.reader()
+                forms: set[bytes] = set()
+                for target in TEXT_FIELDS:
+                    forms.update(within_budget(reader.lexicon(forms_field(target)), every=4096))
+                text = "\n" + "\n".join(sorted(f.decode("utf-8") for f in forms)) + "\n"
+                with self._done:
+                    self._text = text
+                    self._done.notify_all()
         return self._text
 
 
@@ -212,12 +239,17 @@ def expansions(word_forms: WordForms, words: QueryWords, searcher, docnums: np.n
     """For each query word, the forms it matched with their counts among ``docnums``.
 
     Listed are the archive's most frequent forms of the word (at most
-    :data:`MAX_LISTED`) that occur in the results, and every excluded one.
+    :data:`MAX_LISTED`) that occur in the results, and every excluded one;
+    while the generation's forms are still being read, a word is listed
+    without forms (``complete`` false), unless forms are left out.
     """
     in_results = np.zeros(searcher.doc_count_all(), dtype=bool)
     in_results[docnums] = True
     found = []
     for term, word in words.terms.items():
+        if not (excluded or word_forms.available(searcher)):
+            found.append(Expansion(word, [], False))
+            continue
         forms = word_forms.forms(searcher, term, every=bool(excluded))
         found.append(_expansion(word_forms, word, forms.every, forms.complete, searcher,
                                 in_results, excluded))

@@ -309,6 +309,14 @@ class Snapshot:
             self.facets.most_named(name)
         self.ranking.dates(self.searcher)
         _ = self.entity_forms
+        threading.Thread(target=self._read_word_forms, args=(self.word_forms,),
+                         name="word-forms", daemon=True).start()
+
+    def _read_word_forms(self, word_forms: WordForms) -> None:
+        try:
+            word_forms.read(self.searcher)  # this thread's own searcher
+        except Exception:  # a generation that cannot be read fails its requests, not here
+            LOG.exception("reading the word forms of %s failed", self.generation.name)
 
     @property
     def doc_count(self) -> int:
