@@ -114,16 +114,21 @@ class WordForms:
 
     def written(self, form: str) -> str:
         """``form`` as the archive most often writes it: ``wahler`` → ``wähler``."""
+        spellings = self._spelling_table()
+        return "-".join(spellings.get(piece, piece) for piece in form.split("-"))
+
+    def _spelling_table(self) -> dict[str, str]:
         if self._spellings is None:
             counts = self._word_counts()
             spellings: dict[str, str] = {}
             for word in sorted(counts, key=counts.__getitem__):
                 spellings[fold_word(word)] = word  # the most frequent comes last and stays
             self._spellings = spellings
-        return "-".join(self._spellings.get(piece, piece) for piece in form.split("-"))
+        return self._spellings
 
     def read(self, searcher) -> None:
         """Read the generation's forms (call it off the request path, with its own searcher)."""
+        self._spelling_table()
         self._forms_text(searcher)
 
     def available(self, searcher, wait: float = WAIT_SECONDS) -> bool:
