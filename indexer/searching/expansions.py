@@ -108,6 +108,7 @@ class WordForms:
         self._lock = threading.Lock()
         self._reading = threading.Lock()
         self._done = threading.Condition()
+        self._started = False  # a reading of the forms has begun
         self._text: str | None = None
         self._spellings: dict[str, str] | None = None
         self._found: dict[tuple[str, bool], TermForms] = {}
@@ -128,6 +129,7 @@ class WordForms:
 
     def read(self, searcher) -> None:
         """Read the generation's forms (call it off the request path, with its own searcher)."""
+        self._started = True
         self._spelling_table()
         self._forms_text(searcher)
 
@@ -137,7 +139,7 @@ class WordForms:
         If nobody is reading them (a small archive opened without warming
         up), they are read here.
         """
-        if self._text is None and not self._reading.locked():
+        if self._text is None and not (self._started or self._reading.locked()):
             self.read(searcher)
         with self._done:
             return self._done.wait_for(lambda: self._text is not None, timeout=wait)
