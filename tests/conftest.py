@@ -173,6 +173,14 @@ def snapshot(index_dir):
     return Archive(index_dir).snapshot()
 
 
+@pytest.fixture()
+def live_index(tmp_path) -> IndexStore:
+    """An index of the sample corpus of the test's own, to be changed, killed or damaged."""
+    store = IndexStore(tmp_path / "ix")
+    build(store, [str(write_sample_corpus(tmp_path / "corpus"))])
+    return store
+
+
 @pytest.fixture(scope="session")
 def app(index_dir):
     from web import create_app

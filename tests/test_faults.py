@@ -81,13 +81,6 @@ def wait_until(condition, timeout: float, step: float = 0.05) -> bool:
     return condition()
 
 
-@pytest.fixture()
-def live_index(tmp_path) -> IndexStore:
-    store = IndexStore(tmp_path / "ix")
-    build(store, [str(write_sample_corpus(tmp_path / "corpus"))])
-    return store
-
-
 @pytest.fixture(scope="module")
 def large_feed(tmp_path_factory) -> Path:
     return write_large_feed(tmp_path_factory.mktemp("feed") / "bulk.jsonl", 2500)

@@ -18,7 +18,7 @@ from conftest import REPO, write_large_feed, write_sample_corpus
 
 from indexer.searching.search import Archive, SearchRequest, search
 from indexer.writing.build import build
-from indexer.writing.store import CURRENT, IndexLockedError, IndexStore
+from indexer.writing.store import CURRENT, IndexLockedError
 
 pytestmark = pytest.mark.slow
 
@@ -34,13 +34,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@pytest.fixture()
-def live_index(tmp_path) -> IndexStore:
-    store = IndexStore(tmp_path / "ix")
-    build(store, [str(write_sample_corpus(tmp_path / "corpus"))])
-    return store
 
 
 @pytest.fixture(scope="module")
