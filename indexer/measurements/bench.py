@@ -123,6 +123,71 @@ def query_engine(index: Path, rounds: int, queries: list[tuple[str, dict]]) -> l
     return latencies
 
 
+PHASES = ("parse", "match", "top10", "snip", "facets", "forms")
+
+
+def query_phases(index: Path, queries: list[tuple[str, dict]], posting_arrays: bool
+                 ) -> list[tuple[str, int, dict[str, tuple[float, float]]]]:
+    """Per plain query: matches, and wall and CPU ms of each step ``search()`` takes.
+
+    The steps as :func:`indexer.searching.search.search` runs them (without
+    collapsing), the posting cache emptied before each query; with
+    ``posting_arrays`` false the segments' arrays are not used.
+    """
+    from indexer.searching import search as engine
+    from indexer.searching.facets import FACET_FIELDS
+    from indexer.searching.matching import POSTING_CACHE
+    from indexer.writing.store import IndexStore
+    snapshot = engine.Snapshot.open(IndexStore(index).current())
+    if not posting_arrays:
+        snapshot = engine.Snapshot(snapshot.generation, posting_arrays=False)
+        snapshot.warm()
+    rows = []
+    for q, _ in queries:
+        POSTING_CACHE.clear()
+        request = engine.SearchRequest(q=q, size=10)
+        lap = Laps()
+        prepared = engine.prepare(snapshot, request)
+        lap("parse")
+        docnums = engine.matching_docnums(snapshot, prepared)
+        lap("match")
+        top, ranked = engine.top_results(snapshot, prepared, request, 10, docnums)
+        lap("top10")
+        highlights = engine.matched_terms(prepared.user_query, snapshot.searcher)
+        for docnum, score in top:
+            engine._hit(snapshot, docnum, score, highlights, request)
+        lap("snip")
+        for name in FACET_FIELDS:
+            snapshot.facets.facet(name, docnums, (), engine._facet_limit(request, name))
+        lap("facets")
+        engine.expansions(snapshot.word_forms, engine.query_words(
+            prepared.user_query, q, snapshot.searcher.schema), snapshot.searcher, docnums)
+        lap("forms")
+        rows.append((q, int(docnums.size), lap.times))
+    return rows
+
+
+class Laps:
+    """Wall and CPU milliseconds since the previous lap, by name."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, tuple[float, float]] = {}
+        self._last = (time.perf_counter(), time.process_time())
+
+    def __call__(self, name: str) -> None:
+        now = (time.perf_counter(), time.process_time())
+        self.times[name] = ((now[0] - self._last[0]) * 1000, (now[1] - self._last[1]) * 1000)
+        self._last = now
+
+
+def print_phases(rows: list[tuple[str, int, dict[str, tuple[float, float]]]]) -> None:
+    print("query phases, wall ms (CPU ms)")
+    print(f"{'query':<22}{'matches':>9}" + "".join(f"{name:>15}" for name in PHASES))
+    for q, matches, times in rows:
+        print(f"{q or '(browse)':<22}{matches:>9,}"
+              + "".join(f"{times[n][0]:>8.1f} ({times[n][1]:>4.0f})" for n in PHASES))
+
+
 #: Starts of names typed into the facet filter box, by entity type.
 PREFIXES = {"person": ("a", "mar", "sch", "kl", "thomas m"), "place": ("b", "ber", "st"),
             "org": ("s", "bund", "fc")}
@@ -264,8 +329,18 @@ def main(argv: list[str] | None = None) -> int:
                              "manifest; peak RSS not measured)")
     parser.add_argument("--query", action="append", metavar="TEXT",
                         help="run this query text instead of the mix (repeatable)")
+    parser.add_argument("--phases", action="store_true",
+                        help="only time the steps of each plain query of an index built "
+                             "before, with the segments' posting arrays and without")
     args = parser.parse_args(argv)
     queries = [(text, {}) for text in args.query] if args.query else QUERIES
+    if args.phases:
+        index = args.workdir / f"index-{args.docs}"
+        plain = [(q, extra) for q, extra in queries if not extra]
+        for arrays in (False, True):
+            print("with posting arrays" if arrays else "whoosh's postings only")
+            print_phases(query_phases(index, plain, posting_arrays=arrays))
+        return 0
     if not GENERATOR.exists():
         print("needs ../shared (tools/make_bench_corpus.py) to generate the corpus")
         return 0

@@ -34,6 +34,7 @@ from indexer.writing.duplicates import DuplicateFinder, clustered
 from indexer.writing.entity_cache import EntityCache, annotated, annotation_of
 from indexer.writing.entity_forms import count_forms, read_forms, uncount_forms, write_forms
 from indexer.writing.parallel import SEGMENT_DOCS, write_in_parallel
+from indexer.writing.posting_arrays import segment_ids, write_missing
 from indexer.writing.progress import Progress
 from indexer.writing.schema import (
     Filing,
@@ -251,6 +252,7 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
         if meter:
             meter.finish()
         report.documents = check_opens(staging, expected=report.added)
+        write_missing(staging)  # none missing unless whoosh wrote a segment
         report.seconds = time.monotonic() - started
         generation = generations.publish(staging, _manifest(report, paths), keep)
         _save_best_effort(cache)
@@ -274,6 +276,7 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
             _disk_space_reported(generations, paths):
         staging = generations.stage_copy_of_current()
         ix = whoosh_index.open_dir(staging)
+        earlier_segments = segment_ids(staging)
         with ix.reader() as reader:
             known = _known_hashes(reader)
         seen: set[str] = set()
@@ -336,6 +339,8 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
             before.close()
         report.documents = check_opens(staging) if changed else ix.doc_count()
         ix.close()
+        if changed:
+            write_missing(staging, earlier_segments)  # for the segments whoosh merged
         if meter:
             meter.finish()
         report.seconds = time.monotonic() - started
