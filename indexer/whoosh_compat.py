@@ -146,19 +146,14 @@ def _buffer_file_init(self, buf, name=None, onclose=None):
 structfile.BufferFile.__init__ = _buffer_file_init
 
 
-def read_postings(reader, fieldname: str, btext: bytes, deleted: bool = False
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def read_postings(reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
     """Document numbers (int64) and weights (float64) of one term in one segment reader.
 
     Reads whole posting blocks of whoosh's W3 codec instead of one id at a
-    time.  Deleted documents are left out as whoosh's ``reader.postings``
-    leaves them out (one posting at a time), or kept with ``deleted``, as
-    the segment holds them.
+    time.  Deleted documents are included, as the segment holds them
+    (whoosh's ``reader.postings`` leaves them out one posting at a time).
     """
-    if deleted:
-        matcher = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
-    else:
-        matcher = reader.postings(fieldname, btext)
+    matcher = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
     id_blocks, weight_blocks = [], []
     if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
         while matcher.is_active():

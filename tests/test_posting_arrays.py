@@ -23,7 +23,6 @@ from whoosh import index as whoosh_index
 from indexer.cli import main
 from indexer.searching.matching import POSTING_CACHE, posting_arrays
 from indexer.searching.search import SearchRequest, Snapshot, search
-from indexer.whoosh_compat import read_postings
 from indexer.writing.build import build, update
 from indexer.writing.consolidate import consolidate
 from indexer.writing.posting_arrays import (
@@ -80,6 +79,16 @@ def segment_readers(generation: Path):
     return ix, reader, [leaf for leaf, _ in reader.leaf_readers()]
 
 
+def whoosh_postings(reader, fieldname: str, btext: bytes) -> tuple[list, list]:
+    """Document numbers and weights as whoosh's matcher gives them, one at a time."""
+    matcher, ids, weights = reader.postings(fieldname, btext), [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return ids, weights
+
+
 def assert_arrays_equal_whoosh(generation: Path) -> int:
     """Every frequent term of every segment has arrays, and what a search reads from them
     is whoosh's postings (deleted documents left out); returns how many terms."""
@@ -95,7 +104,7 @@ def assert_arrays_equal_whoosh(generation: Path) -> int:
             for fieldname, btext in frequent:
                 assert arrays.get(fieldname, btext) is not None, (fieldname, btext)
                 found = posting_arrays(leaf, fieldname, btext)
-                ids, weights = read_postings(leaf, fieldname, btext)
+                ids, weights = whoosh_postings(leaf, fieldname, btext)
                 np.testing.assert_array_equal(found[0], ids)
                 np.testing.assert_array_equal(found[1], weights)
                 checked += 1

@@ -101,7 +101,9 @@ def reused_build(index: Path) -> dict:
             "mb": directory_mb(index), "rss_mb": float("nan"), "cpu": float("nan")}
 
 
-def query_engine(index: Path, rounds: int, queries: list[tuple[str, dict]]) -> list[float]:
+def query_engine(index: Path, rounds: int, queries: list[tuple[str, dict]]
+                 ) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds (of the searching thread) of every query."""
     from datetime import date
 
     from indexer.searching.matching import POSTING_CACHE
@@ -109,7 +111,7 @@ def query_engine(index: Path, rounds: int, queries: list[tuple[str, dict]]) -> l
     started = time.perf_counter()
     snapshot = Archive(index).snapshot()  # opens the index and loads its columns
     print(f"index opened and columns loaded in {time.perf_counter() - started:.1f} s")
-    latencies = []
+    latencies, cpu = [], []
     for _ in range(rounds):
         for q, extra in queries:
             fields = dict(extra)
@@ -117,54 +119,65 @@ def query_engine(index: Path, rounds: int, queries: list[tuple[str, dict]]) -> l
                 if key in fields:
                     fields[key] = date.fromisoformat(fields[key])
             POSTING_CACHE.clear()  # every query reads its posting lists from the index
-            started = time.perf_counter()
+            started, used = time.perf_counter(), time.thread_time()
             search(snapshot, SearchRequest(q=q, size=10, **fields))
             latencies.append((time.perf_counter() - started) * 1000)
-    return latencies
+            cpu.append((time.thread_time() - used) * 1000)
+    return latencies, cpu
 
 
 PHASES = ("parse", "match", "top10", "snip", "facets", "forms")
 
 
-def query_phases(index: Path, queries: list[tuple[str, dict]], posting_arrays: bool
-                 ) -> list[tuple[str, int, dict[str, tuple[float, float]]]]:
+def query_phases(index: Path, queries: list[tuple[str, dict]], posting_arrays: bool,
+                 rounds: int = 1) -> list[tuple[str, int, dict[str, tuple[float, float]]]]:
     """Per plain query: matches, and wall and CPU ms of each step ``search()`` takes.
 
     The steps as :func:`indexer.searching.search.search` runs them (without
     collapsing), the posting cache emptied before each query; with
-    ``posting_arrays`` false the segments' arrays are not used.
+    ``posting_arrays`` false the segments' arrays are not used.  Each figure
+    is the median of ``rounds`` passes over the queries.
     """
     from indexer.searching import search as engine
-    from indexer.searching.facets import FACET_FIELDS
     from indexer.searching.matching import POSTING_CACHE
     from indexer.writing.store import IndexStore
     snapshot = engine.Snapshot.open(IndexStore(index).current())
     if not posting_arrays:
         snapshot = engine.Snapshot(snapshot.generation, posting_arrays=False)
         snapshot.warm()
-    rows = []
-    for q, _ in queries:
-        POSTING_CACHE.clear()
-        request = engine.SearchRequest(q=q, size=10)
-        lap = Laps()
-        prepared = engine.prepare(snapshot, request)
-        lap("parse")
-        docnums = engine.matching_docnums(snapshot, prepared)
-        lap("match")
-        top, ranked = engine.top_results(snapshot, prepared, request, 10, docnums)
-        lap("top10")
-        highlights = engine.matched_terms(prepared.user_query, snapshot.searcher)
-        for docnum, score in top:
-            engine._hit(snapshot, docnum, score, highlights, request)
-        lap("snip")
-        for name in FACET_FIELDS:
-            snapshot.facets.facet(name, docnums, (), engine._facet_limit(request, name))
-        lap("facets")
-        engine.expansions(snapshot.word_forms, engine.query_words(
-            prepared.user_query, q, snapshot.searcher.schema), snapshot.searcher, docnums)
-        lap("forms")
-        rows.append((q, int(docnums.size), lap.times))
-    return rows
+    passes: dict[str, list[dict[str, tuple[float, float]]]] = {q: [] for q, _ in queries}
+    matches: dict[str, int] = {}
+    for _ in range(rounds):
+        for q, _ in queries:
+            POSTING_CACHE.clear()
+            matches[q] = _search_in_steps(engine, snapshot, q, passes[q].append)
+    return [(q, matches[q], {name: tuple(statistics.median(p[name][i] for p in passes[q])
+                                         for i in (0, 1)) for name in PHASES})
+            for q, _ in queries]
+
+
+def _search_in_steps(engine, snapshot, q: str, done) -> int:
+    from indexer.searching.facets import FACET_FIELDS
+    request = engine.SearchRequest(q=q, size=10)
+    lap = Laps()
+    prepared = engine.prepare(snapshot, request)
+    lap("parse")
+    docnums = engine.matching_docnums(snapshot, prepared)
+    lap("match")
+    top, _ = engine.top_results(snapshot, prepared, request, 10, docnums)
+    lap("top10")
+    highlights = engine.matched_terms(prepared.user_query, snapshot.searcher)
+    for docnum, score in top:
+        engine._hit(snapshot, docnum, score, highlights, request)
+    lap("snip")
+    for name in FACET_FIELDS:
+        snapshot.facets.facet(name, docnums, (), engine._facet_limit(request, name))
+    lap("facets")
+    engine.expansions(snapshot.word_forms, engine.query_words(
+        prepared.user_query, q, snapshot.searcher.schema), snapshot.searcher, docnums)
+    lap("forms")
+    done(lap.times)
+    return int(docnums.size)
 
 
 class Laps:
@@ -172,16 +185,16 @@ class Laps:
 
     def __init__(self) -> None:
         self.times: dict[str, tuple[float, float]] = {}
-        self._last = (time.perf_counter(), time.process_time())
+        self._last = (time.perf_counter(), time.thread_time())
 
     def __call__(self, name: str) -> None:
-        now = (time.perf_counter(), time.process_time())
+        now = (time.perf_counter(), time.thread_time())
         self.times[name] = ((now[0] - self._last[0]) * 1000, (now[1] - self._last[1]) * 1000)
         self._last = now
 
 
 def print_phases(rows: list[tuple[str, int, dict[str, tuple[float, float]]]]) -> None:
-    print("query phases, wall ms (CPU ms)")
+    print("query phases, wall ms (CPU ms of the searching thread)")
     print(f"{'query':<22}{'matches':>9}" + "".join(f"{name:>15}" for name in PHASES))
     for q, matches, times in rows:
         print(f"{q or '(browse)':<22}{matches:>9,}"
@@ -331,7 +344,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="run this query text instead of the mix (repeatable)")
     parser.add_argument("--phases", action="store_true",
                         help="only time the steps of each plain query of an index built "
-                             "before, with the segments' posting arrays and without")
+                             "before, with the segments' posting arrays and without "
+                             "(median of the rounds)")
     args = parser.parse_args(argv)
     queries = [(text, {}) for text in args.query] if args.query else QUERIES
     if args.phases:
@@ -339,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         plain = [(q, extra) for q, extra in queries if not extra]
         for arrays in (False, True):
             print("with posting arrays" if arrays else "whoosh's postings only")
-            print_phases(query_phases(index, plain, posting_arrays=arrays))
+            print_phases(query_phases(index, plain, arrays, args.rounds))
         return 0
     if not GENERATOR.exists():
         print("needs ../shared (tools/make_bench_corpus.py) to generate the corpus")
@@ -350,7 +364,8 @@ def main(argv: list[str] | None = None) -> int:
     index = args.workdir / f"index-{args.docs}"
     engine = reused_build(index) if args.reuse and index.exists() else build_engine(corpus, index)
     rebuild = None if args.reuse else build_engine(corpus, index, fresh=False)
-    engine.update(percentiles(query_engine(index, args.rounds, queries)))
+    latencies, cpu = query_engine(index, args.rounds, queries)
+    engine.update(percentiles(latencies))
     serving_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(("engine", engine))
     if not args.no_baseline:
@@ -372,6 +387,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{'':>8}{'':>12}{baseline['p50'] / engine['p50']:>8.1f}"
               f"{baseline['p95'] / engine['p95']:>8.1f}{baseline['p99'] / engine['p99']:>8.1f}"
               f"{baseline['max'] / engine['max']:>8.1f}   (baseline ÷ engine)")
+    used = percentiles(cpu)
+    print(f"engine CPU ms per query (a loaded machine inflates it less): "
+          f"p50 {used['p50']:.1f}, p95 {used['p95']:.1f}, p99 {used['p99']:.1f}")
     print(f"engine serving RSS (index open, every query run): {serving_mb:,.0f} MB")
     builds = [("engine build", engine)] + ([("engine rebuild", rebuild)] if rebuild else [])
     print_builds(builds + [(name, row) for name, row in rows[1:]])

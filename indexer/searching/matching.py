@@ -143,8 +143,9 @@ class _PostingCache:
 
     A request reads the same lists to find every match and again to rank
     them, and people refine a query word by word.  Segments never change
-    once written (deletions are kept apart), so an entry stays valid for
-    every index generation that shares the segment.
+    once written and entries keep their deleted documents (which
+    generations sharing the segment may delete differently), so an entry
+    stays valid for every index generation that shares the segment.
     """
 
     def __init__(self, max_bytes: int) -> None:
@@ -202,30 +203,27 @@ def posting_arrays(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray
             text = reader.schema[fieldname].to_bytes(text)
         except ValueError:
             return EMPTY, np.zeros(0)
-    frequent = getattr(reader, "frequent_postings", None)
-    if frequent is not None:
-        found = frequent.get(fieldname, text)
-        if found is not None:
-            return _without_deleted(reader, *found)
     segment = getattr(reader, "_segid", None)
     key = (segment, fieldname, text)
-    if segment is not None:
-        found = POSTING_CACHE.get(key)
-        if found is not None:
-            return found
-    if (fieldname, text) not in reader:
-        return EMPTY, np.zeros(0)
-    check_budget()
-    found = read_postings(reader, fieldname, text)
-    for array in found:  # shared through the cache: nobody may change them
-        array.setflags(write=False)
-    if segment is not None:
-        POSTING_CACHE.put(key, found)
-    return found
+    found = POSTING_CACHE.get(key) if segment is not None else None
+    if found is None:
+        frequent = getattr(reader, "frequent_postings", None)
+        found = None if frequent is None else frequent.get(fieldname, text)
+        if found is None:
+            if (fieldname, text) not in reader:
+                return EMPTY, np.zeros(0)
+            check_budget()
+            found = read_postings(reader, fieldname, text)
+        for array in found:  # shared through the cache: nobody may change them
+            array.setflags(write=False)
+        if segment is not None:
+            POSTING_CACHE.put(key, found)
+    return _without_deleted(reader, *found)
 
 
 def _without_deleted(reader, ids: np.ndarray, weights: np.ndarray
                      ) -> tuple[np.ndarray, np.ndarray]:
+    """The postings of the documents ``reader`` has not deleted (generations differ in that)."""
     if not reader.has_deletions():
         return ids, weights
     live = ~np.isin(ids, _deleted(reader))

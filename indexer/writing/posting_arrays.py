@@ -152,7 +152,7 @@ def frequent_terms(reader) -> Iterator[TermPostings]:
         if _DOC_FREQUENCY.unpack_from(terminfo, _DOC_FREQUENCY_AT)[0] >= MIN_DOC_FREQUENCY:
             fieldname, btext = decode(key)
             if fieldname in reader.schema:
-                yield (fieldname, btext, *read_postings(reader, fieldname, btext, deleted=True))
+                yield (fieldname, btext, *read_postings(reader, fieldname, btext))
 
 
 def write_missing(directory: Path, earlier: Iterable[str] = (), processes: int = 1) -> int:
@@ -265,11 +265,7 @@ class SegmentArrays:
             return None
         start = int(self.ends[at - 1]) if at else 0
         end = int(self.ends[at])
-        ids = self.ids[start:end].astype(np.int64)
-        weights = self.weights[start:end].astype(np.float64)
-        ids.setflags(write=False)
-        weights.setflags(write=False)
-        return ids, weights
+        return self.ids[start:end].astype(np.int64), self.weights[start:end].astype(np.float64)
 
     @classmethod
     def open(cls, path: Path, segment_id: str, documents: int) -> "SegmentArrays":
