@@ -94,6 +94,7 @@ def assert_arrays_equal_whoosh(generation: Path) -> int:
     is whoosh's postings (deleted documents left out); returns how many terms."""
     ix, reader, leaves = segment_readers(generation)
     checked = 0
+    POSTING_CACHE.clear()  # what posting_arrays() gives below comes from the arrays
     try:
         for leaf in leaves:
             arrays = SegmentArrays.open(generation / file_name(leaf._segid), leaf._segid,
