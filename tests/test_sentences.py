@@ -47,3 +47,17 @@ def test_a_closing_quote_stays_with_its_sentence():
 def test_empty_text_has_no_sentences():
     assert sentence_spans("") == []
     assert sentence_spans("   \n\n ") == []
+
+
+def test_punkt_with_stdlib_patterns_cuts_as_nltk_does():
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    from indexer.analysis.sentences import sentence_splitter
+
+    splitter = sentence_splitter()
+    nltk_own = PunktSentenceTokenizer(splitter.data.parameters())
+    text = ("Prof. Dr. Schmidt (Uni Köln) sprach ca. 2 Std. lang… Dann ging er. "
+            "„Das war’s.“ Am 3. Okt. 1990 u.a. in Berlin... Wer? Die Firma A.B.C. GmbH! "
+            "Sie zahlte 3,5 Mio. Euro (rund 10 %). Das St. Georgs-Hospital -- ein Bau.")
+    assert list(splitter._punkt.span_tokenize(text)) == list(nltk_own.span_tokenize(text))
+    assert len(list(nltk_own.span_tokenize(text))) > 4

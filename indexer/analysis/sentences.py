@@ -88,7 +88,9 @@ class SentenceSplitter:
     def _punkt(self) -> PunktSentenceTokenizer:
         from nltk.tokenize.punkt import PunktSentenceTokenizer
 
-        return PunktSentenceTokenizer(self.data.parameters())
+        language, token = _stdlib_patterns()
+        return PunktSentenceTokenizer(self.data.parameters(), lang_vars=language(),
+                                      token_cls=token)
 
     @property
     def abbreviations(self) -> frozenset[str]:
@@ -140,6 +142,41 @@ class SentenceSplitter:
                 found[-1] = (found[-1][0], start + piece_end)  # "Schwanthalerstr. 5"
                 continue
             found.append((start + piece_start, start + piece_end))
+
+
+def _stdlib_patterns() -> tuple[type, type]:
+    """nltk's Punkt language variables and token class with the same patterns compiled by
+    the standard ``re``.
+
+    nltk runs every pattern through the ``regex`` engine under a time limit, which
+    costs far more per call than the short matches themselves on the small pieces
+    Punkt sees here; these patterns are nltk's own and fixed (no pattern from input).
+    """
+    from nltk.tokenize.punkt import PunktLanguageVars, PunktToken
+
+    class LanguageVars(PunktLanguageVars):
+        re_boundary_realignment = _stdlib(PunktLanguageVars.re_boundary_realignment)
+
+        def __init__(self) -> None:
+            self._re_word_tokenizer = _stdlib(super()._word_tokenizer_re())
+            self._re_period_context = _stdlib(super().period_context_re())
+
+    class Token(PunktToken):
+        __slots__ = ()
+        _RE_ELLIPSIS = _stdlib(PunktToken._RE_ELLIPSIS)
+        _RE_NUMERIC = _stdlib(PunktToken._RE_NUMERIC)
+        _RE_INITIAL = _stdlib(PunktToken._RE_INITIAL)
+        _RE_ALPHA = _stdlib(PunktToken._RE_ALPHA)
+
+    return LanguageVars, Token
+
+
+def _stdlib(pattern) -> re.Pattern:
+    """The pattern of an nltk ``redos`` pattern, compiled by ``re`` with the same flags."""
+    return re.compile(pattern.pattern, pattern.flags & _RE_FLAGS)
+
+
+_RE_FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.UNICODE | re.VERBOSE
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

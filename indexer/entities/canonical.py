@@ -91,8 +91,11 @@ def propagate_persons(tokens: Tokens, chosen: list[Candidate]) -> list[Candidate
                 cand.canonical = full
     occupied = sorted((c.start, c.end) for c in chosen)
     added = []
+    wanted = set(keys) | {key + "s" for key in keys}  # what _full_name can find
     for i, word in enumerate(tokens.words):
         base = word.rstrip("'’")
+        if base not in wanted:
+            continue
         full = _full_name(keys, base)
         if full is None:
             continue

@@ -70,6 +70,8 @@ def _names_with_an_article(sentences: list[list[str]], hints: list[list[str]],
     taken = {(s, i) for s, first, end, _ in mentions for i in range(first, end)}
     added: list[Mention] = []
     for s, (words, labels) in enumerate(zip(sentences, hints)):
+        if "B-ORG" not in labels and "I-ORG" not in labels:
+            continue
         for first, end, kind in label_spans(labels):
             if kind != "ORG" or words[first] not in ARTICLES or \
                     any((s, i) in taken for i in range(first, end)):

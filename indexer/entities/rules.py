@@ -136,7 +136,12 @@ def gazetteer_names(tokens: Tokens, gazetteer: Gazetteer) -> list[Candidate]:
     """Longest gazetteer matches, genitive places, organisations heading compounds."""
     found = []
     words, adjacent = tokens.words, tokens.adjacent
+    openers = gazetteer.openers
     for i, word in enumerate(words):
+        if word not in openers:  # opens no name, not even with a genitive -s
+            if "-" in word:
+                _organisation_heading(tokens, i, gazetteer, found)
+            continue
         base = _strip_genitive(word)
         longest = max(gazetteer.longest.get(word, 0), gazetteer.longest.get(base, 0))
         hit = None
@@ -160,13 +165,19 @@ def gazetteer_names(tokens: Tokens, gazetteer: Gazetteer) -> list[Candidate]:
             found.append(Candidate(tokens.starts[i], tokens.ends[i + length - 1], kind,
                                    canonical, 5 if length > 1 else 3))
             continue
-        if "-" in word:  # "NATO-Staaten", "CDU-Chef"
-            head = word.split("-", 1)[0]
-            entry = gazetteer.lookup((head,))
-            if entry and entry[0] == "ORG":
-                start = tokens.starts[i]
-                found.append(Candidate(start, start + len(head), "ORG", entry[1], 2))
+        if "-" in word:
+            _organisation_heading(tokens, i, gazetteer, found)
     return found
+
+
+def _organisation_heading(tokens: Tokens, i: int, gazetteer: Gazetteer,
+                          found: list[Candidate]) -> None:
+    """A known organisation heading the hyphenated word ``i``: "NATO-Staaten", "CDU-Chef"."""
+    head = tokens.words[i].split("-", 1)[0]
+    entry = gazetteer.lookup((head,))
+    if entry and entry[0] == "ORG":
+        start = tokens.starts[i]
+        found.append(Candidate(start, start + len(head), "ORG", entry[1], 2))
 
 
 def lowercase_names(tokens: Tokens, gazetteer: Gazetteer) -> list[Candidate]:
@@ -200,14 +211,17 @@ def clubs_and_institutions(tokens: Tokens, gazetteer: Gazetteer) -> list[Candida
             end += number.end()
         found.append(Candidate(start, end, "ORG", text[start:end], 6))
     for i, word in enumerate(words):  # "Mainz 05", "Schalke 04", "Hannover 96"
+        if gazetteer.kind_of(word) != "LOC":
+            continue
         end = tokens.ends[i]
-        number = re.match(r" (0[1-9]|[1-9]\d)(?![\d.,:%])(?! (?:Jahre|Prozent|Euro|Mal))",
-                          text[end:end + 12])
-        if number and gazetteer.kind_of(word) == "LOC" and \
+        if _CLUB_NUMBER.match(text, end, end + 12) and \
                 tokens.word_before(i) not in ("in", "aus", "nach", "bis", "seit"):
             found.append(Candidate(tokens.starts[i], end + 3, "ORG", text[tokens.starts[i]:end + 3],
                                    6))
     return found
+
+
+_CLUB_NUMBER = re.compile(r" (0[1-9]|[1-9]\d)(?![\d.,:%])(?! (?:Jahre|Prozent|Euro|Mal))")
 
 
 # -- persons -----------------------------------------------------------------
@@ -217,10 +231,11 @@ def person_runs(tokens: Tokens, gazetteer: Gazetteer) -> list[Candidate]:
     """Name-shaped runs opened by a given name or introduced by a title."""
     found = []
     words = tokens.words
+    first_names = gazetteer.first_names
     i = 0
     while i < len(words):
         word = words[i]
-        if is_title(word, gazetteer.titles) and i + 1 < len(words) and tokens.adjacent[i + 1]:
+        if i + 1 < len(words) and tokens.adjacent[i + 1] and is_title(word, gazetteer.titles):
             end = _name_run(tokens, i + 1, gazetteer)
             if end > i + 1:
                 if not _names_something_else(tokens, end):
@@ -229,7 +244,8 @@ def person_runs(tokens: Tokens, gazetteer: Gazetteer) -> list[Candidate]:
                 continue
         # A hyphenated given name is one only if every part is ("Frank-Walter",
         # not "Corona-Pandemie").
-        if all(part in gazetteer.first_names for part in word.split("-")) \
+        if (word in first_names if "-" not in word else
+                all(part in first_names for part in word.split("-"))) \
                 and NAME_WORD.fullmatch(word):
             end = _name_run(tokens, i, gazetteer)
             if end >= i + 2:

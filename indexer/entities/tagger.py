@@ -48,6 +48,8 @@ def label_spans(labels: list[str] | tuple[str, ...]) -> list[tuple[int, int, str
     ``I-X`` continues an ``X`` span and opens one after anything else.
     """
     found: list[tuple[int, int, str]] = []
+    if labels.count("O") == len(labels):  # no mention: nothing to walk through
+        return found
     start = -1
     kind = ""
     for i, label in enumerate(labels):

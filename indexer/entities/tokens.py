@@ -26,9 +26,8 @@ class Tokens:
         self.starts = [m.start() for m in matches]
         self.ends = [m.end() for m in matches]
         #: adjacent[i]: word i follows word i-1 with exactly one space between.
-        self.adjacent = [False] + [
-            self.starts[i] - self.ends[i - 1] == 1 and text[self.ends[i - 1]] == " "
-            for i in range(1, len(matches))]
+        self.adjacent = [False] + [start - end == 1 and text[end] == " "
+                                   for end, start in zip(self.ends, self.starts[1:])]
         self._index: dict[int, int] | None = None
 
     def index_at(self, offset: int) -> int | None:

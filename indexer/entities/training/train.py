@@ -137,13 +137,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="change one field of the feature set (hints=gazetteer, lean=true)")
     parser.add_argument("--silver", type=float, default=SHIPPED.silver,
                         help="sequence probability of silver sentences (0: none)")
+    parser.add_argument("--c1", type=float, default=SHIPPED.c1, help="L1 regularisation")
+    parser.add_argument("--outer-labels", action="store_true",
+                        help="PER, LOC and ORG only (OTH, *deriv and *part as O)")
     args = parser.parse_args(argv)
     paths = [args.shared / GOLD, args.shared / DEV, args.shared / NEWS]
     missing = [str(path) for path in paths if not path.exists()]
     if missing:
         print("needs ../shared (GermEval 2014, news-de): not found: " + ", ".join(missing))
         return 1
-    config = replace(SHIPPED, features=feature_set(args.feature), silver=args.silver or None)
+    config = replace(SHIPPED, features=feature_set(args.feature), silver=args.silver or None,
+                     c1=args.c1, full_labels=not args.outer_labels)
     settings = train(args.out, germeval.read(paths[0]), germeval.read(paths[1]),
                      read_bodies(paths[2]), config)
     print(json.dumps(settings["dev_at_thresholds"], sort_keys=True))
