@@ -233,7 +233,7 @@ class WhooshSink:
     """The reference for the build and update paths: whoosh's own SegmentWriter behind the
     same interface as :class:`~indexer.writing.segments.sink.SegmentSink`."""
 
-    def __init__(self, ix, codec, segment_docs: int, forms_file=None) -> None:
+    def __init__(self, ix, codec, segment_docs: int, forms_file=None, clock=None) -> None:
         self.ix, self.codec, self.segment_docs = ix, codec, segment_docs
         self.writer, self.count, self.segments = None, 0, []
 
