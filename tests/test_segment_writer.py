@@ -233,8 +233,10 @@ class WhooshSink:
     """The reference for the build and update paths: whoosh's own SegmentWriter behind the
     same interface as :class:`~indexer.writing.segments.sink.SegmentSink`."""
 
-    def __init__(self, ix, codec, segment_docs: int, forms_file=None, clock=None) -> None:
+    def __init__(self, ix, codec, segment_docs: int, forms_file=None, clock=None,
+                 first_segment_docs=None, turn=None) -> None:
         self.ix, self.codec, self.segment_docs = ix, codec, segment_docs
+        self.next_segment_docs = first_segment_docs or segment_docs
         self.writer, self.count, self.segments = None, 0, []
 
     def add(self, rec: dict) -> None:
@@ -242,8 +244,9 @@ class WhooshSink:
             self.writer = SegmentWriter(self.ix, _lk=False, limitmb=64, codec=self.codec)
         self.writer.add_document(**rec)
         self.count += 1
-        if self.count >= self.segment_docs:
+        if self.count >= self.next_segment_docs:
             self.close_segment()
+            self.next_segment_docs = self.segment_docs
 
     def close_segment(self) -> None:
         if self.writer is not None:
@@ -304,3 +307,40 @@ def test_build_and_update_write_what_whoosh_writes(tmp_path: Path, monkeypatch):
             answer.pop("took_ms", None)
             answer.pop("generation", None)
         assert answers[0] == answers[1], text
+
+
+class CountedTurn:
+    """A lock stand-in that counts its turns and fails if one starts inside another."""
+
+    def __init__(self) -> None:
+        self.taken, self.held = 0, False
+
+    def __enter__(self) -> None:
+        assert not self.held
+        self.held, self.taken = True, self.taken + 1
+
+    def __exit__(self, *exc) -> None:
+        self.held = False
+
+
+def test_a_sink_starts_with_a_smaller_segment_and_writes_each_in_its_turn(tmp_path: Path):
+    records = sample_records()[:7]
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    turn = CountedTurn()
+    sink = SegmentSink(ix, CODEC, 3, first_segment_docs=1, turn=turn)
+    for rec in records:
+        sink.add(rec)
+    segments = sink.finish()
+    assert [s.doc_count() for s in segments] == [1, 3, 3]
+    assert turn.taken == 3 and not turn.held
+    TOC(ix.schema, segments, 1).write(ix.storage, ix.indexname)
+    with whoosh_index.open_dir(str(tmp_path)).searcher() as searcher:
+        assert [stored["id"] for stored in searcher.all_stored_fields()] == \
+            [rec["id"] for rec in records]
+
+
+def test_writer_processes_start_their_segments_at_different_counts():
+    from indexer.writing.parallel import _first_segment
+    assert [_first_segment(5000, n, 2) for n in range(2)] == [5000, 7500]
+    assert [_first_segment(5000, n, 3) for n in range(3)] == [5000, 6666, 8333]
+    assert _first_segment(1, 3, 4) == 1

@@ -15,6 +15,9 @@ segments in one new table of contents: no merge, no temporary runs.
 Nothing a worker keeps grows with the number of articles but its list of
 segments: what it found goes to disk, its word counts grow with the
 vocabulary, its form table is bounded (:data:`~indexer.writing.segments.forms.MAX_FORMS`).
+The workers take turns to write a segment, the part of a build that needs
+the most memory, and their first segments differ in size, so that their
+turns fall at different times.
 
 Workers never outlive the build: the kernel kills them when the parent
 dies, even by SIGKILL (:func:`die_with_parent`), and they do not inherit
@@ -39,7 +42,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from indexer.reading.documents import Document
 from indexer.writing.entity_cache import AnnotationFile, Packed, annotated, annotation_of, pack
 from indexer.writing.entity_forms import count_forms
-from indexer.writing.phases import ANALYSE, ENTITIES, HAND_OFF, PhaseClock
+from indexer.writing.phases import ANALYSE, COMMIT, ENTITIES, HAND_OFF, PhaseClock
 from indexer.writing.schema import Filing, mention_forms, to_fields
 from indexer.writing.segments.sink import SegmentSink, commit_segments
 from indexer.writing.vocabulary import count_words
@@ -68,7 +71,7 @@ def write_in_parallel(ix, documents: Iterable[tuple[Document, Filing, Packed | N
     Worker ``n`` starts from the word forms in ``forms_files[n]`` and saves its own there
     (:mod:`indexer.writing.segments.form_cache`); it puts the entities it finds
     in ``found_files[n]`` (an :class:`~indexer.writing.entity_cache.AnnotationFile`).
-    The time spent handing out documents is charged to ``clock``.
+    The time spent handing out documents and committing is charged to ``clock``.
 
     Returns the number of documents, their word counts, their entity form
     counts and the workers' CPU seconds by phase.
@@ -79,10 +82,13 @@ def write_in_parallel(ix, documents: Iterable[tuple[Document, Filing, Packed | N
     context = get_context("fork")
     jobs = context.Queue(maxsize=len(forms_files) * 4)
     results = context.Queue()
+    turn = context.Lock()
     workers = [context.Process(target=_work, daemon=True,
                                args=(ix.storage, ix.indexname, jobs, results, codec,
-                                     segment_docs, forms_file, found_file, os.getpid()))
-               for forms_file, found_file in zip(forms_files, found_files)]
+                                     (_first_segment(segment_docs, n, len(forms_files)),
+                                      segment_docs), turn,
+                                     forms_file, found_file, os.getpid()))
+               for n, (forms_file, found_file) in enumerate(zip(forms_files, found_files))]
     parent = ix.writer(codec=codec)  # holds the index lock
     try:
         for worker in workers:
@@ -101,7 +107,8 @@ def write_in_parallel(ix, documents: Iterable[tuple[Document, Filing, Packed | N
             for _ in workers:
                 _put(jobs, None, workers, results)
             segments, words, forms, phases = _collect(results, workers)
-        commit_segments(parent, segments)
+        with clock.phase(COMMIT):
+            commit_segments(parent, segments)
         return count, words, forms, phases
     except BaseException:
         for worker in workers:
@@ -184,16 +191,28 @@ def die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-def _work(storage, indexname, jobs, results, codec, segment_docs, forms_file, found_file,
-          parent_pid) -> None:
+def _first_segment(segment_docs: int, number: int, workers: int) -> int:
+    """Worker ``number``'s first segment: larger by a share of a segment for each worker
+    before it, so that the workers reach the ends of their segments one after the
+    other instead of waiting for their turns together (no build segment is smaller
+    than ``segment_docs`` but each worker's last, as updates expect)."""
+    return segment_docs + segment_docs * number // workers
+
+
+def _work(storage, indexname, jobs, results, codec, segment_sizes, turn, forms_file,
+          found_file, parent_pid) -> None:
     """A worker: documents in; closed segments, word and entity form counts, CPU by phase out.
 
-    The entities it finds go to ``found_file``.
+    ``segment_sizes`` holds the size of its first segment and of the others;
+    it writes a segment only when it holds ``turn``, and puts the entities it
+    finds in ``found_file``.
     """
     die_with_parent(parent_pid)
     try:
         clock = PhaseClock()
-        sink = SegmentSink(storage.open_index(indexname), codec, segment_docs, forms_file, clock)
+        first, size = segment_sizes
+        sink = SegmentSink(storage.open_index(indexname), codec, size, forms_file, clock,
+                           first_segment_docs=first, turn=turn)
         found = AnnotationFile(found_file, create=True)
         words, forms = Counter(), Counter()
         while True:

@@ -15,6 +15,7 @@ lists the segments in a table of contents, as it would whoosh's own.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Mapping
 
@@ -25,6 +26,7 @@ from whoosh.writing import SegmentWriter
 from indexer.writing.phases import ANALYSE, WRITE, PhaseClock
 from indexer.writing.segments import form_cache
 from indexer.writing.segments.forms import FormAnalyser
+from indexer.writing.segments.malloc import give_back_freed_memory
 from indexer.writing.segments.postfile import CodecOptions
 from indexer.writing.segments.small_fields import Indexer
 from indexer.writing.segments.writer import SegmentBatch, write_segment
@@ -37,12 +39,23 @@ def codec_options(codec: W3Codec) -> CodecOptions:
 
 
 class SegmentSink:
-    """Writes the records it is given into segments of ``segment_docs`` documents."""
+    """Writes the records it is given into segments of ``segment_docs`` documents.
+
+    The first segment may be smaller (``first_segment_docs``), and ``turn``, a
+    lock shared by several sinks, lets one of them at a time analyse and
+    write: writer processes that start their segments at different counts
+    and take turns do not all hold a segment's memory at once.  What a
+    segment took is given back to the system once it is written.
+    """
 
     def __init__(self, ix, codec: W3Codec, segment_docs: int,
-                 forms_file: Path | None = None, clock: PhaseClock | None = None) -> None:
+                 forms_file: Path | None = None, clock: PhaseClock | None = None,
+                 first_segment_docs: int | None = None,
+                 turn: AbstractContextManager | None = None) -> None:
         self.ix, self.codec = ix, codec
         self.clock = clock or PhaseClock()
+        self.turn = turn or nullcontext()
+        self.next_segment_docs = first_segment_docs or segment_docs
         self.storage, self.indexname, self.schema = ix.storage, ix.indexname, ix.schema
         self.own_writer = writes(self.schema)
         self.options = codec_options(codec)
@@ -57,26 +70,31 @@ class SegmentSink:
 
     def add(self, record: Mapping) -> None:
         self.pending.append(record)
-        if len(self.pending) >= self.segment_docs:
+        if len(self.pending) >= self.next_segment_docs:
             self.close_segment()
+            self.next_segment_docs = self.segment_docs
 
     def close_segment(self) -> None:
         """Write the records gathered so far as one segment (none when there are none)."""
         if not self.pending:
             return
+        records, self.pending = self.pending, []
         if self.own_writer:
-            with self.clock.phase(ANALYSE):
-                batch = SegmentBatch(self.pending, self.analyser.analyse(self.pending))
-            with self.clock.phase(WRITE):
-                self.segments.append(write_segment(self.storage, self.indexname, self.schema,
-                                                   batch, self.options, self.indexers))
+            with self.turn:
+                with self.clock.phase(ANALYSE):
+                    batch = SegmentBatch(records, self.analyser.analyse(records))
+                with self.clock.phase(WRITE):
+                    self.segments.append(write_segment(self.storage, self.indexname,
+                                                       self.schema, batch, self.options,
+                                                       self.indexers))
+                    del batch, records
+                    give_back_freed_memory()
         else:
             with self.clock.phase(WRITE):
                 writer = SegmentWriter(self.ix, _lk=False, codec=self.codec)
-                for record in self.pending:
+                for record in records:
                     writer.add_document(**record)
                 self.segments.append(writer._finalize_segment())
-        self.pending = []
 
     def finish(self) -> list[W3Segment]:
         """Close the last segment and save the form table; every segment written, in order."""
