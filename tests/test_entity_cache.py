@@ -17,6 +17,7 @@ from indexer.writing.entity_cache import (
     DIRECTORY,
     EXTRACTOR,
     SUFFIX,
+    AnnotationFile,
     EntityCache,
     extractor_version,
     pack,
@@ -167,3 +168,17 @@ def test_a_failed_build_keeps_the_cache_as_it_was(tmp_path: Path, monkeypatch):
     again = EntityCache(store.path, keep_unused=True)
     assert {h: again.get(h) for h in again.hashes()} == before
     assert [p.name for p in again.directory.iterdir()] == [again.path.name]
+
+
+def test_a_rebuild_looks_up_rows_without_counting_the_cache(tmp_path: Path, monkeypatch):
+    corpus = write_sample_corpus(tmp_path / "corpus")
+    store = IndexStore(tmp_path / "index")
+    build(store, [str(corpus)], processes=1)
+
+    def counted(self):
+        raise AssertionError("a lookup read the whole table")
+
+    monkeypatch.setattr(AnnotationFile, "count", counted)
+    build(store, [str(corpus)], processes=2)
+    monkeypatch.undo()
+    assert len(EntityCache(store.path, keep_unused=False)) == 8

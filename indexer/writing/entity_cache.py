@@ -150,7 +150,8 @@ class AnnotationFile:
         self.db.execute("DETACH DATABASE other")
         self.db.execute("BEGIN")
 
-    def __len__(self) -> int:
+    def count(self) -> int:
+        """How many annotations the file holds (reads the whole table)."""
         return self.db.execute("SELECT count(*) FROM annotations").fetchone()[0]
 
     def hashes(self) -> Iterator[str]:
@@ -193,7 +194,7 @@ class EntityCache:
         self._found: list[Path] = []
 
     def get(self, content_hash: str) -> Packed | None:
-        found = self.known.get(content_hash) if self.known else None
+        found = self.known.get(content_hash) if self.known is not None else None
         if found is not None and not self.keep_unused:
             self._kept_file().put(content_hash, found)
         return found
@@ -222,18 +223,18 @@ class EntityCache:
 
     def __len__(self) -> int:
         """Annotations in the saved file."""
-        return len(self.known) if self.known else 0
+        return self.known.count() if self.known is not None else 0
 
     def hashes(self) -> set[str]:
         """Content hashes in the saved file."""
-        return set(self.known.hashes()) if self.known else set()
+        return set(self.known.hashes()) if self.known is not None else set()
 
     def save(self) -> None:
         """Put the kept annotations in place of the old file; remove the files of other versions."""
         kept = self._kept_file()
         kept.finish()
         self._kept = None
-        if self.known:
+        if self.known is not None:
             self.known.close()
         os.replace(kept.path, self.path)
         self.known = AnnotationFile.existing(self.path)
@@ -255,7 +256,7 @@ class EntityCache:
             self.directory.mkdir(parents=True, exist_ok=True)
             partial = self.directory / f".{self.version}.{os.getpid()}.partial"
             partial.unlink(missing_ok=True)
-            if self.keep_unused and self.known:
+            if self.keep_unused and self.known is not None:
                 shutil.copyfile(self.path, partial)
             self._kept = AnnotationFile(partial, create=True)
         return self._kept
