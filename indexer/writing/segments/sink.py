@@ -41,7 +41,7 @@ def codec_options(codec: W3Codec) -> CodecOptions:
 class SegmentSink:
     """Writes the records it is given into segments of ``segment_docs`` documents.
 
-    The first segment may be smaller (``first_segment_docs``), and ``turn``, a
+    The first segment may hold another number (``first_segment_docs``), and ``turn``, a
     lock shared by several sinks, lets one of them at a time analyse and
     write: writer processes that start their segments at different counts
     and take turns do not all hold a segment's memory at once.  What a
