@@ -22,6 +22,7 @@ from indexer.searching.search import Archive, SearchRequest, search
 from indexer.writing.build import BuildReport, build, update
 from indexer.writing.consolidate import consolidate
 from indexer.writing.parallel import SEGMENT_DOCS
+from indexer.writing.posting_arrays import add_to_live
 from indexer.writing.store import KEEP_GENERATIONS, IndexStore, describe_failure
 from indexer.writing.verify import verify
 
@@ -128,6 +129,26 @@ def consolidate_command(index_dir, segment_docs, wait, as_json, keep):
     Searches go on meanwhile; the server swaps to the new generation as after an update.
     """
     report = consolidate(IndexStore(index_dir), segment_docs=segment_docs, wait=wait, keep=keep)
+    click.echo(json.dumps(report.to_dict()) if as_json else report.summary())
+
+
+@main.command("posting-arrays")
+@index_option
+@click.option("--wait", default=0.0, show_default=True,
+              help="Seconds to wait for another writer to finish.")
+@click.option("--processes", type=click.IntRange(min=1), default=lambda: os.cpu_count() or 1,
+              show_default="one per core", help="Segments read at the same time.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@keep_option
+@_clear_errors
+def posting_arrays_command(index_dir, wait, processes, as_json, keep):
+    """Write the arrays of frequent terms for every segment that lacks them, as a new generation.
+
+    Builds, updates and consolidations write them for the segments they
+    make; this adds them to an index written before they existed, so that
+    common words are matched without decoding word positions.
+    """
+    report = add_to_live(IndexStore(index_dir), wait=wait, keep=keep, processes=processes)
     click.echo(json.dumps(report.to_dict()) if as_json else report.summary())
 
 

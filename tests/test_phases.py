@@ -74,7 +74,7 @@ def test_the_bench_prints_the_phases_of_a_build(tmp_path: Path, capsys):
     corpus = write_sample_corpus(tmp_path / "corpus")
     report = build(IndexStore(tmp_path / "index"), [str(corpus)], processes=2).to_dict()
     row = {"docs": report["documents"], "phases": report["phases"]}
-    bench.print_phases([("engine build", row)])
+    bench.print_build_phases([("engine build", row)])
     header, figures = capsys.readouterr().out.splitlines()[1:]
     assert header.split() == [*phases.PHASES, "sum"]
     assert figures.startswith("engine build")

@@ -27,7 +27,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from indexer.measurements import REPO, SHARED
-from indexer.writing.phases import PHASES
+from indexer.writing.phases import PHASES as BUILD_PHASES
 
 GENERATOR = SHARED / "tools" / "make_bench_corpus.py"
 
@@ -103,7 +103,9 @@ def reused_build(index: Path) -> dict:
             "mb": directory_mb(index), "rss_mb": float("nan"), "cpu": float("nan")}
 
 
-def query_engine(index: Path, rounds: int, queries: list[tuple[str, dict]]) -> list[float]:
+def query_engine(index: Path, rounds: int, queries: list[tuple[str, dict]]
+                 ) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds (of the searching thread) of every query."""
     from datetime import date
 
     from indexer.searching.matching import POSTING_CACHE
@@ -111,7 +113,7 @@ def query_engine(index: Path, rounds: int, queries: list[tuple[str, dict]]) -> l
     started = time.perf_counter()
     snapshot = Archive(index).snapshot()  # opens the index and loads its columns
     print(f"index opened and columns loaded in {time.perf_counter() - started:.1f} s")
-    latencies = []
+    latencies, cpu = [], []
     for _ in range(rounds):
         for q, extra in queries:
             fields = dict(extra)
@@ -119,10 +121,86 @@ def query_engine(index: Path, rounds: int, queries: list[tuple[str, dict]]) -> l
                 if key in fields:
                     fields[key] = date.fromisoformat(fields[key])
             POSTING_CACHE.clear()  # every query reads its posting lists from the index
-            started = time.perf_counter()
+            started, used = time.perf_counter(), time.thread_time()
             search(snapshot, SearchRequest(q=q, size=10, **fields))
             latencies.append((time.perf_counter() - started) * 1000)
-    return latencies
+            cpu.append((time.thread_time() - used) * 1000)
+    return latencies, cpu
+
+
+PHASES = ("parse", "match", "top10", "snip", "facets", "forms")
+
+
+def query_phases(index: Path, queries: list[tuple[str, dict]], posting_arrays: bool,
+                 rounds: int = 1) -> list[tuple[str, int, dict[str, tuple[float, float]]]]:
+    """Per plain query: matches, and wall and CPU ms of each step ``search()`` takes.
+
+    The steps as :func:`indexer.searching.search.search` runs them (without
+    collapsing), the posting cache emptied before each query; with
+    ``posting_arrays`` false the segments' arrays are not used.  Each figure
+    is the median of ``rounds`` passes over the queries.
+    """
+    from indexer.searching import search as engine
+    from indexer.searching.matching import POSTING_CACHE
+    from indexer.writing.store import IndexStore
+    snapshot = engine.Snapshot.open(IndexStore(index).current())
+    if not posting_arrays:
+        snapshot = engine.Snapshot(snapshot.generation, posting_arrays=False)
+        snapshot.warm()
+    passes: dict[str, list[dict[str, tuple[float, float]]]] = {q: [] for q, _ in queries}
+    matches: dict[str, int] = {}
+    for _ in range(rounds):
+        for q, _ in queries:
+            POSTING_CACHE.clear()
+            matches[q] = _search_in_steps(engine, snapshot, q, passes[q].append)
+    return [(q, matches[q], {name: tuple(statistics.median(p[name][i] for p in passes[q])
+                                         for i in (0, 1)) for name in PHASES})
+            for q, _ in queries]
+
+
+def _search_in_steps(engine, snapshot, q: str, done) -> int:
+    from indexer.searching.facets import FACET_FIELDS
+    request = engine.SearchRequest(q=q, size=10)
+    lap = Laps()
+    prepared = engine.prepare(snapshot, request)
+    lap("parse")
+    docnums = engine.matching_docnums(snapshot, prepared)
+    lap("match")
+    top, _ = engine.top_results(snapshot, prepared, request, 10, docnums)
+    lap("top10")
+    highlights = engine.matched_terms(prepared.user_query, snapshot.searcher)
+    for docnum, score in top:
+        engine._hit(snapshot, docnum, score, highlights, request)
+    lap("snip")
+    for name in FACET_FIELDS:
+        snapshot.facets.facet(name, docnums, (), engine._facet_limit(request, name))
+    lap("facets")
+    engine.expansions(snapshot.word_forms, engine.query_words(
+        prepared.user_query, q, snapshot.searcher.schema), snapshot.searcher, docnums)
+    lap("forms")
+    done(lap.times)
+    return int(docnums.size)
+
+
+class Laps:
+    """Wall and CPU milliseconds since the previous lap, by name."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, tuple[float, float]] = {}
+        self._last = (time.perf_counter(), time.thread_time())
+
+    def __call__(self, name: str) -> None:
+        now = (time.perf_counter(), time.thread_time())
+        self.times[name] = ((now[0] - self._last[0]) * 1000, (now[1] - self._last[1]) * 1000)
+        self._last = now
+
+
+def print_phases(rows: list[tuple[str, int, dict[str, tuple[float, float]]]]) -> None:
+    print("query phases, wall ms (CPU ms of the searching thread)")
+    print(f"{'query':<22}{'matches':>9}" + "".join(f"{name:>15}" for name in PHASES))
+    for q, matches, times in rows:
+        print(f"{q or '(browse)':<22}{matches:>9,}"
+              + "".join(f"{times[n][0]:>8.1f} ({times[n][1]:>4.0f})" for n in PHASES))
 
 
 #: Starts of names typed into the facet filter box, by entity type.
@@ -266,8 +344,19 @@ def main(argv: list[str] | None = None) -> int:
                              "manifest; peak RSS not measured)")
     parser.add_argument("--query", action="append", metavar="TEXT",
                         help="run this query text instead of the mix (repeatable)")
+    parser.add_argument("--phases", action="store_true",
+                        help="only time the steps of each plain query of an index built "
+                             "before, with the segments' posting arrays and without "
+                             "(median of the rounds)")
     args = parser.parse_args(argv)
     queries = [(text, {}) for text in args.query] if args.query else QUERIES
+    if args.phases:
+        index = args.workdir / f"index-{args.docs}"
+        plain = [(q, extra) for q, extra in queries if not extra]
+        for arrays in (False, True):
+            print("with posting arrays" if arrays else "whoosh's postings only")
+            print_phases(query_phases(index, plain, arrays, args.rounds))
+        return 0
     if not GENERATOR.exists():
         print("needs ../shared (tools/make_bench_corpus.py) to generate the corpus")
         return 0
@@ -277,7 +366,8 @@ def main(argv: list[str] | None = None) -> int:
     index = args.workdir / f"index-{args.docs}"
     engine = reused_build(index) if args.reuse and index.exists() else build_engine(corpus, index)
     rebuild = None if args.reuse else build_engine(corpus, index, fresh=False)
-    engine.update(percentiles(query_engine(index, args.rounds, queries)))
+    latencies, cpu = query_engine(index, args.rounds, queries)
+    engine.update(percentiles(latencies))
     serving_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(("engine", engine))
     if not args.no_baseline:
@@ -299,6 +389,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{'':>8}{'':>12}{baseline['p50'] / engine['p50']:>8.1f}"
               f"{baseline['p95'] / engine['p95']:>8.1f}{baseline['p99'] / engine['p99']:>8.1f}"
               f"{baseline['max'] / engine['max']:>8.1f}   (baseline ÷ engine)")
+    used = percentiles(cpu)
+    print(f"engine CPU ms per query (a loaded machine inflates it less): "
+          f"p50 {used['p50']:.1f}, p95 {used['p95']:.1f}, p99 {used['p99']:.1f}")
     print(f"engine serving RSS (index open, every query run): {serving_mb:,.0f} MB")
     builds = [("engine build", engine)] + ([("engine rebuild", rebuild)] if rebuild else [])
     print_builds(builds + [(name, row) for name, row in rows[1:]])
@@ -319,18 +412,19 @@ def print_builds(rows: list[tuple[str, dict]]) -> None:
         print(f"{name:<16}{row['docs']:>9,}{row['seconds']:>9.1f}"
               f"{row['docs'] / row['seconds']:>8.0f}{row['cpu']:>8.1f}"
               f"{1000 * row['cpu'] / row['docs']:>11.2f}")
-    print_phases([(name, row) for name, row in rows if row.get("phases")])
+    print_build_phases([(name, row) for name, row in rows if row.get("phases")])
 
 
-def print_phases(rows: list[tuple[str, dict]]) -> None:
+def print_build_phases(rows: list[tuple[str, dict]]) -> None:
     """CPU ms per article in each phase of the build, every process summed."""
     if not rows:
         return
     print("CPU ms per article by phase (all build processes)")
-    print(f"{'':<16}" + "".join(f"{name:>10}" for name in PHASES) + f"{'sum':>10}")
+    print(f"{'':<16}" + "".join(f"{name:>10}" for name in BUILD_PHASES) + f"{'sum':>10}")
     for name, row in rows:
-        per_doc = {phase: 1000 * row["phases"].get(phase, 0.0) / row["docs"] for phase in PHASES}
-        print(f"{name:<16}" + "".join(f"{per_doc[phase]:>10.2f}" for phase in PHASES)
+        per_doc = {phase: 1000 * row["phases"].get(phase, 0.0) / row["docs"]
+                   for phase in BUILD_PHASES}
+        print(f"{name:<16}" + "".join(f"{per_doc[phase]:>10.2f}" for phase in BUILD_PHASES)
               + f"{sum(per_doc.values()):>10.2f}")
 
 

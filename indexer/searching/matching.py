@@ -31,7 +31,8 @@ from whoosh import query as wq
 from indexer.searching.budget import check_budget, within_budget
 from indexer.searching.dates import DayRange
 from indexer.searching.query import phrase_terms
-from indexer.whoosh_compat import length_bytes
+from indexer.whoosh_compat import length_bytes, read_postings
+from indexer.writing.posting_arrays import SegmentArrays
 
 EMPTY = np.zeros(0, dtype=np.int64)
 EMPTY.setflags(write=False)
@@ -142,8 +143,9 @@ class _PostingCache:
 
     A request reads the same lists to find every match and again to rank
     them, and people refine a query word by word.  Segments never change
-    once written (deletions are kept apart), so an entry stays valid for
-    every index generation that shares the segment.
+    once written and entries keep their deleted documents (which
+    generations sharing the segment may delete differently), so an entry
+    stays valid for every index generation that shares the segment.
     """
 
     def __init__(self, max_bytes: int) -> None:
@@ -181,8 +183,21 @@ class _PostingCache:
 POSTING_CACHE = _PostingCache(max_bytes=128 * 1024 * 1024)
 
 
+def use_posting_arrays(searcher, arrays: dict[str, SegmentArrays]) -> None:
+    """Let :func:`posting_arrays` read frequent terms of ``searcher``'s segments from
+    ``arrays`` (by segment id), without decoding whoosh's posting blocks."""
+    for subsearcher, _ in searcher.leaf_searchers():
+        reader = subsearcher.reader()
+        reader.frequent_postings = arrays.get(reader._segid)
+
+
 def posting_arrays(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
-    """Document numbers and term frequencies of one term in one segment reader."""
+    """Document numbers and term frequencies of one term in one segment reader.
+
+    From the segment's posting arrays if the term is frequent and the reader
+    has them (:func:`use_posting_arrays`), else from whoosh's posting blocks;
+    deleted documents are left out either way, as whoosh's postings leave them out.
+    """
     if isinstance(text, str) and fieldname in reader.schema:
         try:
             text = reader.schema[fieldname].to_bytes(text)
@@ -190,38 +205,29 @@ def posting_arrays(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray
             return EMPTY, np.zeros(0)
     segment = getattr(reader, "_segid", None)
     key = (segment, fieldname, text)
-    if segment is not None:
-        found = POSTING_CACHE.get(key)
-        if found is not None:
-            return found
-    if (fieldname, text) not in reader:
-        return EMPTY, np.zeros(0)
-    check_budget()
-    matcher = reader.postings(fieldname, text)
-    id_blocks, weight_blocks = [], []
-    # Read whole posting blocks (whoosh's W3 codec) instead of one id at a time.
-    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
-        while matcher.is_active():
-            if matcher._ids is None:
-                matcher._read_ids()
-            if matcher._weights is None:
-                matcher._read_weights()
-            start, end = matcher._i, matcher._blocklength
-            id_blocks.append(np.asarray(matcher._ids[start:end], dtype=np.int64))
-            weight_blocks.append(np.asarray(matcher._weights[start:end], dtype=np.float64))
-            matcher._next_block()
-    else:  # short lists kept in the term table
-        while matcher.is_active():
-            id_blocks.append(np.array([matcher.id()], dtype=np.int64))
-            weight_blocks.append(np.array([matcher.weight()], dtype=np.float64))
-            matcher.next()
-    found = (np.concatenate(id_blocks) if id_blocks else EMPTY,
-             np.concatenate(weight_blocks) if weight_blocks else np.zeros(0))
-    for array in found:  # shared through the cache: nobody may change them
-        array.setflags(write=False)
-    if segment is not None:
-        POSTING_CACHE.put(key, found)
-    return found
+    found = POSTING_CACHE.get(key) if segment is not None else None
+    if found is None:
+        frequent = getattr(reader, "frequent_postings", None)
+        found = None if frequent is None else frequent.get(fieldname, text)
+        if found is None:
+            if (fieldname, text) not in reader:
+                return EMPTY, np.zeros(0)
+            check_budget()
+            found = read_postings(reader, fieldname, text)
+        for array in found:  # shared through the cache: nobody may change them
+            array.setflags(write=False)
+        if segment is not None:
+            POSTING_CACHE.put(key, found)
+    return _without_deleted(reader, *found)
+
+
+def _without_deleted(reader, ids: np.ndarray, weights: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """The postings of the documents ``reader`` has not deleted (generations differ in that)."""
+    if not reader.has_deletions():
+        return ids, weights
+    live = ~np.isin(ids, _deleted(reader))
+    return ids[live], weights[live]
 
 
 #: Candidates of a phrase few enough to check their word positions one by one.

@@ -48,7 +48,7 @@ from indexer.searching.expansions import (
     without_forms,
 )
 from indexer.searching.facets import ENTITY_FACETS, FACET_FIELDS, FacetTable, FacetValue
-from indexer.searching.matching import matching_docs, posting_arrays
+from indexer.searching.matching import matching_docs, posting_arrays, use_posting_arrays
 from indexer.searching.query import (
     QueryError,
     QueryParser,
@@ -68,6 +68,7 @@ from indexer.searching.snippets import contains, fragments, mark, match_spans, s
 from indexer.searching.spelling import Correction, Speller, corrected, corrections, suggest
 from indexer.searching.weights import DEFAULT_RANKING, RankingParameters
 from indexer.writing.entity_forms import EntityForms
+from indexer.writing.posting_arrays import load_generation
 from indexer.writing.store import (
     Generation,
     GenerationNotKeptError,
@@ -235,9 +236,15 @@ class SearchResult:
 class Snapshot:
     """One open index generation: searcher, parser and facet columns."""
 
-    def __init__(self, generation: Generation) -> None:
+    def __init__(self, generation: Generation, posting_arrays: bool = True) -> None:
         self.generation = generation
         self.index = whoosh_index.open_dir(generation.path)
+        #: Each segment's arrays of frequent terms, by segment id (none without ``posting_arrays``).
+        self.posting_arrays = (load_generation(generation.path,
+                                               generation.manifest().get("files", {}),
+                                               ((s.segment_id(), s.doc_count_all())
+                                                for s in self.index._segments()))
+                               if posting_arrays else {})
         self.parser = QueryParser(self.index.schema)
         self._parsers = {DEFAULT_RANKING: self.parser}
         self._local = threading.local()
@@ -250,7 +257,7 @@ class Snapshot:
         opened, searched once and its columns are loaded, so that whatever
         whoosh raises on a damaged file is raised here, naming the file.
         """
-        problems = generation.check_files(times=False)
+        problems = generation.check_files(times=False, derived=False)
         if problems:
             raise IndexDamagedError(generation.path, first_problems(problems))
         try:
@@ -269,6 +276,7 @@ class Snapshot:
         if searcher is None:
             searcher = self._local.searcher = self.index.searcher(
                 weighting=DEFAULT_RANKING.weighting())
+            use_posting_arrays(searcher, self.posting_arrays)
         return searcher
 
     def parser_for(self, weights: RankingParameters) -> QueryParser:

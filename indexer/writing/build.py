@@ -35,6 +35,7 @@ from indexer.writing.entity_cache import EntityCache, annotated, annotation_of, 
 from indexer.writing.entity_forms import count_forms, read_forms, uncount_forms, write_forms
 from indexer.writing.parallel import SEGMENT_DOCS, write_in_parallel
 from indexer.writing.phases import ANALYSE, CLUSTER, COMMIT, ENTITIES, READ, PhaseClock
+from indexer.writing.posting_arrays import segment_ids, write_missing
 from indexer.writing.progress import Progress
 from indexer.writing.schema import (
     Filing,
@@ -249,6 +250,7 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
                 if meter:
                     meter.finish()
                 report.documents = check_opens(staging, expected=report.added)
+                write_missing(staging)  # none missing unless whoosh wrote a segment
                 report.seconds = time.monotonic() - started
                 report.phases.update(clock.totals())
                 generation = generations.publish(staging, _manifest(report, paths), keep)
@@ -306,6 +308,7 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
             _disk_space_reported(generations, paths):
         staging = generations.stage_copy_of_current()
         ix = whoosh_index.open_dir(staging)
+        earlier_segments = segment_ids(staging)
         with ix.reader() as reader:
             known = _known_hashes(reader)
         seen: set[str] = set()
@@ -369,6 +372,8 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
             before.close()
         report.documents = check_opens(staging) if changed else ix.doc_count()
         ix.close()
+        if changed:
+            write_missing(staging, earlier_segments)  # for the segments whoosh merged
         if meter:
             meter.finish()
         report.seconds = time.monotonic() - started

@@ -23,6 +23,7 @@ from whoosh.reading import SegmentReader
 
 from indexer.writing.build import CODEC, check_opens
 from indexer.writing.parallel import SEGMENT_DOCS
+from indexer.writing.posting_arrays import write_missing
 from indexer.writing.store import KEEP_GENERATIONS, IndexStore
 
 
@@ -77,6 +78,7 @@ def consolidate(store: IndexStore, segment_docs: int = SEGMENT_DOCS, wait: float
         writer.commit(mergetype=merge_chosen)
         ix.close()
         check_opens(staging, expected=documents)
+        write_missing(staging, {s.segment_id() for s in segments})
         after = _segment_count(staging)
         report = ConsolidateReport(len(segments), after, documents,
                                    time.monotonic() - started, "")

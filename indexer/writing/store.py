@@ -52,6 +52,9 @@ HISTORY = "HISTORY"
 #: whoosh's own lock file in an index it writes: never part of a generation.
 WHOOSH_LOCK_SUFFIX = "_WRITELOCK"
 HASH_CHUNK = 1 << 20
+#: Files derived from a segment (:mod:`indexer.writing.posting_arrays`): a search
+#: can do without them, so a damaged one does not keep a generation from opening.
+DERIVED_SUFFIX = ".frequent"
 
 
 class StoreError(Exception):
@@ -142,13 +145,15 @@ class Generation:
         except (OSError, ValueError):
             return {}
 
-    def check_files(self, deep: bool = False, times: bool = True) -> list[str]:
+    def check_files(self, deep: bool = False, times: bool = True,
+                    derived: bool = True) -> list[str]:
         """What differs from the manifest, one line per damaged file (empty if nothing).
 
         Every file the manifest lists must be there with the size and (if
         ``times``) the modification time it was published with; ``deep``
         compares every byte through its SHA-256 instead of the time (slow
-        on a large index).
+        on a large index).  ``derived=False`` leaves out the files derived
+        from segments, which their reader checks itself.
         """
         try:
             files = json.loads((self.path / MANIFEST).read_text("utf-8")).get("files", {})
@@ -156,6 +161,8 @@ class Generation:
             return [f"{self.path / MANIFEST} is missing or unreadable"]
         problems = []  # (no files listed: published before they were)
         for name, published in sorted(files.items()):
+            if not derived and name.endswith(DERIVED_SUFFIX):
+                continue
             problem = _file_problem(self.path / name, published, deep, times)
             if problem:
                 problems.append(problem)

@@ -11,7 +11,9 @@ for whoosh's reader, but:
   (:mod:`~indexer.writing.segments.postings`,
   :mod:`~indexer.writing.segments.postfile`), instead of whoosh's posting
   pool, sort and one Python call per posting;
-* every file is written once, straight into the compound file.
+* every file is written once, straight into the compound file;
+* the postings of the segment's frequent terms are also written as arrays
+  beside it (:mod:`indexer.writing.posting_arrays`), from the arrays here.
 
 Other indexed fields (ids, keywords, numbers, dates, and text fields whose
 analyzer the form table does not know) give the terms their whoosh field
@@ -32,6 +34,8 @@ from whoosh import fields as wfields
 from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.filedb.filestore import Storage
 
+from indexer.writing import posting_arrays
+from indexer.writing.posting_arrays import TermPostings
 from indexer.writing.segments import perdoc
 from indexer.writing.segments.compound import write_compound
 from indexer.writing.segments.malloc import keep_freed_memory
@@ -128,6 +132,7 @@ def write_segment(storage: Storage, indexname: str, schema: wfields.Schema,
     terminfos: list[Ragged] = []
     records: list[np.ndarray] = []
     fieldmap: dict[str, int] = {}
+    frequent: list[TermPostings] = []
     offset = 0
     for name in sorted(set(analysed) | set(small)):
         fieldobj = schema[name]
@@ -137,6 +142,7 @@ def write_segment(storage: Storage, indexname: str, schema: wfields.Schema,
             fp = small[name]
         if not fp.terms:
             continue
+        frequent.extend(_frequent_terms(name, fp))
         fieldmap[name] = number = len(fieldmap)
         fixed = fieldobj.format.fixed_value_size()
         out = write_field(fp, fixed, length_bytes.get(name), offset, codec)
@@ -163,7 +169,24 @@ def write_segment(storage: Storage, indexname: str, schema: wfields.Schema,
                         perdoc.column_file(vals, doccount, schema[name].column_type)))
     write_compound(storage, segment.make_filename(W3Segment.COMPOUND_EXT), members)
     segment.compound = True
+    with storage.create_file(posting_arrays.file_name(sid)) as out:
+        out.write(posting_arrays.encode(sid, doccount, frequent))
     return segment
+
+
+def _frequent_terms(name: str, fp: FieldPostings) -> list[TermPostings]:
+    """The postings of each term of ``fp`` that gets posting arrays, copied out compactly."""
+    counts = np.diff(fp.term_offsets)
+    chosen = counts >= posting_arrays.MIN_DOC_FREQUENCY
+    if not chosen.any():
+        return []
+    keep = np.repeat(chosen, counts)
+    ids, weights = fp.docs[keep].astype(np.uint32), fp.weights[keep]
+    ends = np.cumsum(counts[chosen])
+    starts = ends - counts[chosen]
+    return [(name, fp.terms[term], ids[start:end], weights[start:end])
+            for term, start, end in zip(np.flatnonzero(chosen).tolist(), starts.tolist(),
+                                        ends.tolist())]
 
 
 def _per_document(documents: Sequence[Mapping[str, Any]], schema: wfields.Schema,

@@ -1,0 +1,319 @@
+"""Document numbers and frequencies of a segment's frequent terms, as flat arrays.
+
+whoosh stores each posting block as one compressed pickle of ids, weights
+and positions, so the ids of a common word cannot be read without decoding
+all its positions: at a million articles, finding every article with
+``Jahr`` spent half a second in that.  Beside each segment
+(``MAIN_<segment>.seg``) a generation may hold ``MAIN_<segment>.frequent``:
+for every term of the segment in at least :data:`MIN_DOC_FREQUENCY`
+documents, its document numbers and weights (whoosh's term frequencies) as
+arrays a search maps into memory and slices.  whoosh's own postings stay
+the source of truth; these are derived from them and equal them, deleted
+documents included (deletions are kept apart from segments).
+
+The file::
+
+    b"FREQPOST"   magic
+    uint32 LE     length of the JSON header
+    JSON          {"version", "segment", "documents", "min_doc_frequency",
+                   "arrays": {name: [dtype, offset, count]}}
+    arrays        keys   (``S<n>``, sorted: field name, NUL, term bytes, 0x01),
+                  ends   (int64: where each key's postings end),
+                  ids    (uint16 or uint32), weights (uint16, float32 or float64)
+
+The file name follows whoosh's segment file pattern, so whoosh deletes it
+with its segment when segments are merged.  It is written when a segment is
+written (:mod:`indexer.writing.segments.writer`), derived from whoosh's
+postings for segments without one before a generation is published
+(:func:`write_missing`; whoosh's merges make such segments), and for an
+existing generation by ``newsindex posting-arrays`` (:func:`add_to_live`).
+The generation's manifest lists the files with their checksums; a file that
+is not listed, has another size, or whose header does not describe its
+segment is never used (:func:`load_generation`): the search reads whoosh's
+postings instead.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import struct
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from operator import itemgetter
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+from whoosh import index as whoosh_index
+
+from indexer.whoosh_compat import read_postings
+from indexer.writing.store import DERIVED_SUFFIX, KEEP_GENERATIONS, IndexStore
+
+LOG = logging.getLogger(__name__)
+
+MAGIC = b"FREQPOST"
+VERSION = 1
+#: Terms in fewer documents of a segment are read from whoosh's postings: at
+#: about 1.1 µs a posting, at most about 0.1 ms per term and segment.
+MIN_DOC_FREQUENCY = 64
+#: Longer keys (field name and term) are left to whoosh's postings.
+MAX_KEY_BYTES = 64
+_ALIGN = 8
+_HEADER_LENGTH = struct.Struct("<I")
+#: The document frequency in whoosh's W3 term info (``struct("!BfIBBfII")``).
+_DOC_FREQUENCY = struct.Struct("!I")
+_DOC_FREQUENCY_AT = 5
+
+#: One term's postings: field name, term bytes, document numbers, weights.
+TermPostings = tuple[str, bytes, np.ndarray, np.ndarray]
+
+
+def file_name(segment_id: str) -> str:
+    """The arrays file beside whoosh's ``<segment_id>.seg`` (ids name their index)."""
+    return segment_id + DERIVED_SUFFIX
+
+
+def _key(fieldname: str, btext: bytes) -> bytes | None:
+    """The key of a term in the arrays file (None: too long to have one).
+
+    It ends in a byte that is never NUL, since NumPy's byte strings drop
+    trailing NULs (numbers end in them).
+    """
+    key = fieldname.encode("utf-8") + b"\0" + btext + b"\1"
+    return key if len(key) <= MAX_KEY_BYTES else None
+
+
+# -- writing ----------------------------------------------------------------------
+
+
+def encode(segment_id: str, documents: int, postings: Iterable[TermPostings]) -> bytes:
+    """The arrays file of one segment of ``documents`` documents, from its frequent terms."""
+    keyed = sorted(((key, ids, weights) for fieldname, btext, ids, weights in postings
+                    if (key := _key(fieldname, btext)) is not None), key=itemgetter(0))
+    # (b"" gives a file without terms a key type too.)
+    keys = np.array([k for k, _, _ in keyed] or [b""], dtype=bytes)[:len(keyed)]
+    lengths = np.array([ids.size for _, ids, _ in keyed], dtype=np.int64)
+    ids = np.concatenate([i for _, i, _ in keyed]) if keyed else np.zeros(0, dtype=np.int64)
+    weights = np.concatenate([w for _, _, w in keyed]) if keyed else np.zeros(0)
+    arrays = {"keys": keys, "ends": np.cumsum(lengths),
+              "ids": ids.astype(np.uint16 if documents <= 1 << 16 else np.uint32),
+              "weights": weights.astype(_weight_dtype(weights))}
+    return _pack({"version": VERSION, "segment": segment_id, "documents": documents,
+                  "min_doc_frequency": MIN_DOC_FREQUENCY}, arrays)
+
+
+def _weight_dtype(weights: np.ndarray) -> type:
+    """The smallest type that holds every weight exactly (term frequencies are whole)."""
+    if not weights.size or (np.all(weights == np.round(weights)) and weights.min() >= 0
+                            and weights.max() < 1 << 16):
+        return np.uint16
+    if np.all(weights.astype(np.float32) == weights):
+        return np.float32
+    return np.float64
+
+
+def _pack(header: dict, arrays: dict[str, np.ndarray]) -> bytes:
+    # Offsets depend on the header's length, which depends on the offsets: fix
+    # the header's size first, with room for every offset's digits.
+    placeholder = {name: [a.dtype.str, 10 ** 15, a.size] for name, a in arrays.items()}
+    start = _aligned(len(MAGIC) + _HEADER_LENGTH.size
+                     + len(json.dumps({**header, "arrays": placeholder})))
+    layout, offset = {}, start
+    for name, array in arrays.items():
+        layout[name] = [array.dtype.str, offset, array.size]
+        offset = _aligned(offset + array.nbytes)
+    text = json.dumps({**header, "arrays": layout}).encode("utf-8")
+    out = bytearray(offset)
+    out[:len(MAGIC)] = MAGIC
+    out[len(MAGIC):len(MAGIC) + _HEADER_LENGTH.size] = _HEADER_LENGTH.pack(len(text))
+    at = len(MAGIC) + _HEADER_LENGTH.size
+    out[at:at + len(text)] = text
+    for name, array in arrays.items():
+        position = layout[name][1]
+        out[position:position + array.nbytes] = array.tobytes()
+    return bytes(out)
+
+
+def _aligned(offset: int) -> int:
+    return -(-offset // _ALIGN) * _ALIGN
+
+
+def frequent_terms(reader) -> Iterator[TermPostings]:
+    """Every term of a whoosh segment reader in ``MIN_DOC_FREQUENCY`` documents or more."""
+    terms = reader._terms  # whoosh's W3TermsReader: its term table, read without
+    decode = terms._keydecoder  # unpacking the term info of each of its many rare terms
+    for key, terminfo in terms._tindex.items():
+        if _DOC_FREQUENCY.unpack_from(terminfo, _DOC_FREQUENCY_AT)[0] >= MIN_DOC_FREQUENCY:
+            fieldname, btext = decode(key)
+            if fieldname in reader.schema:
+                ids, weights = read_postings(reader, fieldname, btext)
+                yield fieldname, btext, ids.astype(np.uint32), weights
+
+
+def write_missing(directory: Path, earlier: Iterable[str] = (), processes: int = 1) -> int:
+    """Derive the arrays of every segment in ``directory`` (a staged generation) lacking them.
+
+    Segments in ``earlier`` (ids of the generation this one started from)
+    are left as they are: an update should not spend minutes on the
+    segments of an archive built before arrays existed; ``newsindex
+    posting-arrays`` derives theirs, in ``processes`` processes.  Returns
+    how many files were written.
+    """
+    missing = [segment for segment in segment_ids(directory) - set(earlier)
+               if not (directory / file_name(segment)).exists()]
+    if processes > 1 and len(missing) > 1:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            pool.starmap(_derive, [(directory, segment) for segment in missing])
+    else:
+        for segment in missing:
+            _derive(directory, segment)
+    return len(missing)
+
+
+def _derive(directory: Path, segment: str) -> None:
+    ix = whoosh_index.open_dir(directory)
+    try:
+        with ix.reader() as reader:
+            [leaf] = [leaf for leaf, _ in reader.leaf_readers() if leaf._segid == segment]
+            _write_new(directory / file_name(segment),
+                       encode(segment, leaf.doc_count_all(), frequent_terms(leaf)))
+    finally:
+        ix.close()
+
+
+def segment_ids(directory: Path) -> set[str]:
+    """The ids of the segments of the whoosh index in ``directory``."""
+    ix = whoosh_index.open_dir(directory)
+    try:
+        return {segment.segment_id() for segment in ix._segments()}
+    finally:
+        ix.close()
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    partial = path.with_name(path.name + ".partial")
+    with open(partial, "xb") as handle:
+        handle.write(data)
+    partial.rename(path)
+
+
+@dataclass
+class AddReport:
+    """What ``newsindex posting-arrays`` did."""
+
+    written: int
+    seconds: float
+    generation: str
+
+    def summary(self) -> str:
+        if not self.written:
+            return f"posting arrays: every segment has them; generation {self.generation} unchanged"
+        return (f"posting arrays: written for {self.written} segments in {self.seconds:.1f} s; "
+                f"generation {self.generation}")
+
+    def to_dict(self) -> dict:
+        return {"command": "posting-arrays", "written": self.written,
+                "seconds": round(self.seconds, 3), "generation": self.generation}
+
+
+def add_to_live(store: IndexStore, wait: float = 0.0, keep: int = KEEP_GENERATIONS,
+                processes: int = 1) -> AddReport:
+    """Publish the live generation again with the arrays of every segment that lacks them.
+
+    The new generation shares every other file with the live one (hard links).
+    """
+    started = time.monotonic()
+    with store.writer("posting-arrays", wait=wait) as generations:
+        live = store.current()
+        staging = generations.stage_copy_of_current()
+        written = write_missing(staging, processes=processes)
+        if not written:
+            generations.discard(staging)
+            return AddReport(0, time.monotonic() - started, live.name)
+        manifest = {**live.manifest(), "posting_arrays": datetime.now(timezone.utc)
+                    .isoformat(timespec="seconds")}
+        generation = generations.publish(staging, manifest, keep)
+    return AddReport(written, time.monotonic() - started, generation.name)
+
+
+# -- reading ----------------------------------------------------------------------
+
+
+class SegmentArrays:
+    """One segment's arrays file, mapped into memory."""
+
+    def __init__(self, keys: np.ndarray, ends: np.ndarray, ids: np.ndarray,
+                 weights: np.ndarray) -> None:
+        self.keys, self.ends, self.ids, self.weights = keys, ends, ids, weights
+
+    def __len__(self) -> int:
+        return self.keys.size
+
+    def get(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray] | None:
+        """The term's document numbers (int64) and weights (float64), or None if not here."""
+        key = _key(fieldname, btext)
+        if key is None or not self.keys.size or len(key) > self.keys.dtype.itemsize:
+            return None
+        at = int(np.searchsorted(self.keys, key))
+        if at == self.keys.size or self.keys[at] != key:
+            return None
+        start = int(self.ends[at - 1]) if at else 0
+        end = int(self.ends[at])
+        return self.ids[start:end].astype(np.int64), self.weights[start:end].astype(np.float64)
+
+    @classmethod
+    def open(cls, path: Path, segment_id: str, documents: int) -> "SegmentArrays":
+        """Map ``path``; raises ValueError if it does not describe this segment."""
+        data = np.memmap(path, dtype=np.uint8, mode="r")
+        if bytes(data[:len(MAGIC)]) != MAGIC:
+            raise ValueError("not an arrays file")
+        at = len(MAGIC) + _HEADER_LENGTH.size
+        (length,) = _HEADER_LENGTH.unpack(bytes(data[len(MAGIC):at]))
+        header = json.loads(bytes(data[at:at + length]))
+        if header.get("version") != VERSION:
+            raise ValueError(f"version {header.get('version')}, not {VERSION}")
+        if header.get("segment") != segment_id or header.get("documents") != documents:
+            raise ValueError(f"written for segment {header.get('segment')} of "
+                             f"{header.get('documents')} documents")
+        arrays = {name: _view(data, *spec) for name, spec in header["arrays"].items()}
+        keys, ends, ids = arrays["keys"], arrays["ends"], arrays["ids"]
+        if ends.size != keys.size or (ends.size and int(ends[-1]) != ids.size) \
+                or ids.size != arrays["weights"].size:
+            raise ValueError("its arrays do not fit together")
+        return cls(keys, ends, ids, arrays["weights"])
+
+
+def _view(data: np.memmap, dtype: str, offset: int, count: int) -> np.ndarray:
+    dtype = np.dtype(dtype)
+    end = offset + dtype.itemsize * count
+    if offset < 0 or end > data.size:
+        raise ValueError("an array runs past the end of the file")
+    return data[offset:end].view(dtype)
+
+
+def load_generation(path: Path, files: dict, segments: Iterable[tuple[str, int]]
+                    ) -> dict[str, SegmentArrays]:
+    """The arrays of a generation's segments, by segment id, as far as they can be trusted.
+
+    ``files``: the manifest's records by file name; ``segments``: (segment
+    id, documents) of each segment.  A file the manifest does
+    not list with its present size, or whose header does not describe its
+    segment, is logged and left out.
+    """
+    found = {}
+    for segment_id, documents in segments:
+        name = file_name(segment_id)
+        file = path / name
+        if not file.exists():
+            continue
+        try:
+            if name not in files or file.stat().st_size != files[name]["size"]:
+                raise ValueError("it differs from the generation's manifest")
+            found[segment_id] = SegmentArrays.open(file, segment_id, documents)
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # whatever a bad header gives
+            LOG.warning("posting arrays %s not used (%s): whoosh's postings answer instead",
+                        file, exc)
+    return found
