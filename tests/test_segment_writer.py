@@ -234,9 +234,8 @@ class WhooshSink:
     same interface as :class:`~indexer.writing.segments.sink.SegmentSink`."""
 
     def __init__(self, ix, codec, segment_docs: int, forms_file=None, clock=None,
-                 first_segment_docs=None, turn=None) -> None:
+                 turn=None) -> None:
         self.ix, self.codec, self.segment_docs = ix, codec, segment_docs
-        self.next_segment_docs = first_segment_docs or segment_docs
         self.writer, self.count, self.segments = None, 0, []
 
     def add(self, rec: dict) -> None:
@@ -244,9 +243,8 @@ class WhooshSink:
             self.writer = SegmentWriter(self.ix, _lk=False, limitmb=64, codec=self.codec)
         self.writer.add_document(**rec)
         self.count += 1
-        if self.count >= self.next_segment_docs:
+        if self.count >= self.segment_docs:
             self.close_segment()
-            self.next_segment_docs = self.segment_docs
 
     def close_segment(self) -> None:
         if self.writer is not None:
@@ -323,24 +321,18 @@ class CountedTurn:
         self.held = False
 
 
-def test_a_sink_starts_with_a_smaller_segment_and_writes_each_in_its_turn(tmp_path: Path):
+def test_a_sink_writes_each_segment_in_its_turn(tmp_path: Path):
     records = sample_records()[:7]
     ix = whoosh_index.create_in(str(tmp_path), build_schema())
     turn = CountedTurn()
-    sink = SegmentSink(ix, CODEC, 3, first_segment_docs=1, turn=turn)
+    sink = SegmentSink(ix, CODEC, 3, turn=turn)
     for rec in records:
         sink.add(rec)
     segments = sink.finish()
-    assert [s.doc_count() for s in segments] == [1, 3, 3]
+    assert [s.doc_count() for s in segments] == [3, 3, 1]
     assert turn.taken == 3 and not turn.held
     TOC(ix.schema, segments, 1).write(ix.storage, ix.indexname)
     with whoosh_index.open_dir(str(tmp_path)).searcher() as searcher:
         assert [stored["id"] for stored in searcher.all_stored_fields()] == \
             [rec["id"] for rec in records]
 
-
-def test_writer_processes_start_their_segments_at_different_counts():
-    from indexer.writing.parallel import _first_segment
-    assert [_first_segment(5000, n, 2) for n in range(2)] == [5000, 7500]
-    assert [_first_segment(5000, n, 3) for n in range(3)] == [5000, 6666, 8333]
-    assert _first_segment(1, 3, 4) == 1

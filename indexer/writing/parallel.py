@@ -16,8 +16,7 @@ Nothing a worker keeps grows with the number of articles but its list of
 segments: what it found goes to disk, its word counts grow with the
 vocabulary, its form table is bounded (:data:`~indexer.writing.segments.forms.MAX_FORMS`).
 The workers take turns to write a segment, the part of a build that needs
-the most memory, and their first segments differ in size, so that their
-turns fall at different times.
+the most memory; after a first wait their turns fall at different times.
 
 Workers never outlive the build: the kernel kills them when the parent
 dies, even by SIGKILL (:func:`die_with_parent`), and they do not inherit
@@ -85,10 +84,8 @@ def write_in_parallel(ix, documents: Iterable[tuple[Document, Filing, Packed | N
     turn = context.Lock()
     workers = [context.Process(target=_work, daemon=True,
                                args=(ix.storage, ix.indexname, jobs, results, codec,
-                                     (_first_segment(segment_docs, n, len(forms_files)),
-                                      segment_docs), turn,
-                                     forms_file, found_file, os.getpid()))
-               for n, (forms_file, found_file) in enumerate(zip(forms_files, found_files))]
+                                     segment_docs, turn, forms_file, found_file, os.getpid()))
+               for forms_file, found_file in zip(forms_files, found_files)]
     parent = ix.writer(codec=codec)  # holds the index lock
     try:
         for worker in workers:
@@ -191,28 +188,18 @@ def die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-def _first_segment(segment_docs: int, number: int, workers: int) -> int:
-    """Worker ``number``'s first segment: larger by a share of a segment for each worker
-    before it, so that the workers reach the ends of their segments one after the
-    other instead of waiting for their turns together (no build segment is smaller
-    than ``segment_docs`` but each worker's last, as updates expect)."""
-    return segment_docs + segment_docs * number // workers
-
-
-def _work(storage, indexname, jobs, results, codec, segment_sizes, turn, forms_file,
+def _work(storage, indexname, jobs, results, codec, segment_docs, turn, forms_file,
           found_file, parent_pid) -> None:
     """A worker: documents in; closed segments, word and entity form counts, CPU by phase out.
 
-    ``segment_sizes`` holds the size of its first segment and of the others;
-    it writes a segment only when it holds ``turn``, and puts the entities it
+    It writes a segment only when it holds ``turn``, and puts the entities it
     finds in ``found_file``.
     """
     die_with_parent(parent_pid)
     try:
         clock = PhaseClock()
-        first, size = segment_sizes
-        sink = SegmentSink(storage.open_index(indexname), codec, size, forms_file, clock,
-                           first_segment_docs=first, turn=turn)
+        sink = SegmentSink(storage.open_index(indexname), codec, segment_docs, forms_file,
+                           clock, turn=turn)
         found = AnnotationFile(found_file, create=True)
         words, forms = Counter(), Counter()
         while True:

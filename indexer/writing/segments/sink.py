@@ -41,21 +41,18 @@ def codec_options(codec: W3Codec) -> CodecOptions:
 class SegmentSink:
     """Writes the records it is given into segments of ``segment_docs`` documents.
 
-    The first segment may hold another number (``first_segment_docs``), and ``turn``, a
-    lock shared by several sinks, lets one of them at a time analyse and
-    write: writer processes that start their segments at different counts
-    and take turns do not all hold a segment's memory at once.  What a
-    segment took is given back to the system once it is written.
+    ``turn``, a lock shared by several sinks, lets one of them at a time
+    analyse and write, so that writer processes do not all hold a segment's
+    memory at once.  What a segment took is given back to the system once it
+    is written.
     """
 
     def __init__(self, ix, codec: W3Codec, segment_docs: int,
                  forms_file: Path | None = None, clock: PhaseClock | None = None,
-                 first_segment_docs: int | None = None,
                  turn: AbstractContextManager | None = None) -> None:
         self.ix, self.codec = ix, codec
         self.clock = clock or PhaseClock()
         self.turn = turn or nullcontext()
-        self.next_segment_docs = first_segment_docs or segment_docs
         self.storage, self.indexname, self.schema = ix.storage, ix.indexname, ix.schema
         self.own_writer = writes(self.schema)
         self.options = codec_options(codec)
@@ -70,9 +67,8 @@ class SegmentSink:
 
     def add(self, record: Mapping) -> None:
         self.pending.append(record)
-        if len(self.pending) >= self.next_segment_docs:
+        if len(self.pending) >= self.segment_docs:
             self.close_segment()
-            self.next_segment_docs = self.segment_docs
 
     def close_segment(self) -> None:
         """Write the records gathered so far as one segment (none when there are none)."""
