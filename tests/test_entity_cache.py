@@ -13,7 +13,16 @@ from indexer.entities import extract_entities
 from indexer.searching.search import Archive, SearchRequest, search
 from indexer.writing import schema
 from indexer.writing.build import build, update
-from indexer.writing.entity_cache import DIRECTORY, EXTRACTOR, EntityCache, extractor_version
+from indexer.writing.entity_cache import (
+    DIRECTORY,
+    EXTRACTOR,
+    SUFFIX,
+    AnnotationFile,
+    EntityCache,
+    extractor_version,
+    pack,
+    unpack,
+)
 from indexer.writing.store import IndexStore
 
 
@@ -66,30 +75,29 @@ def test_parallel_builds_fill_and_use_the_cache(tmp_path: Path):
     corpus = write_sample_corpus(tmp_path / "corpus")
     store = IndexStore(tmp_path / "index")
     build(store, [str(corpus)], processes=2)
-    cache = EntityCache(store.path, keep_unused=False)
-    assert len(cache.known) == 8
+    cache = EntityCache(store.path, keep_unused=True)
+    assert len(cache) == 8
     before = facets(store)
-    damaged = next(iter(cache.known))
-    cache.known[damaged] = ([], [])  # the rebuild must take its entities from the cache
-    cache.kept = cache.known
+    damaged = next(h for h in sorted(cache.hashes()) if any(unpack(cache.get(h))))
+    cache.put(damaged, pack(([], [])))  # the rebuild must take its entities from the cache
     cache.save()
     build(store, [str(corpus)], processes=2)
     assert facets(store) != before
-    assert EntityCache(store.path, keep_unused=False).known[damaged] == ([], [])
+    assert unpack(EntityCache(store.path, keep_unused=False).get(damaged)) == ([], [])
 
 
 def test_updates_keep_the_cache_to_the_live_articles(tmp_path: Path, calls: list[str]):
     corpus = write_sample_corpus(tmp_path / "corpus")
     store = IndexStore(tmp_path / "index")
     build(store, [str(corpus)], processes=1)
-    hashes = set(EntityCache(store.path, keep_unused=False).known)
+    hashes = EntityCache(store.path, keep_unused=False).hashes()
     (corpus / "2021" / "hochwasser.txt").unlink()
     article = corpus / "2019" / "klima.txt"
     article.write_text(article.read_text("utf-8").replace("Klimapaket", "Klimagesetz"), "utf-8")
     calls.clear()
     update(store, [str(corpus)], delete_missing=True)
     assert len(calls) == 2
-    after = set(EntityCache(store.path, keep_unused=False).known)
+    after = EntityCache(store.path, keep_unused=False).hashes()
     assert len(after) == 7 and len(after - hashes) == 1
 
 
@@ -105,12 +113,14 @@ def test_a_new_extractor_version_starts_a_new_cache(tmp_path: Path):
 
     corpus = write_sample_corpus(tmp_path / "corpus")
     store = IndexStore(tmp_path / "index")
-    stale = store.path / DIRECTORY / "0123456789abcdef01234567.pickle"
+    stale = store.path / DIRECTORY / f"0123456789abcdef01234567{SUFFIX}"
+    older_format = store.path / DIRECTORY / f"{extractor_version()}.pickle"
     stale.parent.mkdir(parents=True)
-    stale.write_bytes(pickle.dumps({}))
+    for path in (stale, older_format):
+        path.write_bytes(pickle.dumps({}))
     build(store, [str(corpus)], processes=1)
-    assert not stale.exists()
-    assert [p.name for p in stale.parent.iterdir()] == [f"{extractor_version()}.pickle"]
+    assert not stale.exists() and not older_format.exists()
+    assert [p.name for p in stale.parent.iterdir()] == [f"{extractor_version()}{SUFFIX}"]
 
 
 def test_another_extractor_does_not_read_the_cache(tmp_path: Path, monkeypatch):
@@ -138,4 +148,36 @@ def test_a_damaged_cache_is_ignored_and_written_anew(tmp_path: Path, calls: list
     calls.clear()
     build(store, [str(corpus)], processes=1)
     assert len(calls) == 16
-    assert len(EntityCache(store.path, keep_unused=False).known) == 8
+    assert len(EntityCache(store.path, keep_unused=False)) == 8
+
+
+def test_a_failed_build_keeps_the_cache_as_it_was(tmp_path: Path, monkeypatch):
+    corpus = write_sample_corpus(tmp_path / "corpus")
+    store = IndexStore(tmp_path / "index")
+    build(store, [str(corpus)], processes=2)
+    saved = EntityCache(store.path, keep_unused=True)  # reads without keeping anything
+    before = {h: saved.get(h) for h in saved.hashes()}
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr("indexer.writing.build.check_opens", broken)
+    with pytest.raises(RuntimeError):
+        build(store, [str(corpus)], processes=2)
+    again = EntityCache(store.path, keep_unused=True)
+    assert {h: again.get(h) for h in again.hashes()} == before
+    assert [p.name for p in again.directory.iterdir()] == [again.path.name]
+
+
+def test_a_rebuild_looks_up_rows_without_counting_the_cache(tmp_path: Path, monkeypatch):
+    corpus = write_sample_corpus(tmp_path / "corpus")
+    store = IndexStore(tmp_path / "index")
+    build(store, [str(corpus)], processes=1)
+
+    def counted(self):
+        raise AssertionError("a lookup read the whole table")
+
+    monkeypatch.setattr(AnnotationFile, "count", counted)
+    build(store, [str(corpus)], processes=2)
+    monkeypatch.undo()
+    assert len(EntityCache(store.path, keep_unused=False)) == 8

@@ -233,7 +233,8 @@ class WhooshSink:
     """The reference for the build and update paths: whoosh's own SegmentWriter behind the
     same interface as :class:`~indexer.writing.segments.sink.SegmentSink`."""
 
-    def __init__(self, ix, codec, segment_docs: int, forms_file=None) -> None:
+    def __init__(self, ix, codec, segment_docs: int, forms_file=None, clock=None,
+                 turn=None) -> None:
         self.ix, self.codec, self.segment_docs = ix, codec, segment_docs
         self.writer, self.count, self.segments = None, 0, []
 
@@ -304,3 +305,34 @@ def test_build_and_update_write_what_whoosh_writes(tmp_path: Path, monkeypatch):
             answer.pop("took_ms", None)
             answer.pop("generation", None)
         assert answers[0] == answers[1], text
+
+
+class CountedTurn:
+    """A lock stand-in that counts its turns and fails if one starts inside another."""
+
+    def __init__(self) -> None:
+        self.taken, self.held = 0, False
+
+    def __enter__(self) -> None:
+        assert not self.held
+        self.held, self.taken = True, self.taken + 1
+
+    def __exit__(self, *exc) -> None:
+        self.held = False
+
+
+def test_a_sink_writes_each_segment_in_its_turn(tmp_path: Path):
+    records = sample_records()[:7]
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    turn = CountedTurn()
+    sink = SegmentSink(ix, CODEC, 3, turn=turn)
+    for rec in records:
+        sink.add(rec)
+    segments = sink.finish()
+    assert [s.doc_count() for s in segments] == [3, 3, 1]
+    assert turn.taken == 3 and not turn.held
+    TOC(ix.schema, segments, 1).write(ix.storage, ix.indexname)
+    with whoosh_index.open_dir(str(tmp_path)).searcher() as searcher:
+        assert [stored["id"] for stored in searcher.all_stored_fields()] == \
+            [rec["id"] for rec in records]
+

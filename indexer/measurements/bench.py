@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from indexer.measurements import REPO, SHARED
+from indexer.writing.phases import PHASES as BUILD_PHASES
 
 GENERATOR = SHARED / "tools" / "make_bench_corpus.py"
 
@@ -85,7 +86,8 @@ def build_engine(corpus: Path, index: Path, fresh: bool = True) -> dict:
     seconds = time.monotonic() - started
     report = json.loads(out.stdout.strip().splitlines()[-1])
     return {"docs": report["documents"], "seconds": seconds, "mb": directory_mb(index),
-            "rss_mb": peak_rss_children_mb(), "cpu": children_cpu_seconds() - cpu}
+            "rss_mb": peak_rss_children_mb(), "cpu": children_cpu_seconds() - cpu,
+            "phases": report.get("phases", {})}
 
 
 def children_cpu_seconds() -> float:
@@ -410,6 +412,20 @@ def print_builds(rows: list[tuple[str, dict]]) -> None:
         print(f"{name:<16}{row['docs']:>9,}{row['seconds']:>9.1f}"
               f"{row['docs'] / row['seconds']:>8.0f}{row['cpu']:>8.1f}"
               f"{1000 * row['cpu'] / row['docs']:>11.2f}")
+    print_build_phases([(name, row) for name, row in rows if row.get("phases")])
+
+
+def print_build_phases(rows: list[tuple[str, dict]]) -> None:
+    """CPU ms per article in each phase of the build, every process summed."""
+    if not rows:
+        return
+    print("CPU ms per article by phase (all build processes)")
+    print(f"{'':<16}" + "".join(f"{name:>10}" for name in BUILD_PHASES) + f"{'sum':>10}")
+    for name, row in rows:
+        per_doc = {phase: 1000 * row["phases"].get(phase, 0.0) / row["docs"]
+                   for phase in BUILD_PHASES}
+        print(f"{name:<16}" + "".join(f"{per_doc[phase]:>10.2f}" for phase in BUILD_PHASES)
+              + f"{sum(per_doc.values()):>10.2f}")
 
 
 if __name__ == "__main__":

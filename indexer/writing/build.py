@@ -31,9 +31,10 @@ from indexer.reading.corpus import Problem, iter_files, read_file
 from indexer.reading.documents import Document
 from indexer.writing.arrivals import Arrivals
 from indexer.writing.duplicates import DuplicateFinder, clustered
-from indexer.writing.entity_cache import EntityCache, annotated, annotation_of
+from indexer.writing.entity_cache import EntityCache, annotated, annotation_of, pack
 from indexer.writing.entity_forms import count_forms, read_forms, uncount_forms, write_forms
 from indexer.writing.parallel import SEGMENT_DOCS, write_in_parallel
+from indexer.writing.phases import ANALYSE, CLUSTER, COMMIT, ENTITIES, READ, PhaseClock
 from indexer.writing.posting_arrays import segment_ids, write_missing
 from indexer.writing.progress import Progress
 from indexer.writing.schema import (
@@ -93,6 +94,7 @@ class BuildReport:
     seconds: float = 0.0
     generation: str = ""
     documents: int = 0  # documents in the index afterwards
+    phases: Counter = field(default_factory=Counter)  # phase -> CPU seconds, all processes
 
     @property
     def indexed(self) -> int:
@@ -131,6 +133,7 @@ class BuildReport:
             "warnings": dict(self.warnings),
             "seconds": round(self.seconds, 3),
             "documents": self.documents,
+            "phases": {name: round(seconds, 3) for name, seconds in self.phases.items()},
         }
 
 
@@ -209,6 +212,7 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
     ``keep`` generations stay on disk, the new one included.
     """
     started = time.monotonic()
+    clock = PhaseClock()
     report = BuildReport("build")
     meter = _progress(progress, paths)
     if processes is None:
@@ -219,46 +223,74 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
         ix = whoosh_index.create_in(staging, build_schema())
         duplicates = DuplicateFinder()
         arrivals = Arrivals(earlier=Arrivals.load(_live_path(store)).stamps)
-        documents = filed(read_documents(paths, report, meter, on_problem), duplicates, arrivals)
+        documents = clock.timed(filed(clock.timed(read_documents(paths, report, meter, on_problem),
+                                                  READ), duplicates, arrivals), CLUSTER)
         cache = EntityCache(store.path, keep_unused=False)
-        looked_up = ((doc, filing, cache.get(doc.content_hash)) for doc, filing in documents)
+        looked_up = clock.timed(((doc, filing, cache.get(doc.content_hash))
+                                 for doc, filing in documents), ENTITIES)
         forms_files = form_cache.table_files(store.path, processes)
-        if processes > 1:
-            report.added, words, forms, found = write_in_parallel(
-                ix, looked_up, forms_files, CODEC, segment_docs or SEGMENT_DOCS)
-            cache.update(found)
-        else:
-            words, forms = Counter(), Counter()
-            writer = ix.writer(codec=CODEC)  # holds the index lock
-            try:
-                sink = SegmentSink(ix, CODEC, segment_docs or SEGMENT_DOCS, forms_files[0])
-                for doc, filing, annotation in looked_up:
-                    item = annotated(doc, filing, annotation)
-                    if annotation is None:
-                        cache.put(doc.content_hash, annotation_of(item))
-                    sink.add(to_fields(item))
-                    count_words(words, item.doc.title, item.doc.body)
-                    count_forms(forms, mention_forms(item.entities))
-                    report.added += 1
-                commit_segments(writer, sink.finish())
-            except BaseException:
-                writer.cancel()
-                raise
-        write_vocabulary(staging, words)
-        write_forms(staging, forms)
-        duplicates.save(staging)
-        arrivals.save(staging)
-        ix.close()
-        if meter:
-            meter.finish()
-        report.documents = check_opens(staging, expected=report.added)
-        write_missing(staging)  # none missing unless whoosh wrote a segment
-        report.seconds = time.monotonic() - started
-        generation = generations.publish(staging, _manifest(report, paths), keep)
+        try:
+            if processes > 1:
+                found_files = cache.found_files(processes)
+                report.added, words, forms, phases = write_in_parallel(
+                    ix, looked_up, forms_files, found_files, CODEC, clock,
+                    segment_docs or SEGMENT_DOCS)
+                report.phases.update(phases)
+                with clock.phase(COMMIT):
+                    cache.take(found_files)
+            else:
+                report.added, words, forms = _write_here(
+                    ix, looked_up, cache, forms_files[0], clock, segment_docs or SEGMENT_DOCS)
+            with clock.phase(COMMIT):
+                write_vocabulary(staging, words)
+                write_forms(staging, forms)
+                duplicates.save(staging)
+                arrivals.save(staging)
+                ix.close()
+                if meter:
+                    meter.finish()
+                report.documents = check_opens(staging, expected=report.added)
+                write_missing(staging)  # none missing unless whoosh wrote a segment
+                report.seconds = time.monotonic() - started
+                report.phases.update(clock.totals())
+                generation = generations.publish(staging, _manifest(report, paths), keep)
+        except BaseException:
+            cache.discard()
+            raise
         _save_best_effort(cache)
         form_cache.remove_others(store.path, forms_files)
     report.generation = generation.name
     return report
+
+
+def _write_here(ix, looked_up, cache: EntityCache, forms_file: Path, clock: PhaseClock,
+                segment_docs: int) -> tuple[int, Counter, Counter]:
+    """Index (document, filing, cached entities or None) in this process.
+
+    Returns the number of documents, their word counts and their entity form counts.
+    """
+    count, words, forms = 0, Counter(), Counter()
+    writer = ix.writer(codec=CODEC)  # holds the index lock
+    try:
+        sink = SegmentSink(ix, CODEC, segment_docs, forms_file, clock)
+        for doc, filing, packed in looked_up:
+            with clock.phase(ENTITIES):
+                item = annotated(doc, filing, packed)
+                if packed is None:
+                    cache.put(doc.content_hash, pack(annotation_of(item)))
+            with clock.phase(ANALYSE):
+                record = to_fields(item)
+                count_words(words, doc.title, doc.body)
+                count_forms(forms, mention_forms(item.entities))
+            sink.add(record)
+            count += 1
+        segments = sink.finish()
+        with clock.phase(COMMIT):
+            commit_segments(writer, segments)
+    except BaseException:
+        writer.cancel()
+        raise
+    return count, words, forms
 
 
 def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
@@ -299,10 +331,10 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
             sink = SegmentSink(ix, CODEC, SEGMENT_DOCS)
             for doc, filing in filed(changed_documents(), duplicates, arrivals):
                 previous = known.get(doc.id)
-                annotation = cache.get(doc.content_hash)
-                item = annotated(doc, filing, annotation)
-                if annotation is None:
-                    cache.put(doc.content_hash, annotation_of(item))
+                packed = cache.get(doc.content_hash)
+                item = annotated(doc, filing, packed)
+                if packed is None:
+                    cache.put(doc.content_hash, pack(annotation_of(item)))
                 count_words(words, doc.title, doc.body)
                 count_forms(forms, mention_forms(item.entities))
                 if previous is None:
@@ -334,6 +366,7 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
                 writer.cancel()
         except BaseException:
             writer.cancel()
+            cache.discard()
             raise
         finally:
             before.close()
@@ -350,6 +383,7 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
             _save_best_effort(cache)
         else:
             generations.discard(staging)
+            cache.discard()
             report.generation = store.current().name
     return report
 
@@ -359,7 +393,7 @@ def _save_best_effort(cache: EntityCache) -> None:
     try:
         cache.save()
     except OSError:  # a full disk, say: the next run finds the entities again
-        pass
+        cache.discard()
 
 
 def _uncount_previous(forms: Counter, searcher, doc_id: str) -> None:

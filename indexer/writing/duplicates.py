@@ -13,9 +13,11 @@ stays put as articles are added.
 Clustering runs on batches of articles as they are read, before they are
 written, so every article carries its cluster into the index.  The band
 keys live in sorted NumPy arrays (merged like a log-structured tree), about
-200 MB for a million articles.  The signatures are kept beside each
-generation (:data:`FILENAME`), so an update clusters new articles with the
-old ones without reading those again.
+200 MB for a million articles, and the signatures in blocks of fixed size
+(:class:`_Signatures`, 256 bytes an article), so that growing copies
+nothing.  The signatures are kept beside each generation
+(:data:`FILENAME`), so an update clusters new articles with the old ones
+without reading those again.
 """
 
 from __future__ import annotations
@@ -116,18 +118,51 @@ def band_keys(signatures: np.ndarray) -> np.ndarray:
     return keys.T.copy()
 
 
+class _Signatures:
+    """Signatures by row, in blocks of :data:`BLOCK` rows allocated as they fill."""
+
+    BLOCK = 1 << 16
+
+    def __init__(self) -> None:
+        self.blocks: list[np.ndarray] = []
+        self.count = 0
+
+    def extend(self, signatures: np.ndarray) -> None:
+        done = 0
+        while done < len(signatures):
+            at = self.count % self.BLOCK
+            if at == 0:
+                self.blocks.append(np.empty((self.BLOCK, PERMUTATIONS), dtype=np.uint32))
+            step = min(self.BLOCK - at, len(signatures) - done)
+            self.blocks[-1][at:at + step] = signatures[done:done + step]
+            done += step
+            self.count += step
+
+    def __getitem__(self, row: int) -> np.ndarray:
+        return self.blocks[row // self.BLOCK][row % self.BLOCK]
+
+    def take(self, rows: np.ndarray) -> np.ndarray:
+        """The signatures of ``rows``, in that order, as one array."""
+        out = np.empty((len(rows), PERMUTATIONS), dtype=np.uint32)
+        block_of = rows // self.BLOCK
+        for block in np.unique(block_of).tolist():
+            mine = block_of == block
+            out[mine] = self.blocks[block][rows[mine] % self.BLOCK]
+        return out
+
+
 @dataclass
 class _Run:
     """Band keys of some articles, each band sorted, with the rows they belong to."""
 
     keys: np.ndarray  # (BANDS, n) uint64, each band sorted
-    rows: np.ndarray  # (BANDS, n) int64
+    rows: np.ndarray  # (BANDS, n) int32
 
     @classmethod
     def of(cls, keys: np.ndarray, rows: np.ndarray) -> _Run:
         order = np.argsort(keys, axis=1, kind="stable")
         return cls(np.take_along_axis(keys, order, axis=1),
-                   np.take_along_axis(rows, order, axis=1))
+                   np.take_along_axis(rows.astype(np.int32), order, axis=1))
 
     def __len__(self) -> int:
         return self.keys.shape[1]
@@ -148,7 +183,7 @@ class DuplicateFinder:
     def __init__(self) -> None:
         self.ids: list[str] = []
         self.clusters: list[str] = []
-        self._signatures = np.zeros((0, PERMUTATIONS), dtype=np.uint32)
+        self._signatures = _Signatures()
         self._live = np.zeros(0, dtype=bool)
         self._row: dict[str, int] = {}
         self._runs: list[_Run] = []
@@ -210,7 +245,7 @@ class DuplicateFinder:
         return self.clusters[best] if best is not None else None
 
     def _grow(self, signatures: np.ndarray) -> None:
-        self._signatures = np.concatenate([self._signatures, signatures])
+        self._signatures.extend(signatures)
         self._live = np.concatenate([self._live, np.ones(len(signatures), dtype=bool)])
 
     def _add_run(self, run: _Run) -> None:
@@ -230,7 +265,7 @@ class DuplicateFinder:
         with open(partial, "wb") as out:
             np.savez(out, **_packed("ids", [self.ids[r] for r in rows]),
                      **_packed("clusters", [self.clusters[r] for r in rows]),
-                     signatures=self._signatures[rows])
+                     signatures=self._signatures.take(rows))
         os.replace(partial, path)  # never write through a link to an older generation
         return path
 
@@ -244,12 +279,13 @@ class DuplicateFinder:
         with np.load(path) as saved:
             ids = _unpacked(saved, "ids")
             finder.ids, finder.clusters = ids, _unpacked(saved, "clusters")
-            finder._signatures = saved["signatures"]
+            signatures = saved["signatures"]
+        finder._signatures.extend(signatures)
         finder._live = np.ones(len(ids), dtype=bool)
         finder._row = {doc_id: row for row, doc_id in enumerate(ids)}
         if ids:
             rows = np.arange(len(ids), dtype=np.int64)
-            keys = band_keys(finder._signatures)
+            keys = band_keys(signatures)
             finder._runs = [_Run.of(keys, np.broadcast_to(rows, keys.shape).copy())]
         return finder
 

@@ -5,12 +5,18 @@ its documents: the postings outgrow memory, are pickled to temporary runs
 and merged back one by one, which costs about a third of a large build, and
 the parent finds every article's entities alone.  Here the parent only reads
 documents and hands out batches; each worker finds the entities the cache
-does not hold (:mod:`indexer.writing.entity_cache`), counts words for the
-vocabulary and entity forms, and hands the documents to its
+does not hold (:mod:`indexer.writing.entity_cache`) and puts them in a file
+of its own, which the parent adds to the cache at the end, counts words for
+the vocabulary and entity forms, and hands the documents to its
 :class:`~indexer.writing.segments.sink.SegmentSink`, which analyses and
 writes a segment every ``segment_docs`` documents, few enough for its
 postings to be sorted in memory.  The parent then lists every worker's
 segments in one new table of contents: no merge, no temporary runs.
+Nothing a worker keeps grows with the number of articles but its list of
+segments: what it found goes to disk, its word counts grow with the
+vocabulary, its form table is bounded (:data:`~indexer.writing.segments.forms.MAX_FORMS`).
+The workers take turns to write a segment, the part of a build that needs
+the most memory; after a first wait their turns fall at different times.
 
 Workers never outlive the build: the kernel kills them when the parent
 dies, even by SIGKILL (:func:`die_with_parent`), and they do not inherit
@@ -33,15 +39,18 @@ from typing import Iterable
 from whoosh.codec.whoosh3 import W3Codec
 
 from indexer.reading.documents import Document
-from indexer.writing.entity_cache import Annotation, annotated, annotation_of
+from indexer.writing.entity_cache import AnnotationFile, Packed, annotated, annotation_of, pack
 from indexer.writing.entity_forms import count_forms
+from indexer.writing.phases import ANALYSE, COMMIT, ENTITIES, HAND_OFF, PhaseClock
 from indexer.writing.schema import Filing, mention_forms, to_fields
 from indexer.writing.segments.sink import SegmentSink, commit_segments
 from indexer.writing.vocabulary import count_words
 
 #: Documents per segment: a worker sorts the postings of this many articles
-#: in memory (about 1 GB at its peak for 10,000 articles of 1.8 KB).
-SEGMENT_DOCS = 10_000
+#: in memory, about 100 KB per article of 1.8 KB at its peak (token arrays
+#: and the encoded positions of the body), so 500 MB; the largest part of a
+#: build's memory, held by each worker.
+SEGMENT_DOCS = 5_000
 BATCH_DOCS = 100
 POLL_SECONDS = 1.0
 #: prctl(2) option: the signal a process gets when its parent dies (Linux).
@@ -52,17 +61,19 @@ class WorkerFailed(RuntimeError):
     """A writer process stopped with an error; nothing was published."""
 
 
-def write_in_parallel(ix, documents: Iterable[tuple[Document, Filing, Annotation | None]],
-                      forms_files: list[Path], codec: W3Codec,
-                      segment_docs: int = SEGMENT_DOCS
-                      ) -> tuple[int, Counter, Counter, dict[str, Annotation]]:
+def write_in_parallel(ix, documents: Iterable[tuple[Document, Filing, Packed | None]],
+                      forms_files: list[Path], found_files: list[Path], codec: W3Codec,
+                      clock: PhaseClock, segment_docs: int = SEGMENT_DOCS
+                      ) -> tuple[int, Counter, Counter, Counter]:
     """Index (document, filing, cached entities or None) into ``ix``, one worker per form file.
 
     Worker ``n`` starts from the word forms in ``forms_files[n]`` and saves its own there
-    (:mod:`indexer.writing.segments.form_cache`).
+    (:mod:`indexer.writing.segments.form_cache`); it puts the entities it finds
+    in ``found_files[n]`` (an :class:`~indexer.writing.entity_cache.AnnotationFile`).
+    The time spent handing out documents and committing is charged to ``clock``.
 
     Returns the number of documents, their word counts, their entity form
-    counts and the entities found now, by content hash.
+    counts and the workers' CPU seconds by phase.
 
     The index must be new and empty; its lock is held by this process for the
     whole build, and the new segments become visible in one commit.
@@ -70,10 +81,11 @@ def write_in_parallel(ix, documents: Iterable[tuple[Document, Filing, Annotation
     context = get_context("fork")
     jobs = context.Queue(maxsize=len(forms_files) * 4)
     results = context.Queue()
+    turn = context.Lock()
     workers = [context.Process(target=_work, daemon=True,
                                args=(ix.storage, ix.indexname, jobs, results, codec,
-                                     segment_docs, forms_file, os.getpid()))
-               for forms_file in forms_files]
+                                     segment_docs, turn, forms_file, found_file, os.getpid()))
+               for forms_file, found_file in zip(forms_files, found_files)]
     parent = ix.writer(codec=codec)  # holds the index lock
     try:
         for worker in workers:
@@ -83,15 +95,18 @@ def write_in_parallel(ix, documents: Iterable[tuple[Document, Filing, Annotation
             batch.append(item)
             count += 1
             if len(batch) >= BATCH_DOCS:
-                _put(jobs, batch, workers, results)
+                with clock.phase(HAND_OFF):
+                    _put(jobs, batch, workers, results)
                 batch = []
-        if batch:
-            _put(jobs, batch, workers, results)
-        for _ in workers:
-            _put(jobs, None, workers, results)
-        segments, words, forms, found = _collect(results, workers)
-        commit_segments(parent, segments)
-        return count, words, forms, found
+        with clock.phase(HAND_OFF):
+            if batch:
+                _put(jobs, batch, workers, results)
+            for _ in workers:
+                _put(jobs, None, workers, results)
+            segments, words, forms, phases = _collect(results, workers)
+        with clock.phase(COMMIT):
+            commit_segments(parent, segments)
+        return count, words, forms, phases
     except BaseException:
         for worker in workers:
             if worker.is_alive():
@@ -115,8 +130,8 @@ def _put(jobs, item, workers, results) -> None:
                 _raise_reported_error(results)
 
 
-def _collect(results, workers) -> tuple[list, Counter, Counter, dict[str, Annotation]]:
-    segments, words, forms, found, reported = [], Counter(), Counter(), {}, 0
+def _collect(results, workers) -> tuple[list, Counter, Counter, Counter]:
+    segments, words, forms, phases, reported = [], Counter(), Counter(), Counter(), 0
     while reported < len(workers):
         try:
             kind, payload = results.get(timeout=POLL_SECONDS)
@@ -125,13 +140,13 @@ def _collect(results, workers) -> tuple[list, Counter, Counter, dict[str, Annota
             continue
         if kind == "error":
             _raise_failure(payload)
-        written, word_counts, form_counts, annotations = payload
+        written, word_counts, form_counts, seconds = payload
         segments += written
         words.update(word_counts)
         forms.update(form_counts)
-        found.update(annotations)
+        phases.update(seconds)
         reported += 1
-    return segments, words, forms, found
+    return segments, words, forms, phases
 
 
 def _raise_reported_error(results) -> None:
@@ -173,29 +188,48 @@ def die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-def _work(storage, indexname, jobs, results, codec, segment_docs, forms_file,
-          parent_pid) -> None:
-    """A worker: documents in; closed segments, word and entity form counts, new entities out."""
+def _work(storage, indexname, jobs, results, codec, segment_docs, turn, forms_file,
+          found_file, parent_pid) -> None:
+    """A worker: documents in; closed segments, word and entity form counts, CPU by phase out.
+
+    It writes a segment only when it holds ``turn``, and puts the entities it
+    finds in ``found_file``.
+    """
     die_with_parent(parent_pid)
     try:
-        sink = SegmentSink(storage.open_index(indexname), codec, segment_docs, forms_file)
-        words, forms, found = Counter(), Counter(), {}
+        clock = PhaseClock()
+        sink = SegmentSink(storage.open_index(indexname), codec, segment_docs, forms_file,
+                           clock, turn=turn)
+        found = AnnotationFile(found_file, create=True)
+        words, forms = Counter(), Counter()
         while True:
-            try:
-                batch = jobs.get(timeout=POLL_SECONDS)
-            except queue.Empty:
-                if os.getppid() != parent_pid:  # the parent was killed: stop
-                    return
-                continue
+            with clock.phase(HAND_OFF):
+                batch = _next_batch(jobs, parent_pid)
             if batch is None:
                 break
-            for doc, filing, annotation in batch:
-                item = annotated(doc, filing, annotation)
-                if annotation is None:
-                    found[doc.content_hash] = annotation_of(item)
-                sink.add(to_fields(item))
-                count_words(words, doc.title, doc.body)
-                count_forms(forms, mention_forms(item.entities))
-        results.put(("done", (sink.finish(), words, forms, found)))
+            for doc, filing, packed in batch:
+                with clock.phase(ENTITIES):
+                    item = annotated(doc, filing, packed)
+                    if packed is None:
+                        found.put(doc.content_hash, pack(annotation_of(item)))
+                with clock.phase(ANALYSE):
+                    record = to_fields(item)
+                    count_words(words, doc.title, doc.body)
+                    count_forms(forms, mention_forms(item.entities))
+                sink.add(record)
+        segments = sink.finish()
+        with clock.phase(ENTITIES):
+            found.finish()
+        results.put(("done", (segments, words, forms, clock.totals())))
     except BaseException as exc:
         results.put(("error", (getattr(exc, "errno", None), traceback.format_exc())))
+
+
+def _next_batch(jobs, parent_pid) -> list | None:
+    """The next batch of documents; None at the end of the jobs."""
+    while True:
+        try:
+            return jobs.get(timeout=POLL_SECONDS)
+        except queue.Empty:
+            if os.getppid() != parent_pid:  # the parent was killed: stop
+                os._exit(1)

@@ -6,14 +6,16 @@ of them as one segment (:func:`~indexer.writing.segments.writer.write_segment`),
 with their text fields analysed once per word form
 (:class:`~indexer.writing.segments.forms.FormAnalyser`), starting from the
 forms a build before it saved when given its ``forms_file``
-(:mod:`~indexer.writing.segments.form_cache`).  A schema with term vectors
-or spelling words, which the segment writer does not write, has its
-segments written by whoosh's own ``SegmentWriter`` instead.  The caller
+(:mod:`~indexer.writing.segments.form_cache`); its time goes to the
+phases ``analyse`` and ``write`` of a :class:`~indexer.writing.phases.PhaseClock`.
+A schema with term vectors or spelling words, which the segment writer does
+not write, has its segments written by whoosh's own ``SegmentWriter`` instead.  The caller
 lists the segments in a table of contents, as it would whoosh's own.
 """
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Mapping
 
@@ -21,8 +23,10 @@ from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.fields import Schema
 from whoosh.writing import SegmentWriter
 
+from indexer.writing.phases import ANALYSE, WRITE, PhaseClock
 from indexer.writing.segments import form_cache
 from indexer.writing.segments.forms import FormAnalyser
+from indexer.writing.segments.malloc import give_back_freed_memory
 from indexer.writing.segments.postfile import CodecOptions
 from indexer.writing.segments.small_fields import Indexer
 from indexer.writing.segments.writer import SegmentBatch, write_segment
@@ -35,11 +39,20 @@ def codec_options(codec: W3Codec) -> CodecOptions:
 
 
 class SegmentSink:
-    """Writes the records it is given into segments of ``segment_docs`` documents."""
+    """Writes the records it is given into segments of ``segment_docs`` documents.
+
+    ``turn``, a lock shared by several sinks, lets one of them at a time
+    analyse and write, so that writer processes do not all hold a segment's
+    memory at once.  What a segment took is given back to the system once it
+    is written.
+    """
 
     def __init__(self, ix, codec: W3Codec, segment_docs: int,
-                 forms_file: Path | None = None) -> None:
+                 forms_file: Path | None = None, clock: PhaseClock | None = None,
+                 turn: AbstractContextManager | None = None) -> None:
         self.ix, self.codec = ix, codec
+        self.clock = clock or PhaseClock()
+        self.turn = turn or nullcontext()
         self.storage, self.indexname, self.schema = ix.storage, ix.indexname, ix.schema
         self.own_writer = writes(self.schema)
         self.options = codec_options(codec)
@@ -61,22 +74,30 @@ class SegmentSink:
         """Write the records gathered so far as one segment (none when there are none)."""
         if not self.pending:
             return
+        records, self.pending = self.pending, []
         if self.own_writer:
-            batch = SegmentBatch(self.pending, self.analyser.analyse(self.pending))
-            self.segments.append(write_segment(self.storage, self.indexname, self.schema, batch,
-                                               self.options, self.indexers))
+            with self.turn:
+                with self.clock.phase(ANALYSE):
+                    batch = SegmentBatch(records, self.analyser.analyse(records))
+                with self.clock.phase(WRITE):
+                    self.segments.append(write_segment(self.storage, self.indexname,
+                                                       self.schema, batch, self.options,
+                                                       self.indexers))
+                    del batch, records
+                    give_back_freed_memory()
         else:
-            writer = SegmentWriter(self.ix, _lk=False, codec=self.codec)
-            for record in self.pending:
-                writer.add_document(**record)
-            self.segments.append(writer._finalize_segment())
-        self.pending = []
+            with self.clock.phase(WRITE):
+                writer = SegmentWriter(self.ix, _lk=False, codec=self.codec)
+                for record in records:
+                    writer.add_document(**record)
+                self.segments.append(writer._finalize_segment())
 
     def finish(self) -> list[W3Segment]:
         """Close the last segment and save the form table; every segment written, in order."""
         self.close_segment()
         if self.forms_file is not None:
-            form_cache.save(self.forms_file, self.analyser)
+            with self.clock.phase(WRITE):
+                form_cache.save(self.forms_file, self.analyser)
         return self.segments
 
 
