@@ -31,18 +31,17 @@ from indexer.reading.corpus import Problem, iter_files, read_file
 from indexer.reading.documents import Document
 from indexer.writing.arrivals import Arrivals
 from indexer.writing.duplicates import DuplicateFinder, clustered
-from indexer.writing.entity_cache import EntityCache, annotated, annotation_of, pack
-from indexer.writing.entity_forms import count_forms, read_forms, uncount_forms, write_forms
+from indexer.writing.entity_cache import EntityCache
+from indexer.writing.entity_forms import read_forms, uncount_forms, write_forms
+from indexer.writing.feed import ArticleFeed
 from indexer.writing.parallel import SEGMENT_DOCS, write_in_parallel
-from indexer.writing.phases import ANALYSE, CLUSTER, COMMIT, ENTITIES, READ, PhaseClock
+from indexer.writing.phases import CLUSTER, COMMIT, ENTITIES, READ, PhaseClock
 from indexer.writing.posting_arrays import segment_ids, write_missing
 from indexer.writing.progress import Progress
 from indexer.writing.schema import (
     Filing,
     build_schema,
-    mention_forms,
     stored_mention_forms,
-    to_fields,
 )
 from indexer.writing.segments import form_cache
 from indexer.writing.segments.sink import SegmentSink, commit_segments
@@ -55,7 +54,7 @@ from indexer.writing.store import (
     NoSpaceError,
     StoreError,
 )
-from indexer.writing.vocabulary import count_words, read_counts, write_vocabulary
+from indexer.writing.vocabulary import read_counts, write_vocabulary
 
 #: Problems kept verbatim in a report; beyond that they are only counted.
 MAX_LISTED_PROBLEMS = 1000
@@ -269,28 +268,19 @@ def _write_here(ix, looked_up, cache: EntityCache, forms_file: Path, clock: Phas
 
     Returns the number of documents, their word counts and their entity form counts.
     """
-    count, words, forms = 0, Counter(), Counter()
     writer = ix.writer(codec=CODEC)  # holds the index lock
     try:
         sink = SegmentSink(ix, CODEC, segment_docs, forms_file, clock)
+        feed = ArticleFeed(sink, cache, clock=clock)
         for doc, filing, packed in looked_up:
-            with clock.phase(ENTITIES):
-                item = annotated(doc, filing, packed)
-                if packed is None:
-                    cache.put(doc.content_hash, pack(annotation_of(item)))
-            with clock.phase(ANALYSE):
-                record = to_fields(item)
-                count_words(words, doc.title, doc.body)
-                count_forms(forms, mention_forms(item.entities))
-            sink.add(record)
-            count += 1
+            feed.add(doc, filing, packed)
         segments = sink.finish()
         with clock.phase(COMMIT):
             commit_segments(writer, segments)
     except BaseException:
         writer.cancel()
         raise
-    return count, words, forms
+    return feed.count, feed.words, feed.forms
 
 
 def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
@@ -328,15 +318,10 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
         before = ix.searcher()  # the articles as they were, to uncount their forms
         writer = ix.writer(codec=CODEC)  # deletes, merges and commits; the sink adds
         try:
-            sink = SegmentSink(ix, CODEC, SEGMENT_DOCS)
+            feed = ArticleFeed(SegmentSink(ix, CODEC, SEGMENT_DOCS), cache, words, forms)
             for doc, filing in filed(changed_documents(), duplicates, arrivals):
                 previous = known.get(doc.id)
-                packed = cache.get(doc.content_hash)
-                item = annotated(doc, filing, packed)
-                if packed is None:
-                    cache.put(doc.content_hash, pack(annotation_of(item)))
-                count_words(words, doc.title, doc.body)
-                count_forms(forms, mention_forms(item.entities))
+                feed.add(doc, filing, cache.get(doc.content_hash))
                 if previous is None:
                     report.added += 1
                 else:
@@ -344,7 +329,6 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
                     writer.delete_by_term("id", doc.id)
                     cache.forget(previous)
                     report.replaced += 1
-                sink.add(to_fields(item))
             if delete_missing:
                 for doc_id in known.keys() - seen:
                     _uncount_previous(forms, before, doc_id)
@@ -355,7 +339,7 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
                     report.deleted += 1
             changed = report.added or report.replaced or report.deleted
             if changed:
-                added = sink.finish()
+                added = feed.sink.finish()
                 writer.commit(mergetype=lambda w, segments: merge_small_segments(w, segments)
                               + added)
                 write_vocabulary(staging, words)

@@ -39,12 +39,11 @@ from typing import Iterable
 from whoosh.codec.whoosh3 import W3Codec
 
 from indexer.reading.documents import Document
-from indexer.writing.entity_cache import AnnotationFile, Packed, annotated, annotation_of, pack
-from indexer.writing.entity_forms import count_forms
-from indexer.writing.phases import ANALYSE, COMMIT, ENTITIES, HAND_OFF, PhaseClock
-from indexer.writing.schema import Filing, mention_forms, to_fields
+from indexer.writing.entity_cache import AnnotationFile, Packed
+from indexer.writing.feed import ArticleFeed
+from indexer.writing.phases import COMMIT, ENTITIES, HAND_OFF, PhaseClock
+from indexer.writing.schema import Filing
 from indexer.writing.segments.sink import SegmentSink, commit_segments
-from indexer.writing.vocabulary import count_words
 
 #: Documents per segment: a worker sorts the postings of this many articles
 #: in memory, about 100 KB per article of 1.8 KB at its peak (token arrays
@@ -201,26 +200,18 @@ def _work(storage, indexname, jobs, results, codec, segment_docs, turn, forms_fi
         sink = SegmentSink(storage.open_index(indexname), codec, segment_docs, forms_file,
                            clock, turn=turn)
         found = AnnotationFile(found_file, create=True)
-        words, forms = Counter(), Counter()
+        feed = ArticleFeed(sink, found, clock=clock)
         while True:
             with clock.phase(HAND_OFF):
                 batch = _next_batch(jobs, parent_pid)
             if batch is None:
                 break
             for doc, filing, packed in batch:
-                with clock.phase(ENTITIES):
-                    item = annotated(doc, filing, packed)
-                    if packed is None:
-                        found.put(doc.content_hash, pack(annotation_of(item)))
-                with clock.phase(ANALYSE):
-                    record = to_fields(item)
-                    count_words(words, doc.title, doc.body)
-                    count_forms(forms, mention_forms(item.entities))
-                sink.add(record)
+                feed.add(doc, filing, packed)
         segments = sink.finish()
         with clock.phase(ENTITIES):
             found.finish()
-        results.put(("done", (segments, words, forms, clock.totals())))
+        results.put(("done", (segments, feed.words, feed.forms, clock.totals())))
     except BaseException as exc:
         results.put(("error", (getattr(exc, "errno", None), traceback.format_exc())))
 
