@@ -58,11 +58,18 @@ def matching_docs(q: wq.Query, searcher, days: np.ndarray | None = None) -> np.n
 
 
 def _deleted(reader) -> np.ndarray:
-    perdoc = getattr(reader, "_perdoc", None)
-    if perdoc is not None and hasattr(perdoc, "deleted_docs"):
-        return np.fromiter(perdoc.deleted_docs(), dtype=np.int64)
-    return np.array([d for d in range(reader.doc_count_all()) if reader.is_deleted(d)],
-                    dtype=np.int64)
+    """The reader's deleted document numbers, worked out once per reader (they never change
+    for it: a generation's deletions are fixed), not once per posting list."""
+    found = getattr(reader, "deleted_numbers", None)
+    if found is None:
+        perdoc = getattr(reader, "_perdoc", None)
+        if perdoc is not None and hasattr(perdoc, "deleted_docs"):
+            found = np.fromiter(perdoc.deleted_docs(), dtype=np.int64)
+        else:
+            found = np.array([d for d in range(reader.doc_count_all()) if reader.is_deleted(d)],
+                             dtype=np.int64)
+        reader.deleted_numbers = found
+    return found
 
 
 class _Segment:
