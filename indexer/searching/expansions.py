@@ -9,23 +9,26 @@ only through ``Bundestagswahl`` drops out; one that also says ``Wahl``
 stays).
 
 The written forms are the terms of ``title_forms`` and ``body_forms``
-(every word as written, folded, not stemmed).  A form belongs to a query
-term when the field's own analyzer turns it into that term: ``body``'s for
-whole words, ``body_parts``'s for compound parts.  Candidates are found by
-substring search over the generation's forms in one string: the stem of a
+(every word as written, folded, not stemmed), held with their article
+counts in the generation's :class:`~indexer.searching.form_table.FormTable`.
+A form belongs to a query term when the field's own analyzer turns it into
+that term: ``body``'s for whole words, ``body_parts``'s for compound parts.
+Candidates are found by substring search over the table: the stem of a
 folded word is its beginning, and a part sits anywhere in its compound.
 Spelling variants (``Photo`` for ``Foto``) are searched under each of
-their spellings.  What a term matched is worked out once per generation.
-Reading a generation's forms takes seconds on a large archive, so it runs
-beside the requests when the generation opens (:meth:`WordForms.read`);
-until it is done, words are listed without their forms, and only leaving
-forms out waits for it.
+their spellings.  What a term matched is worked out once per generation,
+and the articles holding a form are kept for the next request that counts
+it (bounded in bytes).  Reading a generation's forms takes seconds on a
+large archive, so it runs beside the requests when the generation opens
+(:meth:`WordForms.read`); until it is done, words are listed without their
+forms, and only leaving forms out waits for it.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -35,7 +38,8 @@ from whoosh import query as wq
 from indexer.analysis.folding import fold_word
 from indexer.analysis.german import stem_german
 from indexer.analysis.variants import variant_table
-from indexer.searching.budget import check_budget, within_budget
+from indexer.searching.budget import within_budget
+from indexer.searching.form_table import FormTable
 from indexer.searching.matching import matching_docs
 from indexer.searching.query import forms_field, parts_field, wanted_leaves
 
@@ -49,6 +53,8 @@ MAX_CHECKED = 120
 WAIT_SECONDS = 0.25
 #: Forms one request may leave out.
 MAX_EXCLUDED = 50
+#: Bytes of article numbers kept per generation for forms counted before.
+MAX_CACHED_BYTES = 64 * 1024 * 1024
 _WORD = re.compile(r"[^\W_][\w'’-]*\*?")
 
 
@@ -109,9 +115,12 @@ class WordForms:
         self._reading = threading.Lock()
         self._done = threading.Condition()
         self._started = False  # a reading of the forms has begun
-        self._text: str | None = None
+        self._table: FormTable | None = None
         self._spellings: dict[str, str] | None = None
         self._found: dict[tuple[str, bool], TermForms] = {}
+        self._documents: OrderedDict[str, np.ndarray] = OrderedDict()  # least recent first
+        self._documents_bytes = 0
+        self._documents_lock = threading.Lock()
 
     def written(self, form: str) -> str:
         """``form`` as the archive most often writes it: ``wahler`` → ``wähler``."""
@@ -131,7 +140,9 @@ class WordForms:
         """Read the generation's forms (call it off the request path, with its own searcher)."""
         self._started = True
         self._spelling_table()
-        self._forms_text(searcher)
+        self.table(searcher)
+        for fieldname in ("body", parts_field("body")):  # what the analyzers load on first use
+            list(self._schema[fieldname].analyzer("Bundestagswahlen", mode="index"))
 
     def available(self, searcher, wait: float = WAIT_SECONDS) -> bool:
         """Whether the forms are read, waiting up to ``wait`` seconds for a reading under way.
@@ -139,10 +150,10 @@ class WordForms:
         If nobody is reading them (a small archive opened without warming
         up), they are read here.
         """
-        if self._text is None and not (self._started or self._reading.locked()):
+        if self._table is None and not (self._started or self._reading.locked()):
             self.read(searcher)
         with self._done:
-            return self._done.wait_for(lambda: self._text is not None, timeout=wait)
+            return self._done.wait_for(lambda: self._table is not None, timeout=wait)
 
     def forms(self, searcher, term: str, every: bool = False) -> TermForms:
         """The forms indexed as ``term`` (a ``body`` or ``body_parts`` term), most frequent first.
@@ -158,50 +169,55 @@ class WordForms:
                 self._found[key] = found
         return found
 
-    @staticmethod
-    def frequency(searcher, form: str) -> int:
+    def frequency(self, searcher, form: str) -> int:
         """Articles in the archive with ``form`` in their title or body (the larger count)."""
-        reader = searcher.reader()
-        return max(reader.doc_frequency(forms_field(target), form) for target in TEXT_FIELDS)
+        return self.table(searcher).frequency(form)
+
+    def documents(self, searcher, form: str) -> np.ndarray:
+        """The live articles (global numbers, sorted) with ``form`` in their title or body."""
+        with self._documents_lock:
+            found = self._documents.get(form)
+            if found is not None:
+                self._documents.move_to_end(form)
+                return found
+        found = matching_docs(_form_query(form), searcher)
+        with self._documents_lock:
+            if form not in self._documents and found.nbytes <= MAX_CACHED_BYTES:
+                self._documents[form] = found
+                self._documents_bytes += found.nbytes
+                while self._documents_bytes > MAX_CACHED_BYTES:
+                    _, dropped = self._documents.popitem(last=False)
+                    self._documents_bytes -= dropped.nbytes
+        return found
 
     def _find(self, searcher, term: str, every: bool) -> TermForms:
-        candidates = self._candidates(searcher, term)
-        frequency = {form: self.frequency(searcher, form)
-                     for form in within_budget(candidates, every=256)}
-        ordered = sorted(candidates, key=lambda f: (-frequency[f], f))
+        table = self.table(searcher)
+        candidates = [table.containing(needle) for needle in {term, *_variant_spellings(term)}]
+        ordered = table.most_frequent_first(np.unique(np.concatenate(candidates)))
         checked = ordered if every else ordered[:MAX_CHECKED]
         whole, part = [], []
         words, parts = self._schema["body"].analyzer, self._schema[parts_field("body")].analyzer
-        for form in within_budget(checked, every=32):
+        for form in within_budget(map(table.form, checked), every=32):
             if any(t.text == term for t in words(form, mode="index")):
                 whole.append(form)
             if any(t.text == term for t in parts(form, mode="index")):
                 part.append(form)
         return TermForms(tuple(whole), tuple(part), len(checked) == len(ordered))
 
-    def _candidates(self, searcher, term: str) -> set[str]:
-        text = self._forms_text(searcher)
-        found = set()
-        for needle in {term, *_variant_spellings(term)}:
-            for match in re.finditer(re.escape(needle), text):
-                check_budget()
-                start = text.rfind("\n", 0, match.start()) + 1
-                found.add(text[start:text.find("\n", match.end())])
-        return found
+    def prefixed(self, searcher, prefix: str) -> tuple[str, ...]:
+        """The forms beginning with ``prefix``, most frequent first."""
+        table = self.table(searcher)
+        return tuple(map(table.form, table.most_frequent_first(table.starting_with(prefix))))
 
-    def _forms_text(self, searcher) -> str:
-        """Every distinct form, one per line, in one string for substring search."""
+    def table(self, searcher) -> FormTable:
+        """Every form of the generation with its article count, read on first use."""
         with self._reading:  # one reader at a time; the others wait for its result
-            if self._text is None:
-                reader = searcher.reader()
-                forms: set[bytes] = set()
-                for target in TEXT_FIELDS:
-                    forms.update(within_budget(reader.lexicon(forms_field(target)), every=4096))
-                text = "\n" + "\n".join(sorted(f.decode("utf-8") for f in forms)) + "\n"
+            if self._table is None:
+                table = FormTable.read(searcher.reader(), map(forms_field, TEXT_FIELDS))
                 with self._done:
-                    self._text = text
+                    self._table = table
                     self._done.notify_all()
-        return self._text
+        return self._table
 
 
 def _variant_spellings(term: str) -> list[str]:
@@ -261,8 +277,11 @@ def expansions(word_forms: WordForms, words: QueryWords, searcher, docnums: np.n
         found.append(_expansion(word_forms, word, forms.every, forms.complete, searcher,
                                 in_results, excluded))
     for prefix, word in words.prefixes.items():
-        found.append(_expansion(word_forms, word, _prefix_forms(word_forms, searcher, prefix),
-                                True, searcher, in_results, excluded))
+        if not (excluded or word_forms.available(searcher)):
+            found.append(Expansion(word, [], False))
+            continue
+        found.append(_expansion(word_forms, word, word_forms.prefixed(searcher, prefix), True,
+                                searcher, in_results, excluded))
     return found
 
 
@@ -272,18 +291,11 @@ def _expansion(word_forms: WordForms, word: str, forms: tuple[str, ...], complet
     listed += [form for form in forms[MAX_LISTED:] if form in excluded]
     counts = []
     for form in within_budget(listed, every=4):
-        count = int(in_results[matching_docs(_form_query(form), searcher)].sum())
+        count = int(in_results[word_forms.documents(searcher, form)].sum())
         if count or form in excluded:
             counts.append(FormCount(form, word_forms.written(form), count, form in excluded))
     counts.sort(key=lambda c: (-c.count, c.form))
     return Expansion(word, counts, complete and len(forms) <= MAX_LISTED)
-
-
-def _prefix_forms(word_forms: WordForms, searcher, prefix: str) -> tuple[str, ...]:
-    reader = searcher.reader()
-    forms = {btext.decode("utf-8") for target in TEXT_FIELDS
-             for btext in reader.expand_prefix(forms_field(target), prefix)}
-    return tuple(sorted(forms, key=lambda f: (-word_forms.frequency(searcher, f), f)))
 
 
 def _form_query(form: str) -> wq.Query:

@@ -49,7 +49,7 @@ from typing import Iterable, Iterator
 import numpy as np
 from whoosh import index as whoosh_index
 
-from indexer.whoosh_compat import read_postings
+from indexer.whoosh_compat import read_postings, term_doc_frequency
 from indexer.writing.store import DERIVED_SUFFIX, KEEP_GENERATIONS, IndexStore
 
 LOG = logging.getLogger(__name__)
@@ -63,9 +63,6 @@ MIN_DOC_FREQUENCY = 64
 MAX_KEY_BYTES = 64
 _ALIGN = 8
 _HEADER_LENGTH = struct.Struct("<I")
-#: The document frequency in whoosh's W3 term info (``struct("!BfIBBfII")``).
-_DOC_FREQUENCY = struct.Struct("!I")
-_DOC_FREQUENCY_AT = 5
 
 #: One term's postings: field name, term bytes, document numbers, weights.
 TermPostings = tuple[str, bytes, np.ndarray, np.ndarray]
@@ -146,7 +143,7 @@ def frequent_terms(reader) -> Iterator[TermPostings]:
     terms = reader._terms  # whoosh's W3TermsReader: its term table, read without
     decode = terms._keydecoder  # unpacking the term info of each of its many rare terms
     for key, terminfo in terms._tindex.items():
-        if _DOC_FREQUENCY.unpack_from(terminfo, _DOC_FREQUENCY_AT)[0] >= MIN_DOC_FREQUENCY:
+        if term_doc_frequency(terminfo) >= MIN_DOC_FREQUENCY:
             fieldname, btext = decode(key)
             if fieldname in reader.schema:
                 ids, weights = read_postings(reader, fieldname, btext)

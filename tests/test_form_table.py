@@ -1,0 +1,146 @@
+"""The table of a generation's written forms: whoosh's terms and counts, and its look-ups.
+
+A real archive in three segments, updated with replaced and deleted
+articles, is read into a :class:`FormTable`; every form of ``title_forms``
+and ``body_forms`` must be in it with whoosh's own ``doc_frequency`` (the
+larger of the two fields), and the word-form lists built on it must count
+the same articles as a search for the form.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+
+from indexer.searching import expansions as expansions_module
+from indexer.searching.form_table import FormTable
+from indexer.searching.matching import matching_docs
+from indexer.searching.search import (
+    SearchRequest,
+    Snapshot,
+    matching_docnums,
+    prepare,
+    search,
+)
+from indexer.whoosh_compat import field_doc_frequencies
+from indexer.writing.build import build, update
+from indexer.writing.store import IndexStore
+
+FIELDS = ("title_forms", "body_forms")
+WORDS = ("Wahl Wahlen Wähler Bundestagswahl Landtagswahlen Wahlkampf Straße Straßenbahn "
+         "Hauptstraße Bürger Bürgermeisterin Öl Ölpreis Café Regierung Regierungen "
+         "Bundesregierung Jahr Jahre Jahres Prozent Euro Zürich Kiew Kyjiw").split()
+
+
+def article(n: int, rng: random.Random, revision: str = "") -> dict:
+    body = " ".join(rng.choice(WORDS) for _ in range(25))
+    return {"id": f"a{n}", "title": f"{rng.choice(WORDS)} {rng.choice(WORDS)} {revision}",
+            "date": f"20{10 + n % 10}-0{1 + n % 9}-1{n % 10}", "body": f"{body}."}
+
+
+def write_feed(path: Path, articles: list[dict]) -> str:
+    path.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles),
+                    "utf-8")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> IndexStore:
+    """300 articles in three segments, then 20 replaced and 30 deleted."""
+    root = tmp_path_factory.mktemp("forms")
+    rng = random.Random(11)
+    articles = [article(n, rng) for n in range(300)]
+    store = IndexStore(root / "ix")
+    build(store, [write_feed(root / "all.jsonl", articles)], processes=1, segment_docs=100)
+    changed = [article(n, rng, "neu") for n in range(20)] + articles[20:270]
+    update(store, [write_feed(root / "all.jsonl", changed)], delete_missing=True)
+    return store
+
+
+def test_the_table_holds_every_form_with_whooshs_article_count(store):
+    reader = whoosh_index.open_dir(store.current().path).reader()
+    assert len(reader.leaf_readers()) >= 3 and reader.has_deletions()
+    table = FormTable.read(reader, FIELDS)
+    expected = {}
+    for fieldname in FIELDS:
+        for btext in reader.lexicon(fieldname):
+            form = btext.decode("utf-8")
+            expected[form] = max(expected.get(form, 0), reader.doc_frequency(fieldname, btext))
+    assert [table.form(i) for i in range(len(table))] == sorted(expected)
+    assert {table.form(i): int(table.frequencies[i]) for i in range(len(table))} == expected
+    assert all(table.frequency(form) == count for form, count in expected.items())
+
+
+def test_a_segments_terms_are_read_with_their_document_frequencies(store):
+    reader = whoosh_index.open_dir(store.current().path).reader()
+    for leaf, _ in reader.leaf_readers():
+        for fieldname in (*FIELDS, "body", "date"):
+            read = list(field_doc_frequencies(leaf, fieldname))
+            assert read == [(t, leaf.doc_frequency(fieldname, t))
+                            for t in leaf.lexicon(fieldname)]
+        assert list(field_doc_frequencies(leaf, "no_such_field")) == []
+
+
+FORMS = sorted(["bürger", "burger", "bürgermeisterin", "café", "cafe", "öl", "ölpreis",
+                "wahl", "wahlen", "bundestagswahl", "ß", "straße", "zürich", "a", "ab"])
+
+
+def test_look_ups_agree_with_plain_python_over_any_characters():
+    table = FormTable(FORMS, range(len(FORMS)))
+    assert [table.form(i) for i in range(len(table))] == FORMS
+    for piece in ("wahl", "ü", "ö", "a", "ß", "e", "zz", "ürg"):
+        assert [table.form(i) for i in table.containing(piece)] == \
+            [f for f in FORMS if piece in f]
+    for prefix in ("b", "bü", "bür", "ö", "wahl", "", "zz", "ß"):
+        assert [table.form(i) for i in table.starting_with(prefix)] == \
+            [f for f in FORMS if f.startswith(prefix)]
+    for form in FORMS:
+        assert table.frequency(form) == FORMS.index(form)
+    assert table.frequency("bürge") == 0 and table.position("zzz") is None
+    assert table.containing("").size == 0 and table.containing("a\nb").size == 0
+
+
+def test_most_frequent_first_breaks_ties_by_form():
+    table = FormTable(["a", "b", "c", "d"], [5, 9, 5, 1])
+    assert [table.form(i) for i in table.most_frequent_first(np.arange(4))] == \
+        ["b", "a", "c", "d"]
+
+
+def test_an_empty_archive_has_an_empty_table():
+    table = FormTable([], [])
+    assert len(table) == 0 and table.containing("a").size == 0
+    assert table.starting_with("a").size == 0 and table.frequency("a") == 0
+
+
+def test_word_form_counts_equal_a_search_for_the_form(store, monkeypatch):
+    """Counted once, kept for later requests, and evicted within its bound."""
+    monkeypatch.setattr(expansions_module, "MAX_CACHED_BYTES", 2_000)
+    snapshot = Snapshot.open(store.current())
+    for q in ("Wahl", "Straße", "Bürger*", "Regierung Jahr"):
+        for _ in range(2):  # the second time from what the first kept
+            result = search(snapshot, SearchRequest(q=q))
+            results = matching_docnums(snapshot, prepare(snapshot, SearchRequest(q=q)))
+            assert result.expansions and all(e.forms for e in result.expansions)
+            for expansion in result.expansions:
+                for counted in expansion.forms:
+                    with_form = matching_docs(wq.Or([wq.Term(f, counted.form) for f in FIELDS]),
+                                              snapshot.searcher)
+                    assert counted.count == np.intersect1d(results, with_form).size, q
+        kept = snapshot.word_forms._documents
+        assert sum(d.nbytes for d in kept.values()) <= 2_000 == expansions_module.MAX_CACHED_BYTES
+
+
+def test_prefixes_are_listed_from_the_table_most_frequent_first(store):
+    snapshot = Snapshot.open(store.current())
+    table = snapshot.word_forms.table(snapshot.searcher)
+    listed = snapshot.word_forms.prefixed(snapshot.searcher, "wahl")
+    assert set(listed) == {f for f in map(table.form, range(len(table))) if f.startswith("wahl")}
+    counts = [table.frequency(f) for f in listed]
+    assert counts == sorted(counts, reverse=True) and re.fullmatch("wahl.*", listed[0])
