@@ -18,7 +18,7 @@ folded word is its beginning, and a part sits anywhere in its compound.
 Spelling variants (``Photo`` for ``Foto``) are searched under each of
 their spellings.  What a term matched is worked out once per generation,
 and the articles holding a form are kept for the next request that counts
-it (bounded in bytes).  Reading a generation's forms takes seconds on a
+it (in the posting cache).  Reading a generation's forms takes seconds on a
 large archive, so it runs beside the requests when the generation opens
 (:meth:`WordForms.read`); until it is done, words are listed without their
 forms, and only leaving forms out waits for it.
@@ -26,9 +26,9 @@ forms, and only leaving forms out waits for it.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -40,7 +40,7 @@ from indexer.analysis.german import stem_german
 from indexer.analysis.variants import variant_table
 from indexer.searching.budget import within_budget
 from indexer.searching.form_table import FormTable
-from indexer.searching.matching import matching_docs
+from indexer.searching.matching import POSTING_CACHE, matching_docs
 from indexer.searching.query import forms_field, parts_field, wanted_leaves
 
 #: The stored text fields whose words a query can match, whole or as a part.
@@ -53,9 +53,8 @@ MAX_CHECKED = 120
 WAIT_SECONDS = 0.25
 #: Forms one request may leave out.
 MAX_EXCLUDED = 50
-#: Bytes of article numbers kept per generation for forms counted before.
-MAX_CACHED_BYTES = 64 * 1024 * 1024
 _WORD = re.compile(r"[^\W_][\w'’-]*\*?")
+_GENERATIONS = itertools.count()  # what the cached articles of a form are keyed by
 
 
 @dataclass(frozen=True)
@@ -118,9 +117,7 @@ class WordForms:
         self._table: FormTable | None = None
         self._spellings: dict[str, str] | None = None
         self._found: dict[tuple[str, bool], TermForms] = {}
-        self._documents: OrderedDict[str, np.ndarray] = OrderedDict()  # least recent first
-        self._documents_bytes = 0
-        self._documents_lock = threading.Lock()
+        self._serial = next(_GENERATIONS)
 
     def written(self, form: str) -> str:
         """``form`` as the archive most often writes it: ``wahler`` → ``wähler``."""
@@ -174,21 +171,19 @@ class WordForms:
         return self.table(searcher).frequency(form)
 
     def documents(self, searcher, form: str) -> np.ndarray:
-        """The live articles (global numbers, sorted) with ``form`` in their title or body."""
-        with self._documents_lock:
-            found = self._documents.get(form)
-            if found is not None:
-                self._documents.move_to_end(form)
-                return found
-        found = matching_docs(_form_query(form), searcher)
-        with self._documents_lock:
-            if form not in self._documents and found.nbytes <= MAX_CACHED_BYTES:
-                self._documents[form] = found
-                self._documents_bytes += found.nbytes
-                while self._documents_bytes > MAX_CACHED_BYTES:
-                    _, dropped = self._documents.popitem(last=False)
-                    self._documents_bytes -= dropped.nbytes
-        return found
+        """The live articles (global numbers, sorted) with ``form`` in their title or body.
+
+        Kept in the posting cache, under this generation's key: the next
+        request counting the form reads nothing.
+        """
+        key = ("forms", self._serial, form)
+        found = POSTING_CACHE.get(key)
+        if found is None:
+            found = (matching_docs(_form_query(form), searcher,
+                                   segments=self.table(searcher).segments(form)),)
+            found[0].setflags(write=False)
+            POSTING_CACHE.put(key, found)
+        return found[0]
 
     def _find(self, searcher, term: str, every: bool) -> TermForms:
         table = self.table(searcher)

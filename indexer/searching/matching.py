@@ -38,14 +38,18 @@ EMPTY = np.zeros(0, dtype=np.int64)
 EMPTY.setflags(write=False)
 
 
-def matching_docs(q: wq.Query, searcher, days: np.ndarray | None = None) -> np.ndarray:
+def matching_docs(q: wq.Query, searcher, days: np.ndarray | None = None,
+                  segments: np.ndarray | None = None) -> np.ndarray:
     """Sorted global document numbers of every live document matching ``q``.
 
     ``days``: the day column (``yyyymmdd`` per global document number), for
     :class:`~indexer.searching.dates.DayRange`; without it whoosh reads them.
+    ``segments``: indices of the only segments that can hold a match (the
+    caller knows the others hold none of its terms), in the searcher's order.
     """
     parts = []
-    for subsearcher, offset in searcher.leaf_searchers():
+    leaves = searcher.leaf_searchers()
+    for subsearcher, offset in leaves if segments is None else (leaves[i] for i in segments):
         check_budget()
         reader = subsearcher.reader()
         segment = _Segment(subsearcher, reader,
@@ -152,7 +156,9 @@ class _PostingCache:
     them, and people refine a query word by word.  Segments never change
     once written and entries keep their deleted documents (which
     generations sharing the segment may delete differently), so an entry
-    stays valid for every index generation that shares the segment.
+    stays valid for every index generation that shares the segment.  The
+    word-form lists keep the articles of each form they counted here too,
+    under keys of their own generation.
     """
 
     def __init__(self, max_bytes: int) -> None:
@@ -173,8 +179,8 @@ class _PostingCache:
             self._entries.clear()
             self.size = 0
 
-    def put(self, key, value: tuple[np.ndarray, np.ndarray]) -> None:
-        nbytes = value[0].nbytes + value[1].nbytes
+    def put(self, key, value: tuple[np.ndarray, ...]) -> None:
+        nbytes = sum(array.nbytes for array in value)
         if nbytes > self.max_bytes // 4:
             return
         with self._lock:
@@ -183,8 +189,8 @@ class _PostingCache:
             self._entries[key] = value
             self.size += nbytes
             while self.size > self.max_bytes:
-                _, (ids, weights) = self._entries.popitem(last=False)
-                self.size -= ids.nbytes + weights.nbytes
+                _, dropped = self._entries.popitem(last=False)
+                self.size -= sum(array.nbytes for array in dropped)
 
 
 POSTING_CACHE = _PostingCache(max_bytes=128 * 1024 * 1024)
