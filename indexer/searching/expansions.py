@@ -40,7 +40,7 @@ from indexer.analysis.german import stem_german
 from indexer.analysis.variants import variant_table
 from indexer.searching.budget import within_budget
 from indexer.searching.form_table import FormTable
-from indexer.searching.matching import POSTING_CACHE, matching_docs
+from indexer.searching.matching import POSTING_CACHE, docs_with_terms
 from indexer.searching.query import forms_field, parts_field, wanted_leaves
 
 #: The stored text fields whose words a query can match, whole or as a part.
@@ -170,20 +170,26 @@ class WordForms:
         """Articles in the archive with ``form`` in their title or body (the larger count)."""
         return self.table(searcher).frequency(form)
 
-    def documents(self, searcher, form: str) -> np.ndarray:
-        """The live articles (global numbers, sorted) with ``form`` in their title or body.
+    def documents(self, searcher, forms: list[str]) -> list[np.ndarray]:
+        """For each form, the live articles (global numbers, sorted) with it in title or body.
 
-        Kept in the posting cache, under this generation's key: the next
-        request counting the form reads nothing.
+        Kept in the posting cache under this generation's key, so the next
+        request counting a form reads nothing; the others are read
+        together, from the segments the table says hold them.
         """
-        key = ("forms", self._serial, form)
-        found = POSTING_CACHE.get(key)
-        if found is None:
-            found = (matching_docs(_form_query(form), searcher,
-                                   segments=self.table(searcher).segments(form)),)
-            found[0].setflags(write=False)
-            POSTING_CACHE.put(key, found)
-        return found[0]
+        keys = [("forms", self._serial, form) for form in forms]
+        found = [POSTING_CACHE.get(key) for key in keys]
+        unread = [i for i, kept in enumerate(found) if kept is None]
+        if unread:
+            table = self.table(searcher)
+            wanted = [forms[i] for i in unread]
+            read = docs_with_terms(searcher, tuple(map(forms_field, TEXT_FIELDS)), wanted,
+                                   [table.segments(form) for form in wanted])
+            for i, docs in zip(unread, read):
+                docs.setflags(write=False)
+                found[i] = (docs,)
+                POSTING_CACHE.put(keys[i], found[i])
+        return [kept[0] for kept in found]
 
     def _find(self, searcher, term: str, every: bool) -> TermForms:
         table = self.table(searcher)
@@ -285,16 +291,12 @@ def _expansion(word_forms: WordForms, word: str, forms: tuple[str, ...], complet
     listed = list(forms[:MAX_LISTED])
     listed += [form for form in forms[MAX_LISTED:] if form in excluded]
     counts = []
-    for form in within_budget(listed, every=4):
-        count = int(in_results[word_forms.documents(searcher, form)].sum())
+    for form, documents in zip(listed, word_forms.documents(searcher, listed)):
+        count = int(in_results[documents].sum())
         if count or form in excluded:
             counts.append(FormCount(form, word_forms.written(form), count, form in excluded))
     counts.sort(key=lambda c: (-c.count, c.form))
     return Expansion(word, counts, complete and len(forms) <= MAX_LISTED)
-
-
-def _form_query(form: str) -> wq.Query:
-    return wq.Or([wq.Term(forms_field(target), form) for target in TEXT_FIELDS])
 
 
 def without_forms(q: wq.Query, excluded: frozenset[str], word_forms: WordForms,

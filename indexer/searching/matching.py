@@ -38,18 +38,14 @@ EMPTY = np.zeros(0, dtype=np.int64)
 EMPTY.setflags(write=False)
 
 
-def matching_docs(q: wq.Query, searcher, days: np.ndarray | None = None,
-                  segments: np.ndarray | None = None) -> np.ndarray:
+def matching_docs(q: wq.Query, searcher, days: np.ndarray | None = None) -> np.ndarray:
     """Sorted global document numbers of every live document matching ``q``.
 
     ``days``: the day column (``yyyymmdd`` per global document number), for
     :class:`~indexer.searching.dates.DayRange`; without it whoosh reads them.
-    ``segments``: indices of the only segments that can hold a match (the
-    caller knows the others hold none of its terms), in the searcher's order.
     """
     parts = []
-    leaves = searcher.leaf_searchers()
-    for subsearcher, offset in leaves if segments is None else (leaves[i] for i in segments):
+    for subsearcher, offset in searcher.leaf_searchers():
         check_budget()
         reader = subsearcher.reader()
         segment = _Segment(subsearcher, reader,
@@ -59,6 +55,47 @@ def matching_docs(q: wq.Query, searcher, days: np.ndarray | None = None,
             ids = ids[~np.isin(ids, _deleted(reader))]
         parts.append(ids + offset)
     return np.concatenate(parts) if parts else EMPTY
+
+
+def docs_with_terms(searcher, fieldnames: tuple[str, ...], texts: list[str],
+                    segments: list[np.ndarray | None] | None = None) -> list[np.ndarray]:
+    """For each of ``texts``, the sorted global numbers of the live documents holding it in
+    any of ``fieldnames``: ``Or([Term(f, text) for f in fieldnames])`` for many texts at once.
+
+    Each segment's posting arrays are searched once for all of them.
+    ``segments``: per text, the indices of the only segments holding it (None: any).
+    """
+    encoded = [text.encode("utf-8") for text in texts]
+    leaves = searcher.leaf_searchers()
+    asked_in: list[list[int]] = [[] for _ in leaves]
+    for number, holding in enumerate(segments or [None] * len(texts)):
+        for index in range(len(leaves)) if holding is None else holding.tolist():
+            asked_in[index].append(number)
+    parts: list[list[np.ndarray]] = [[] for _ in texts]
+    for (subsearcher, offset), asked in zip(leaves, asked_in):
+        if not asked:
+            continue
+        check_budget()
+        reader = subsearcher.reader()
+        arrays = getattr(reader, "frequent_postings", None)
+        found = [[] for _ in asked]
+        for fieldname in fieldnames:
+            batch = [encoded[n] for n in asked]
+            stored = arrays.ids_of(fieldname, batch) if arrays is not None else [None] * len(batch)
+            for ids, btext, into in zip(stored, batch, found):
+                if ids is None:
+                    if arrays is not None and arrays.holds_every_term(fieldname, btext):
+                        continue  # in no document of this segment
+                    ids = _term_ids(reader, fieldname, btext)
+                elif reader.has_deletions():
+                    ids = ids[~np.isin(ids, _deleted(reader))]
+                if ids.size:
+                    into.append(ids)
+        for number, pieces in zip(asked, found):
+            if pieces:
+                ids = pieces[0] if len(pieces) == 1 else np.unique(np.concatenate(pieces))
+                parts[number].append(ids.astype(np.int64) + offset)
+    return [np.concatenate(pieces) if pieces else EMPTY for pieces in parts]
 
 
 def _deleted(reader) -> np.ndarray:
@@ -223,7 +260,8 @@ def posting_arrays(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray
         frequent = getattr(reader, "frequent_postings", None)
         found = None if frequent is None else frequent.get(fieldname, text)
         if found is None:
-            if (fieldname, text) not in reader:
+            if frequent is not None and frequent.holds_every_term(fieldname, text) \
+                    or (fieldname, text) not in reader:
                 return EMPTY, np.zeros(0)
             check_budget()
             found = read_postings(reader, fieldname, text)
