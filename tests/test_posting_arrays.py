@@ -23,9 +23,9 @@ from whoosh import index as whoosh_index
 from indexer.cli import main
 from indexer.searching.matching import POSTING_CACHE, posting_arrays
 from indexer.searching.search import SearchRequest, Snapshot, search
+from indexer.writing import posting_arrays as arrays_module
 from indexer.writing.build import build, update
 from indexer.writing.consolidate import consolidate
-from indexer.writing import posting_arrays as arrays_module
 from indexer.writing.posting_arrays import (
     MAX_KEY_BYTES,
     MIN_DOC_FREQUENCY,

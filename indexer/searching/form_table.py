@@ -20,7 +20,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from indexer.searching.budget import check_budget
-from indexer.whoosh_compat import field_doc_frequencies
+from indexer.whoosh_compat import field_terms
 
 _LAST_CHARACTER = chr(0x10FFFF)  # sorts after every character a form can hold
 
@@ -47,35 +47,35 @@ class FormTable:
     def read(cls, reader, fieldnames: Iterable[str]) -> FormTable:
         """The forms of ``fieldnames`` in every segment of ``reader`` (a whoosh reader)."""
         numbers: dict[bytes, int] = {}  # form → number in the order first met
-        counts: list[list[int]] = []  # per field, articles per form number
+        counts: list[np.ndarray] = []  # per field, articles per form number
         held: list[np.ndarray] = []  # per segment and field, the form numbers it holds
         leaves = [leaf for leaf, _ in reader.leaf_readers()]
         for fieldname in fieldnames:
-            in_field = [0] * len(numbers)
+            in_field = np.zeros(0, dtype=np.int64)
             for leaf in leaves:
                 check_budget()
-                here = []
-                for btext, count in field_doc_frequencies(leaf, fieldname):
-                    number = numbers.get(btext)
-                    if number is None:
-                        number = numbers[btext] = len(numbers)
-                        in_field.append(0)
-                    in_field[number] += count
-                    here.append(number)
-                held.append(np.array(here, dtype=np.int64))
+                terms, frequencies = field_terms(leaf, fieldname)
+                here = np.array([numbers.setdefault(t, len(numbers)) for t in terms],
+                                dtype=np.int64)
+                if len(numbers) > in_field.size:
+                    in_field = np.concatenate([in_field, np.zeros(len(numbers) - in_field.size,
+                                                                  dtype=np.int64)])
+                in_field[here] += frequencies  # a segment holds a term once
+                held.append(here)
             counts.append(in_field)
         ordered = sorted(numbers)  # UTF-8 byte order is code point order
         order = np.fromiter(map(numbers.__getitem__, ordered), dtype=np.int64,
                             count=len(ordered))
         frequency = np.zeros(len(numbers), dtype=np.int64)
         for in_field in counts:
-            frequency[:len(in_field)] = np.maximum(frequency[:len(in_field)], in_field)
+            frequency[:in_field.size] = np.maximum(frequency[:in_field.size], in_field)
         position = np.empty(len(numbers), dtype=np.int64)
         position[order] = np.arange(len(numbers))
         segment_of = np.concatenate([np.full(h.size, i % max(len(leaves), 1), dtype=np.int32)
                                      for i, h in enumerate(held)] or [np.zeros(0, np.int32)])
         form_of = position[np.concatenate(held or [np.zeros(0, np.int64)])]
-        pairs = np.unique(form_of * max(len(leaves), 1) + segment_of)  # form-major, no repeats
+        pairs = np.sort(form_of * max(len(leaves), 1) + segment_of)  # form-major
+        pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]  # a form in both fields
         ends = np.searchsorted(pairs // max(len(leaves), 1), np.arange(len(numbers)), "right")
         segments = (pairs % max(len(leaves), 1)).astype(np.int32)
         return cls([b.decode("utf-8") for b in ordered], frequency[order], (ends, segments))
