@@ -29,6 +29,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -118,6 +119,7 @@ class WordForms:
         self._spellings: dict[str, str] | None = None
         self._found: dict[tuple[str, bool], TermForms] = {}
         self._serial = next(_GENERATIONS)
+        self.read_seconds: float | None = None  # how long reading the forms took
 
     def written(self, form: str) -> str:
         """``form`` as the archive most often writes it: ``wahler`` → ``wähler``."""
@@ -214,7 +216,9 @@ class WordForms:
         """Every form of the generation with its article count, read on first use."""
         with self._reading:  # one reader at a time; the others wait for its result
             if self._table is None:
+                started = time.perf_counter()
                 table = FormTable.read(searcher.reader(), map(forms_field, TEXT_FIELDS))
+                self.read_seconds = time.perf_counter() - started
                 with self._done:
                     self._table = table
                     self._done.notify_all()
