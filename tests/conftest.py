@@ -10,15 +10,22 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from indexer.reading.corpus import BERLIN
 from indexer.searching.search import Archive
 from indexer.writing.build import build
 from indexer.writing.store import IndexStore
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def berlin_today() -> str:
+    """Today in Europe/Berlin, as the app dates downloads (UTC's date differs at night)."""
+    return datetime.now(BERLIN).date().isoformat()
 
 ARTICLES = {
     "2024/soldaten.txt": """ date 2024-10 Krieg gegen die Ukraine Nordkoreanische Soldaten in Russland gesichtet Stand: 24.10.2024 11:05 Uhr

@@ -22,11 +22,10 @@ import sys
 import time
 import urllib.request
 import xml.etree.ElementTree as ET
-from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, berlin_today
 
 from indexer.writing.build import build
 from indexer.writing.store import IndexStore
@@ -368,7 +367,7 @@ def test_timeline_bar_narrows_dates_and_export_downloads(server, page):
     with page.expect_download() as download_info:
         page.click("a[href*='/api/export'][href*='format=csv']")
     download = download_info.value
-    assert download.suggested_filename == f"merkel-{date.today().isoformat()}.csv"
+    assert download.suggested_filename == f"merkel-{berlin_today()}.csv"
     rows = list(csv.reader(io.StringIO(Path(download.path()).read_text("utf-8"))))
     assert rows[0][:3] == ["id", "date", "title"] and len(rows) == hits + 1
 
@@ -400,7 +399,7 @@ def test_compare_queries_in_one_chart_and_download_it(server, page):
     assert re.search(r"\(\d+,\d %\)", page.locator("table.compare-table").inner_text())
     screenshot(page, "compare", page.locator("figure.chart"))
 
-    today = date.today().isoformat()
+    today = berlin_today()
     with page.expect_download() as svg_download:
         page.click("figure.chart >> text=SVG")
     assert svg_download.value.suggested_filename == f"inflation-zinsen-timeline-{today}.svg"

@@ -6,9 +6,9 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
-from datetime import date
 
 import pytest
+from conftest import berlin_today
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -65,7 +65,7 @@ def test_counts_or_shares_are_a_url_parameter(client):
 def test_chart_downloads_as_svg_file(client):
     response = client.get("/api/timeline?q=Soldat&q=Merkel&format=svg&measure=share")
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
-    today = date.today().isoformat()
+    today = berlin_today()
     assert response.headers["Content-Disposition"] == \
         f'attachment; filename="soldat-merkel-timeline-{today}.svg"'
     text = response.get_data(as_text=True)

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+from conftest import berlin_today
+
 from indexer.research.kwic import left_context, right_context
 
 
@@ -220,7 +222,7 @@ def test_the_way_back_from_an_article_is_in_its_url(client):
 
 
 def test_downloads_are_named_after_the_query_and_the_day(client):
-    today = __import__("datetime").date.today().isoformat()
+    today = berlin_today()
     cases = {
         "/api/export?format=csv&q=Wahl": f"wahl-{today}.csv",
         "/api/export?format=jsonl&q=Bundestagswahl%20M%C3%BCnchen":
