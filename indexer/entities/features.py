@@ -132,6 +132,8 @@ _EDGE_LEFT2 = _edge([], [], [], [])
 _EDGE_LEFT1 = _edge(["<1w=^"], ["<2w=^"], [], [])
 _EDGE_RIGHT1 = _edge([], [], [">1w=$"], [">2w=$"])
 _EDGE_RIGHT2 = _edge([], [], [], [])
+#: The pseudo-forms two and one before a sentence, and one and two after it.
+EDGES = (_EDGE_LEFT2, _EDGE_LEFT1, _EDGE_RIGHT1, _EDGE_RIGHT2)
 
 
 class FeatureExtractor:
@@ -146,7 +148,7 @@ class FeatureExtractor:
         #: attributes the model weighs; others are dropped when a form is cached
         self.known = known
         self._cache: dict[str, Form] = {}
-        self._hint_attributes = {
+        self.hint_attributes = {
             offset: {label: [f"{offset}r={label}".encode()] if label != "O" else []
                      for label in LABELS}
             for offset in ("", "<", ">")}
@@ -160,7 +162,7 @@ class FeatureExtractor:
             if form is None:
                 if len(cache) >= MAX_CACHED:
                     cache.clear()
-                form = cache[word] = self._form(word)
+                form = cache[word] = self.form(word)
             found.append(form)
         return found
 
@@ -187,7 +189,7 @@ class FeatureExtractor:
         return rows
 
     def _with_hints(self, rows: list[list[bytes]], hints: list[str]) -> list[list[bytes]]:
-        here, left, right = (self._hint_attributes[k] for k in ("", "<", ">"))
+        here, left, right = (self.hint_attributes[k] for k in ("", "<", ">"))
         count = len(rows)
         extra: list[list[bytes]] = [[] for _ in range(count)]
         for i, hint in enumerate(hints):
@@ -203,7 +205,8 @@ class FeatureExtractor:
         """One attribute list per word of a sentence."""
         return self.rows(self.forms(words), hints)
 
-    def _form(self, word: str) -> Form:
+    def form(self, word: str) -> Form:
+        """The attributes of one word form (not cached)."""
         features = self.features
         lean = features.lean
         lower = word.lower()
