@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pycrfsuite
@@ -10,8 +11,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.entities import crf
-from indexer.entities.extract import MODEL_DIR, MODEL_FILE, WEIGHTS_FILE, load, load_crfsuite
+from indexer.entities import crf, scoring
+from indexer.entities.extract import (
+    MODEL_DIR,
+    MODEL_FILE,
+    WEIGHTS_FILE,
+    load,
+    load_crfsuite,
+    preprocessor,
+)
+from indexer.entities.extract import settings as model_settings
+from indexer.entities.features import FeatureSet
+from indexer.entities.scoring import StateScorer
 
 #: A hand-made model of three labels: "B" after "A" is cheap, "A" after "A" dear.
 TRANSITIONS = np.array([[-1.0, 2.0, 0.0],
@@ -158,3 +169,49 @@ def test_both_pipelines_find_the_same_entities(pipelines):
     text = " ".join(TEXTS)
     assert fast.entities(text) == slow.entities(text)
     assert len(fast.entities(text)) > 10
+
+
+def summed_attributes(weights: crf.Weights, rows: list[list[bytes]]) -> np.ndarray:
+    """What crfsuite adds up for each token: the weight row of every attribute it knows."""
+    index = {attribute: row for row, attribute in enumerate(weights.attributes)}
+    return np.array([weights.state[[index[a] for a in row if a in index]].sum(axis=0)
+                     for row in rows])
+
+
+@pytest.mark.parametrize("changes", [{}, {"cues": True}, {"context2": False}])
+def test_state_scores_are_the_sums_of_the_attribute_weights(changes):
+    shipped = crf.load_weights(MODEL_DIR / WEIGHTS_FILE)
+    cues = (b"pc=t", b"pc=g", b"pc=s")
+    rng = np.random.default_rng(3)
+    weights = crf.Weights(shipped.labels, shipped.attributes + cues,
+                          np.vstack([shipped.state, rng.normal(0, 1, (3, len(shipped.labels)))]),
+                          shipped.transitions)
+    features = preprocessor(replace(FeatureSet(**model_settings()["features"]), **changes)).features
+    scorer = StateScorer(weights)
+    read = load().read
+    text = " ".join(TEXTS) + " Kanzlerin Merkel und Minister Habeck sagten, Olaf Scholz sagte Nein."
+    sentences = read.tokens(text)
+    words = [[text[start:end] for start, end in spans] for spans in sentences]
+    hints = read.hints(text, sentences, words)
+    scores = scorer.scores(features, words, hints)
+    for sentence, sentence_hints, found in zip(words, hints, scores):
+        rows = features.sentence(sentence, sentence_hints)
+        np.testing.assert_allclose(found, summed_attributes(weights, rows), rtol=0, atol=1e-12)
+    if changes.get("cues"):
+        assert any(b"pc=t" in row for sentence, h in zip(words, hints)
+                   for row in features.sentence(sentence, h))
+
+
+def test_the_form_table_starts_again_when_full(monkeypatch):
+    fast = load()
+    text = TEXTS[1]
+    sentences = fast.read.tokens(text)
+    words = [[text[start:end] for start, end in spans] for spans in sentences]
+    hints = fast.read.hints(text, sentences, words)
+    scorer = StateScorer(crf.load_weights(MODEL_DIR / WEIGHTS_FILE))
+    expected = scorer.scores(fast.read.features, words, hints)
+    monkeypatch.setattr(scoring, "MAX_CACHED", 10)
+    for _ in range(2):
+        again = scorer.scores(fast.read.features, words[::-1], hints[::-1])[::-1]
+        assert all(np.array_equal(a, b) for a, b in zip(again, expected))
+    assert len(scorer._ids) <= len({word for sentence in words for word in sentence})

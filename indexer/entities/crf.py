@@ -147,9 +147,9 @@ def viterbi(scores: list[np.ndarray], transitions: np.ndarray) -> list[np.ndarra
     tiled = np.tile(transitions, (1, len(scores)))
     for t in range(1, lengths[0]):
         k = active[t]
-        candidates = np.repeat(best[t - 1, :k].T, label_count, axis=1)
+        candidates = best[t - 1, :k].T.repeat(label_count, axis=1)
         candidates += tiled[:, :k * label_count]
-        best[t, :k] += candidates.max(axis=0).reshape(k, label_count)
+        best[t, :k] += np.maximum.reduce(candidates, axis=0).reshape(k, label_count)
     # the label after the last one is a pseudo-label with no transition weights
     into = np.vstack([transitions.T, np.zeros(label_count)])
     chosen = np.full((lengths[0] + 1, len(scores)), label_count)
@@ -181,14 +181,14 @@ def marginals(scores: list[np.ndarray], transitions: np.ndarray) -> list[np.ndar
         np.matmul(forward[t - 1, :k], moves, out=step)
         step *= potentials[t, :k]
         if t % every == 0:
-            step /= step.sum(axis=1, keepdims=True)
+            step /= np.add.reduce(step, axis=1, keepdims=True)
     backward = np.ones_like(potentials)
     for t in range(lengths[0] - 2, -1, -1):
         k = active[t + 1]  # sentences that go on after t; the others end at t (ones)
         step = backward[t, :k]
         np.matmul(potentials[t + 1, :k] * backward[t + 1, :k], back_moves, out=step)
         if t % every == 0:
-            step /= step.sum(axis=1, keepdims=True)
+            step /= np.add.reduce(step, axis=1, keepdims=True)
     joint = forward * backward
     joint /= joint.sum(axis=2, keepdims=True)
     return _unpadded(order, lengths, joint)

@@ -179,7 +179,7 @@ class FeatureExtractor:
                     in zip(padded, padded[1:], padded[2:], padded[3:], padded[4:])]
         else:
             rows = [[*form.own, *b1.before1, *a1.after1]
-                    for b1, form, a1 in zip(padded[1:], padded[2:], padded[3:])]
+                    for b1, form, a1 in zip(padded[1:], padded[2:-2], padded[3:])]
         if hints and any(hint != "O" for hint in hints):
             rows = self._with_hints(rows, hints)
         if self.features.cues:

@@ -77,7 +77,8 @@ class StateScorer:
             found += self._hint_scores(hints, lengths, positions, len(padded))
         if features.features.cues:
             found += self._cue_scores(padded, positions)
-        return np.split(found, np.cumsum(lengths[:-1]))
+        ends = np.cumsum(lengths).tolist()
+        return [found[end - n:end] for n, end in zip(lengths.tolist(), ends)]
 
     def _start(self, features: FeatureExtractor) -> None:
         """The rows of the edge pseudo-forms and the hint vectors."""
@@ -91,13 +92,16 @@ class StateScorer:
     def _form_ids(self, features: FeatureExtractor, sentences: list[list[str]]) -> list[int]:
         """The table row of every word, computing the rows of forms not seen yet."""
         ids = self._ids
-        missing = list(dict.fromkeys(word for words in sentences for word in words
-                                     if word not in ids))
-        if missing:
+        found = [ids.get(word) for words in sentences for word in words]
+        if None in found:
+            words = [word for sentence in sentences for word in sentence]
+            missing = list(dict.fromkeys(word for word, row in zip(words, found) if row is None))
             if len(ids) + len(missing) > MAX_CACHED:
                 ids.clear()
+                missing = list(dict.fromkeys(words))
             self._add(features, missing)
-        return [ids[word] for words in sentences for word in words]
+            found = [ids[word] for word in words]
+        return found
 
     def _add(self, features: FeatureExtractor, words: list[str]) -> None:
         first = len(EDGES) + len(self._ids)

@@ -55,15 +55,16 @@ class CrfTagger:
         best = crf.viterbi([scores[number] for number in tagged], self.transitions)
         named = [(number, ids) for number, ids in zip(tagged, best)
                  if (ids != self._outside).any()]
+        labels = self.labels
         for number, ids in named:
-            found[number] = label_spans([self.labels[i] for i in ids])
+            found[number] = label_spans([labels[i] for i in ids.tolist()])
+        named = [(number, ids) for number, ids in named if found[number]]
         if self.thresholds and named:
             chance = crf.marginals([scores[number] for number, _ in named], self.transitions)
             for (number, ids), probabilities in zip(named, chance):
-                confidence = probabilities[np.arange(len(ids)), ids]
+                confidence = probabilities[np.arange(len(ids)), ids].tolist()
                 found[number] = [(first, end, kind) for first, end, kind in found[number]
-                                 if confidence[first:end].min()
-                                 >= self.thresholds.get(kind, 0.0)]
+                                 if min(confidence[first:end]) >= self.thresholds.get(kind, 0.0)]
         return found
 
 
