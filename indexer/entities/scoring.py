@@ -6,7 +6,9 @@ attributes; its state score for each label is the sum of the weights of
 those attributes.  So the score is a sum of per-form vectors: one per
 position a form is seen from (itself, first in a sentence, one or two words
 before or after a token), computed once per distinct form and kept in a
-table, plus hint and cue vectors.  No attribute list is built per token.
+table (up to :data:`~indexer.entities.features.MAX_CACHED` forms of 1.1 KB;
+emptied when full), plus hint and cue vectors.  No attribute list is built
+per token.
 
 :class:`StateScorer` scores all sentences of a text at once: the words of
 every sentence, with the edge pseudo-forms around each, are laid end to end
@@ -22,7 +24,9 @@ from indexer.entities.features import EDGES, MAX_CACHED, FeatureExtractor, Form
 from indexer.entities.hints import LABELS
 
 #: The vectors of a form in its table row, by the position it is seen from.
-OWN, BEFORE1, BEFORE2, AFTER1, AFTER2, FIRST = range(6)
+_SLOTS = OWN, BEFORE1, BEFORE2, AFTER1, AFTER2, FIRST = range(6)
+#: (offset of the form from the token, its vector there), in crfsuite's order of attributes
+_SEEN = np.array([(0, OWN), (-1, BEFORE1), (1, AFTER1), (-2, BEFORE2), (2, AFTER2)])
 _HINT_IDS = {label: number for number, label in enumerate(LABELS)}
 _EDGE_ROWS = tuple(range(len(EDGES)))
 _LEFT2, _LEFT1, _RIGHT1, _RIGHT2 = _EDGE_ROWS
@@ -41,7 +45,7 @@ class StateScorer:
         self.weights = np.vstack([weights.state, np.zeros(label_count)])
         self._zero = len(weights.attributes)
         self._ids: dict[str, int] = {}
-        self._table = np.zeros((len(EDGES) + 1024, 6, label_count))
+        self._table = np.zeros((len(EDGES) + 1024, len(_SLOTS), label_count))
         self._cues = np.full(len(self._table), -1)
         self._namelike = np.zeros(len(self._table), dtype=bool)
         self._hints: np.ndarray | None = None  # (here, before, after) x hint label x labels
@@ -65,14 +69,12 @@ class StateScorer:
         positions = np.repeat(starts + 2, lengths) + np.arange(len(ids)) - \
             np.repeat(np.cumsum(lengths) - lengths, lengths)
         padded[positions] = ids
-        own = np.full(len(ids), OWN)
-        own[(np.cumsum(lengths) - lengths)[lengths > 0]] = FIRST
-        table = self._table
-        found = table[padded[positions], own] + table[padded[positions - 1], BEFORE1]
-        found += table[padded[positions + 1], AFTER1]
-        if features.features.context2:
-            found += table[padded[positions - 2], BEFORE2]
-            found += table[padded[positions + 2], AFTER2]
+        seen = _SEEN if features.features.context2 else _SEEN[:3]
+        # the row of each vector in the table seen as (forms x 6, labels), one line per offset
+        rows = padded[positions + seen[:, :1]] * len(_SLOTS) + seen[:, 1:]
+        rows[0, (np.cumsum(lengths) - lengths)[lengths > 0]] += FIRST - OWN
+        vectors = self._table.reshape(-1, self._table.shape[2]).take(rows, axis=0)
+        found = np.add.reduce(vectors, axis=0)
         if any(hint != "O" for sentence in hints for hint in sentence):
             found += self._hint_scores(hints, lengths, positions, len(padded))
         if features.features.cues:
@@ -107,7 +109,7 @@ class StateScorer:
         first = len(EDGES) + len(self._ids)
         end = first + len(words)
         if end > len(self._table):
-            size = max(end, 2 * len(self._table))
+            size = max(end, min(2 * len(self._table), len(EDGES) + MAX_CACHED))
             self._table = np.resize(self._table, (size, *self._table.shape[1:]))
             self._cues = np.resize(self._cues, size)
             self._namelike = np.resize(self._namelike, size)

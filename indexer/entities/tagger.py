@@ -21,9 +21,8 @@ from indexer.entities.features import FeatureExtractor
 from indexer.entities.model import TYPES
 from indexer.entities.scoring import StateScorer
 
-#: (sentence, first word, end word, type)
-Mention = tuple[int, int, int, str]
-Span = tuple[int, int, str]
+Mention = tuple[int, int, int, str]  # sentence, first word, end word (exclusive), type
+Span = tuple[int, int, str]  # first word, end word (exclusive), type
 
 
 class CrfTagger:
