@@ -19,9 +19,8 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from indexer.searching import expansions as expansions_module
 from indexer.searching.form_table import FormTable
-from indexer.searching.matching import matching_docs
+from indexer.searching.matching import POSTING_CACHE, matching_docs
 from indexer.searching.search import (
     SearchRequest,
     Snapshot,
@@ -29,7 +28,7 @@ from indexer.searching.search import (
     prepare,
     search,
 )
-from indexer.whoosh_compat import field_doc_frequencies
+from indexer.whoosh_compat import field_terms
 from indexer.writing.build import build, update
 from indexer.writing.store import IndexStore
 
@@ -76,16 +75,24 @@ def test_the_table_holds_every_form_with_whooshs_article_count(store):
     assert [table.form(i) for i in range(len(table))] == sorted(expected)
     assert {table.form(i): int(table.frequencies[i]) for i in range(len(table))} == expected
     assert all(table.frequency(form) == count for form, count in expected.items())
+    leaves = [leaf for leaf, _ in reader.leaf_readers()]
+    for form in expected:
+        holding = [i for i, leaf in enumerate(leaves)
+                   if any((f, form.encode()) in leaf for f in FIELDS)]
+        assert table.segments(form).tolist() == holding, form
+    assert table.segments("kein-solches-wort").size == 0
+    assert 1 < len({table.segments(form).size for form in expected})
 
 
 def test_a_segments_terms_are_read_with_their_document_frequencies(store):
     reader = whoosh_index.open_dir(store.current().path).reader()
     for leaf, _ in reader.leaf_readers():
-        for fieldname in (*FIELDS, "body", "date"):
-            read = list(field_doc_frequencies(leaf, fieldname))
-            assert read == [(t, leaf.doc_frequency(fieldname, t))
-                            for t in leaf.lexicon(fieldname)]
-        assert list(field_doc_frequencies(leaf, "no_such_field")) == []
+        for fieldname in (*FIELDS, "body", "title"):
+            terms, frequencies = field_terms(leaf, fieldname)
+            assert terms == list(leaf.lexicon(fieldname))
+            assert frequencies.tolist() == [leaf.doc_frequency(fieldname, t) for t in terms]
+        terms, frequencies = field_terms(leaf, "no_such_field")
+        assert terms == [] and frequencies.size == 0
 
 
 FORMS = sorted(["bürger", "burger", "bürgermeisterin", "café", "cafe", "öl", "ölpreis",
@@ -119,12 +126,12 @@ def test_an_empty_archive_has_an_empty_table():
     assert table.starting_with("a").size == 0 and table.frequency("a") == 0
 
 
-def test_word_form_counts_equal_a_search_for_the_form(store, monkeypatch):
-    """Counted once, kept for later requests, and evicted within its bound."""
-    monkeypatch.setattr(expansions_module, "MAX_CACHED_BYTES", 2_000)
+def test_word_form_counts_equal_a_search_for_the_form(store):
+    """Counted from the segments holding the form, and again from what the first count kept."""
     snapshot = Snapshot.open(store.current())
+    POSTING_CACHE.clear()
     for q in ("Wahl", "Straße", "Bürger*", "Regierung Jahr"):
-        for _ in range(2):  # the second time from what the first kept
+        for _ in range(2):
             result = search(snapshot, SearchRequest(q=q))
             results = matching_docnums(snapshot, prepare(snapshot, SearchRequest(q=q)))
             assert result.expansions and all(e.forms for e in result.expansions)
@@ -133,8 +140,9 @@ def test_word_form_counts_equal_a_search_for_the_form(store, monkeypatch):
                     with_form = matching_docs(wq.Or([wq.Term(f, counted.form) for f in FIELDS]),
                                               snapshot.searcher)
                     assert counted.count == np.intersect1d(results, with_form).size, q
-        kept = snapshot.word_forms._documents
-        assert sum(d.nbytes for d in kept.values()) <= 2_000 == expansions_module.MAX_CACHED_BYTES
+                    kept = POSTING_CACHE.get(("forms", snapshot.word_forms._serial,
+                                              counted.form))
+                    assert kept is not None and np.array_equal(kept[0], with_form)
 
 
 def test_prefixes_are_listed_from_the_table_most_frequent_first(store):

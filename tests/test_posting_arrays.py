@@ -23,13 +23,17 @@ from whoosh import index as whoosh_index
 from indexer.cli import main
 from indexer.searching.matching import POSTING_CACHE, posting_arrays
 from indexer.searching.search import SearchRequest, Snapshot, search
+from indexer.writing import posting_arrays as arrays_module
 from indexer.writing.build import build, update
 from indexer.writing.consolidate import consolidate
 from indexer.writing.posting_arrays import (
+    MAX_KEY_BYTES,
     MIN_DOC_FREQUENCY,
     SegmentArrays,
     encode,
     file_name,
+    file_version,
+    has_arrays,
 )
 from indexer.writing.store import IndexStore
 
@@ -100,7 +104,10 @@ def assert_arrays_equal_whoosh(generation: Path) -> int:
             arrays = SegmentArrays.open(generation / file_name(leaf._segid), leaf._segid,
                                         leaf.doc_count_all())
             frequent = {(f, t) for (f, t), info in leaf
-                        if info.doc_frequency() >= MIN_DOC_FREQUENCY}
+                        if has_arrays(f, info.doc_frequency())
+                        and len(f) + len(t) + 2 <= MAX_KEY_BYTES}
+            assert any(info.doc_frequency() < MIN_DOC_FREQUENCY and (f, t) in frequent
+                       for (f, t), info in leaf)  # the word forms, however rare
             leaf.frequent_postings = arrays
             for fieldname, btext in frequent:
                 assert arrays.get(fieldname, btext) is not None, (fieldname, btext)
@@ -111,6 +118,8 @@ def assert_arrays_equal_whoosh(generation: Path) -> int:
                 checked += 1
             assert len(arrays) == len(frequent)
             assert arrays.get("body", b"hafen-nicht-im-index") is None
+            assert arrays.holds_every_term("body_forms", b"hafen-nicht-im-index")
+            assert not arrays.holds_every_term("body", b"hafen")
     finally:
         reader.close()
         ix.close()
@@ -206,6 +215,33 @@ def test_an_index_without_arrays_gets_them_from_the_command(archive, tmp_path):
     assert verified.exit_code == 0, verified.output
 
 
+def test_arrays_of_an_older_version_are_used_and_then_rewritten(archive, tmp_path,
+                                                                monkeypatch):
+    """Version 1 files (frequent terms only) answer what they hold; the command upgrades them."""
+    store, _, _ = archive
+    written = {p.name: p.read_bytes() for p in store.current().path.glob("*.frequent")}
+    copy = IndexStore(tmp_path / "ix")
+    shutil.copytree(store.path, copy.path)
+    without_arrays(copy)
+    with monkeypatch.context() as older:
+        older.setattr(arrays_module, "VERSION", 1)
+        older.setattr(arrays_module, "EVERY_TERM_FIELDS", ())
+        out = CliRunner().invoke(main, ["posting-arrays", "--index", str(copy.path)])
+        assert out.exit_code == 0, out.output
+    files = sorted(copy.current().path.glob("*.frequent"))
+    assert [file_version(p) for p in files] == [1, 1, 1]
+    snapshot = Snapshot.open(copy.current())
+    assert len(snapshot.posting_arrays) == 3
+    assert not any(a.every_term_fields for a in snapshot.posting_arrays.values())
+    assert_same_searches(copy.current())
+    wahl = search(snapshot, SearchRequest(q="Hafen")).expansions  # forms read from whoosh
+    assert wahl[0].forms and wahl[0].forms == search(
+        Snapshot.open(store.current()), SearchRequest(q="Hafen")).expansions[0].forms
+    out = CliRunner().invoke(main, ["posting-arrays", "--index", str(copy.path), "--json"])
+    assert json.loads(out.output)["written"] == 3
+    assert {p.name: p.read_bytes() for p in copy.current().path.glob("*.frequent")} == written
+
+
 def damaged_copy(store: IndexStore, tmp_path: Path) -> tuple[IndexStore, Path]:
     copy = IndexStore(tmp_path / "ix")
     shutil.copytree(store.path, copy.path)
@@ -253,6 +289,11 @@ def test_arrays_are_read_back_as_written(tmp_path):
     np.testing.assert_array_equal(arrays.get("body", b"jahr")[0], ids)
     np.testing.assert_array_equal(arrays.get("title", b"euro")[1], [0.5, 1.25])
     assert arrays.get("title", b"jahr") is None and arrays.get("body", b"eur") is None
+    many = arrays.ids_of("body", [b"jahr", b"eur", b"x" * 80, b"jahr", b"zzz"])
+    assert [None if m is None else m.tolist() for m in many] == \
+        [ids.tolist(), None, None, ids.tolist(), None]
+    assert arrays.ids_of("body", []) == []
+    assert arrays.every_term_fields == {"title_forms", "body_forms"}
     for segment, documents in (("MAIN_y", 70001), ("MAIN_x", 70000)):
         with pytest.raises(ValueError, match="written for segment"):
             SegmentArrays.open(path, segment, documents)

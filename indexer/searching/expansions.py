@@ -18,7 +18,7 @@ folded word is its beginning, and a part sits anywhere in its compound.
 Spelling variants (``Photo`` for ``Foto``) are searched under each of
 their spellings.  What a term matched is worked out once per generation,
 and the articles holding a form are kept for the next request that counts
-it (bounded in bytes).  Reading a generation's forms takes seconds on a
+it (in the posting cache).  Reading a generation's forms takes seconds on a
 large archive, so it runs beside the requests when the generation opens
 (:meth:`WordForms.read`); until it is done, words are listed without their
 forms, and only leaving forms out waits for it.
@@ -26,9 +26,10 @@ forms, and only leaving forms out waits for it.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
-from collections import OrderedDict
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -40,7 +41,7 @@ from indexer.analysis.german import stem_german
 from indexer.analysis.variants import variant_table
 from indexer.searching.budget import within_budget
 from indexer.searching.form_table import FormTable
-from indexer.searching.matching import matching_docs
+from indexer.searching.matching import POSTING_CACHE, docs_with_terms
 from indexer.searching.query import forms_field, parts_field, wanted_leaves
 
 #: The stored text fields whose words a query can match, whole or as a part.
@@ -53,9 +54,8 @@ MAX_CHECKED = 120
 WAIT_SECONDS = 0.25
 #: Forms one request may leave out.
 MAX_EXCLUDED = 50
-#: Bytes of article numbers kept per generation for forms counted before.
-MAX_CACHED_BYTES = 64 * 1024 * 1024
 _WORD = re.compile(r"[^\W_][\w'’-]*\*?")
+_GENERATIONS = itertools.count()  # what the cached articles of a form are keyed by
 
 
 @dataclass(frozen=True)
@@ -118,9 +118,8 @@ class WordForms:
         self._table: FormTable | None = None
         self._spellings: dict[str, str] | None = None
         self._found: dict[tuple[str, bool], TermForms] = {}
-        self._documents: OrderedDict[str, np.ndarray] = OrderedDict()  # least recent first
-        self._documents_bytes = 0
-        self._documents_lock = threading.Lock()
+        self._serial = next(_GENERATIONS)
+        self.read_seconds: float | None = None  # how long reading the forms took
 
     def written(self, form: str) -> str:
         """``form`` as the archive most often writes it: ``wahler`` → ``wähler``."""
@@ -173,22 +172,26 @@ class WordForms:
         """Articles in the archive with ``form`` in their title or body (the larger count)."""
         return self.table(searcher).frequency(form)
 
-    def documents(self, searcher, form: str) -> np.ndarray:
-        """The live articles (global numbers, sorted) with ``form`` in their title or body."""
-        with self._documents_lock:
-            found = self._documents.get(form)
-            if found is not None:
-                self._documents.move_to_end(form)
-                return found
-        found = matching_docs(_form_query(form), searcher)
-        with self._documents_lock:
-            if form not in self._documents and found.nbytes <= MAX_CACHED_BYTES:
-                self._documents[form] = found
-                self._documents_bytes += found.nbytes
-                while self._documents_bytes > MAX_CACHED_BYTES:
-                    _, dropped = self._documents.popitem(last=False)
-                    self._documents_bytes -= dropped.nbytes
-        return found
+    def documents(self, searcher, forms: list[str]) -> list[np.ndarray]:
+        """For each form, the live articles (global numbers, sorted) with it in title or body.
+
+        Kept in the posting cache under this generation's key, so the next
+        request counting a form reads nothing; the others are read
+        together, from the segments the table says hold them.
+        """
+        keys = [("forms", self._serial, form) for form in forms]
+        found = [POSTING_CACHE.get(key) for key in keys]
+        unread = [i for i, kept in enumerate(found) if kept is None]
+        if unread:
+            table = self.table(searcher)
+            wanted = [forms[i] for i in unread]
+            read = docs_with_terms(searcher, tuple(map(forms_field, TEXT_FIELDS)), wanted,
+                                   [table.segments(form) for form in wanted])
+            for i, docs in zip(unread, read):
+                docs.setflags(write=False)
+                found[i] = (docs,)
+                POSTING_CACHE.put(keys[i], found[i])
+        return [kept[0] for kept in found]
 
     def _find(self, searcher, term: str, every: bool) -> TermForms:
         table = self.table(searcher)
@@ -213,7 +216,9 @@ class WordForms:
         """Every form of the generation with its article count, read on first use."""
         with self._reading:  # one reader at a time; the others wait for its result
             if self._table is None:
+                started = time.perf_counter()
                 table = FormTable.read(searcher.reader(), map(forms_field, TEXT_FIELDS))
+                self.read_seconds = time.perf_counter() - started
                 with self._done:
                     self._table = table
                     self._done.notify_all()
@@ -290,16 +295,12 @@ def _expansion(word_forms: WordForms, word: str, forms: tuple[str, ...], complet
     listed = list(forms[:MAX_LISTED])
     listed += [form for form in forms[MAX_LISTED:] if form in excluded]
     counts = []
-    for form in within_budget(listed, every=4):
-        count = int(in_results[word_forms.documents(searcher, form)].sum())
+    for form, documents in zip(listed, word_forms.documents(searcher, listed)):
+        count = int(in_results[documents].sum())
         if count or form in excluded:
             counts.append(FormCount(form, word_forms.written(form), count, form in excluded))
     counts.sort(key=lambda c: (-c.count, c.form))
     return Expansion(word, counts, complete and len(forms) <= MAX_LISTED)
-
-
-def _form_query(form: str) -> wq.Query:
-    return wq.Or([wq.Term(forms_field(target), form) for target in TEXT_FIELDS])
 
 
 def without_forms(q: wq.Query, excluded: frozenset[str], word_forms: WordForms,

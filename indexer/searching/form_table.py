@@ -20,37 +20,74 @@ from collections.abc import Iterable
 import numpy as np
 
 from indexer.searching.budget import check_budget
-from indexer.whoosh_compat import field_doc_frequencies
+from indexer.whoosh_compat import field_terms
 
 _LAST_CHARACTER = chr(0x10FFFF)  # sorts after every character a form can hold
 
 
 class FormTable:
-    """Sorted distinct forms with their article frequencies, addressed by position."""
+    """Sorted distinct forms with their article frequencies, addressed by position.
 
-    def __init__(self, forms: list[str], frequencies: Iterable[int]) -> None:
+    ``segments`` (optional): for each form, the segments holding it (their
+    indices in the reader's order), so counting a rare form asks a few
+    segments instead of every one.
+    """
+
+    def __init__(self, forms: list[str], frequencies: Iterable[int],
+                 segments: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         self.text = "\n" + "\n".join(forms) + "\n" if forms else "\n"
         lengths = np.fromiter(map(len, forms), dtype=np.int64, count=len(forms))
         self.starts = np.ones(len(forms), dtype=np.int64)
         self.starts[1:] += np.cumsum(lengths + 1)[:-1]
         self.ends = self.starts + lengths
         self.frequencies = np.fromiter(frequencies, dtype=np.int64, count=len(forms))
+        self._segment_ends, self._segments = segments if segments is not None else (None, None)
 
     @classmethod
     def read(cls, reader, fieldnames: Iterable[str]) -> FormTable:
         """The forms of ``fieldnames`` in every segment of ``reader`` (a whoosh reader)."""
-        frequency: dict[bytes, int] = {}
+        numbers: dict[bytes, int] = {}  # form → number in the order first met
+        counts: list[np.ndarray] = []  # per field, articles per form number
+        held: list[np.ndarray] = []  # per segment and field, the form numbers it holds
+        leaves = [leaf for leaf, _ in reader.leaf_readers()]
         for fieldname in fieldnames:
-            in_field: dict[bytes, int] = {}
-            for leaf, _ in reader.leaf_readers():
+            in_field = np.zeros(0, dtype=np.int64)
+            for leaf in leaves:
                 check_budget()
-                for btext, count in field_doc_frequencies(leaf, fieldname):
-                    in_field[btext] = in_field.get(btext, 0) + count
-            for btext, count in in_field.items():
-                if count > frequency.get(btext, 0):
-                    frequency[btext] = count
-        ordered = sorted(frequency)  # UTF-8 byte order is code point order
-        return cls([b.decode("utf-8") for b in ordered], (frequency[b] for b in ordered))
+                terms, frequencies = field_terms(leaf, fieldname)
+                here = np.array([numbers.setdefault(t, len(numbers)) for t in terms],
+                                dtype=np.int64)
+                if len(numbers) > in_field.size:
+                    in_field = np.concatenate([in_field, np.zeros(len(numbers) - in_field.size,
+                                                                  dtype=np.int64)])
+                in_field[here] += frequencies  # a segment holds a term once
+                held.append(here)
+            counts.append(in_field)
+        ordered = sorted(numbers)  # UTF-8 byte order is code point order
+        order = np.fromiter(map(numbers.__getitem__, ordered), dtype=np.int64,
+                            count=len(ordered))
+        frequency = np.zeros(len(numbers), dtype=np.int64)
+        for in_field in counts:
+            frequency[:in_field.size] = np.maximum(frequency[:in_field.size], in_field)
+        position = np.empty(len(numbers), dtype=np.int64)
+        position[order] = np.arange(len(numbers))
+        segment_of = np.concatenate([np.full(h.size, i % max(len(leaves), 1), dtype=np.int32)
+                                     for i, h in enumerate(held)] or [np.zeros(0, np.int32)])
+        form_of = position[np.concatenate(held or [np.zeros(0, np.int64)])]
+        pairs = np.sort(form_of * max(len(leaves), 1) + segment_of)  # form-major
+        pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]  # a form in both fields
+        ends = np.searchsorted(pairs // max(len(leaves), 1), np.arange(len(numbers)), "right")
+        segments = (pairs % max(len(leaves), 1)).astype(np.int32)
+        return cls([b.decode("utf-8") for b in ordered], frequency[order], (ends, segments))
+
+    def segments(self, form: str) -> np.ndarray | None:
+        """Indices of the segments holding ``form`` (None: not recorded; empty: no such form)."""
+        if self._segments is None:
+            return None
+        at = self.position(form)
+        if at is None:
+            return np.zeros(0, dtype=np.int32)
+        return self._segments[self._segment_ends[at - 1] if at else 0:self._segment_ends[at]]
 
     def __len__(self) -> int:
         return self.starts.size

@@ -57,6 +57,47 @@ def matching_docs(q: wq.Query, searcher, days: np.ndarray | None = None) -> np.n
     return np.concatenate(parts) if parts else EMPTY
 
 
+def docs_with_terms(searcher, fieldnames: tuple[str, ...], texts: list[str],
+                    segments: list[np.ndarray | None] | None = None) -> list[np.ndarray]:
+    """For each of ``texts``, the sorted global numbers of the live documents holding it in
+    any of ``fieldnames``: ``Or([Term(f, text) for f in fieldnames])`` for many texts at once.
+
+    Each segment's posting arrays are searched once for all of them.
+    ``segments``: per text, the indices of the only segments holding it (None: any).
+    """
+    encoded = [text.encode("utf-8") for text in texts]
+    leaves = searcher.leaf_searchers()
+    asked_in: list[list[int]] = [[] for _ in leaves]
+    for number, holding in enumerate(segments or [None] * len(texts)):
+        for index in range(len(leaves)) if holding is None else holding.tolist():
+            asked_in[index].append(number)
+    parts: list[list[np.ndarray]] = [[] for _ in texts]
+    for (subsearcher, offset), asked in zip(leaves, asked_in):
+        if not asked:
+            continue
+        check_budget()
+        reader = subsearcher.reader()
+        arrays = getattr(reader, "frequent_postings", None)
+        found = [[] for _ in asked]
+        for fieldname in fieldnames:
+            batch = [encoded[n] for n in asked]
+            stored = arrays.ids_of(fieldname, batch) if arrays is not None else [None] * len(batch)
+            for ids, btext, into in zip(stored, batch, found):
+                if ids is None:
+                    if arrays is not None and arrays.holds_every_term(fieldname, btext):
+                        continue  # in no document of this segment
+                    ids = _term_ids(reader, fieldname, btext)
+                elif reader.has_deletions():
+                    ids = ids[~np.isin(ids, _deleted(reader))]
+                if ids.size:
+                    into.append(ids)
+        for number, pieces in zip(asked, found):
+            if pieces:
+                ids = pieces[0] if len(pieces) == 1 else np.unique(np.concatenate(pieces))
+                parts[number].append(ids.astype(np.int64) + offset)
+    return [np.concatenate(pieces) if pieces else EMPTY for pieces in parts]
+
+
 def _deleted(reader) -> np.ndarray:
     """The reader's deleted document numbers, worked out once per reader (they never change
     for it: a generation's deletions are fixed), not once per posting list."""
@@ -152,7 +193,9 @@ class _PostingCache:
     them, and people refine a query word by word.  Segments never change
     once written and entries keep their deleted documents (which
     generations sharing the segment may delete differently), so an entry
-    stays valid for every index generation that shares the segment.
+    stays valid for every index generation that shares the segment.  The
+    word-form lists keep the articles of each form they counted here too,
+    under keys of their own generation.
     """
 
     def __init__(self, max_bytes: int) -> None:
@@ -173,8 +216,8 @@ class _PostingCache:
             self._entries.clear()
             self.size = 0
 
-    def put(self, key, value: tuple[np.ndarray, np.ndarray]) -> None:
-        nbytes = value[0].nbytes + value[1].nbytes
+    def put(self, key, value: tuple[np.ndarray, ...]) -> None:
+        nbytes = sum(array.nbytes for array in value)
         if nbytes > self.max_bytes // 4:
             return
         with self._lock:
@@ -183,8 +226,8 @@ class _PostingCache:
             self._entries[key] = value
             self.size += nbytes
             while self.size > self.max_bytes:
-                _, (ids, weights) = self._entries.popitem(last=False)
-                self.size -= ids.nbytes + weights.nbytes
+                _, dropped = self._entries.popitem(last=False)
+                self.size -= sum(array.nbytes for array in dropped)
 
 
 POSTING_CACHE = _PostingCache(max_bytes=128 * 1024 * 1024)
@@ -217,7 +260,8 @@ def posting_arrays(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray
         frequent = getattr(reader, "frequent_postings", None)
         found = None if frequent is None else frequent.get(fieldname, text)
         if found is None:
-            if (fieldname, text) not in reader:
+            if frequent is not None and frequent.holds_every_term(fieldname, text) \
+                    or (fieldname, text) not in reader:
                 return EMPTY, np.zeros(0)
             check_budget()
             found = read_postings(reader, fieldname, text)

@@ -6,17 +6,20 @@ all its positions: at a million articles, finding every article with
 ``Jahr`` spent half a second in that.  Beside each segment
 (``MAIN_<segment>.seg``) a generation may hold ``MAIN_<segment>.frequent``:
 for every term of the segment in at least :data:`MIN_DOC_FREQUENCY`
-documents, its document numbers and weights (whoosh's term frequencies) as
-arrays a search maps into memory and slices.  whoosh's own postings stay
-the source of truth; these are derived from them and equal them, deleted
-documents included (deletions are kept apart from segments).
+documents, and for every term of the word-form fields
+(:data:`EVERY_TERM_FIELDS`, which the word-form lists count up to twenty
+forms at a time in every segment, most of them rare), its document numbers
+and weights (whoosh's term frequencies) as arrays a search maps into memory
+and slices.  whoosh's own postings stay the source of truth; these are
+derived from them and equal them, deleted documents included (deletions
+are kept apart from segments).
 
 The file::
 
     b"FREQPOST"   magic
     uint32 LE     length of the JSON header
     JSON          {"version", "segment", "documents", "min_doc_frequency",
-                   "arrays": {name: [dtype, offset, count]}}
+                   "every_term_fields", "arrays": {name: [dtype, offset, count]}}
     arrays        keys   (``S<n>``, sorted: field name, NUL, term bytes, 0x01),
                   ends   (int64: where each key's postings end),
                   ids    (uint16 or uint32), weights (uint16, float32 or float64)
@@ -55,10 +58,14 @@ from indexer.writing.store import DERIVED_SUFFIX, KEEP_GENERATIONS, IndexStore
 LOG = logging.getLogger(__name__)
 
 MAGIC = b"FREQPOST"
-VERSION = 1
+VERSION = 2
+#: Versions still read (version 1 files have no ``every_term_fields``).
+READABLE_VERSIONS = (1, 2)
 #: Terms in fewer documents of a segment are read from whoosh's postings: at
 #: about 1.1 µs a posting, at most about 0.1 ms per term and segment.
 MIN_DOC_FREQUENCY = 64
+#: Fields whose every term has arrays, however rare (keys short enough allowing).
+EVERY_TERM_FIELDS = ("title_forms", "body_forms")
 #: Longer keys (field name and term) are left to whoosh's postings.
 MAX_KEY_BYTES = 64
 _ALIGN = 8
@@ -71,6 +78,11 @@ TermPostings = tuple[str, bytes, np.ndarray, np.ndarray]
 def file_name(segment_id: str) -> str:
     """The arrays file beside whoosh's ``<segment_id>.seg`` (ids name their index)."""
     return segment_id + DERIVED_SUFFIX
+
+
+def has_arrays(fieldname: str, doc_frequency: int) -> bool:
+    """Whether a term of ``fieldname`` in ``doc_frequency`` documents of a segment gets arrays."""
+    return doc_frequency >= MIN_DOC_FREQUENCY or fieldname in EVERY_TERM_FIELDS
 
 
 def _key(fieldname: str, btext: bytes) -> bytes | None:
@@ -99,7 +111,8 @@ def encode(segment_id: str, documents: int, postings: Iterable[TermPostings]) ->
               "ids": ids.astype(np.uint16 if documents <= 1 << 16 else np.uint32),
               "weights": weights.astype(_weight_dtype(weights))}
     return _pack({"version": VERSION, "segment": segment_id, "documents": documents,
-                  "min_doc_frequency": MIN_DOC_FREQUENCY}, arrays)
+                  "min_doc_frequency": MIN_DOC_FREQUENCY,
+                  "every_term_fields": list(EVERY_TERM_FIELDS)}, arrays)
 
 
 def _weight_dtype(weights: np.ndarray) -> type:
@@ -139,19 +152,20 @@ def _aligned(offset: int) -> int:
 
 
 def frequent_terms(reader) -> Iterator[TermPostings]:
-    """Every term of a whoosh segment reader in ``MIN_DOC_FREQUENCY`` documents or more."""
+    """Every term of a whoosh segment reader that gets arrays (:func:`has_arrays`)."""
     terms = reader._terms  # whoosh's W3TermsReader: its term table, read without
     decode = terms._keydecoder  # unpacking the term info of each of its many rare terms
     for key, terminfo in terms._tindex.items():
-        if term_doc_frequency(terminfo) >= MIN_DOC_FREQUENCY:
-            fieldname, btext = decode(key)
+        fieldname, btext = decode(key)
+        if has_arrays(fieldname, term_doc_frequency(terminfo)):
             if fieldname in reader.schema:
                 ids, weights = read_postings(reader, fieldname, btext)
                 yield fieldname, btext, ids.astype(np.uint32), weights
 
 
 def write_missing(directory: Path, earlier: Iterable[str] = (), processes: int = 1) -> int:
-    """Derive the arrays of every segment in ``directory`` (a staged generation) lacking them.
+    """Derive the arrays of every segment in ``directory`` (a staged generation) lacking them
+    (or holding them in an older version).
 
     Segments in ``earlier`` (ids of the generation this one started from)
     are left as they are: an update should not spend minutes on the
@@ -160,7 +174,7 @@ def write_missing(directory: Path, earlier: Iterable[str] = (), processes: int =
     how many files were written.
     """
     missing = [segment for segment in segment_ids(directory) - set(earlier)
-               if not (directory / file_name(segment)).exists()]
+               if file_version(directory / file_name(segment)) != VERSION]
     if processes > 1 and len(missing) > 1:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             pool.starmap(_derive, [(directory, segment) for segment in missing])
@@ -179,6 +193,19 @@ def _derive(directory: Path, segment: str) -> None:
                        encode(segment, leaf.doc_count_all(), frequent_terms(leaf)))
     finally:
         ix.close()
+
+
+def file_version(path: Path) -> int | None:
+    """The format version of an arrays file, or None if there is none (or no such file)."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(len(MAGIC) + _HEADER_LENGTH.size)
+            if len(start) < len(MAGIC) + _HEADER_LENGTH.size or not start.startswith(MAGIC):
+                return None
+            (length,) = _HEADER_LENGTH.unpack(start[len(MAGIC):])
+            return json.loads(handle.read(length)).get("version")
+    except (OSError, ValueError, struct.error):
+        return None
 
 
 def segment_ids(directory: Path) -> set[str]:
@@ -243,8 +270,36 @@ class SegmentArrays:
     """One segment's arrays file, mapped into memory."""
 
     def __init__(self, keys: np.ndarray, ends: np.ndarray, ids: np.ndarray,
-                 weights: np.ndarray) -> None:
+                 weights: np.ndarray, every_term_fields: Iterable[str] = ()) -> None:
         self.keys, self.ends, self.ids, self.weights = keys, ends, ids, weights
+        #: fields whose terms are all here: a term not found is in no document of the segment
+        self.every_term_fields = frozenset(every_term_fields)
+
+    def holds_every_term(self, fieldname: str, btext: bytes) -> bool:
+        """Whether this file would hold the term if the segment had it."""
+        return fieldname in self.every_term_fields and _key(fieldname, btext) is not None
+
+    def ids_of(self, fieldname: str, texts: list[bytes]) -> list[np.ndarray | None]:
+        """The document numbers (as stored) of each of ``texts``, in one search of the keys.
+
+        None for a term not here (for a field of :attr:`every_term_fields`
+        and a short enough key: in no document of the segment).
+        """
+        found: list[np.ndarray | None] = [None] * len(texts)
+        keys = [_key(fieldname, text) for text in texts]
+        asked = [i for i, key in enumerate(keys)
+                 if key is not None and len(key) <= self.keys.dtype.itemsize]
+        if not asked or not self.keys.size:
+            return found
+        wanted = np.array([keys[i] for i in asked], dtype=self.keys.dtype)
+        at = np.searchsorted(self.keys, wanted)
+        inside = at < self.keys.size
+        hit = np.zeros(len(asked), dtype=bool)
+        hit[inside] = self.keys[at[inside]] == wanted[inside]
+        for i, position in zip(np.array(asked)[hit].tolist(), at[hit].tolist()):
+            start = int(self.ends[position - 1]) if position else 0
+            found[i] = self.ids[start:int(self.ends[position])]
+        return found
 
     def __len__(self) -> int:
         return self.keys.size
@@ -270,8 +325,8 @@ class SegmentArrays:
         at = len(MAGIC) + _HEADER_LENGTH.size
         (length,) = _HEADER_LENGTH.unpack(bytes(data[len(MAGIC):at]))
         header = json.loads(bytes(data[at:at + length]))
-        if header.get("version") != VERSION:
-            raise ValueError(f"version {header.get('version')}, not {VERSION}")
+        if header.get("version") not in READABLE_VERSIONS:
+            raise ValueError(f"version {header.get('version')}, not one of {READABLE_VERSIONS}")
         if header.get("segment") != segment_id or header.get("documents") != documents:
             raise ValueError(f"written for segment {header.get('segment')} of "
                              f"{header.get('documents')} documents")
@@ -280,7 +335,7 @@ class SegmentArrays:
         if ends.size != keys.size or (ends.size and int(ends[-1]) != ids.size) \
                 or ids.size != arrays["weights"].size:
             raise ValueError("its arrays do not fit together")
-        return cls(keys, ends, ids, arrays["weights"])
+        return cls(keys, ends, ids, arrays["weights"], header.get("every_term_fields", ()))
 
 
 def _view(data: np.memmap, dtype: str, offset: int, count: int) -> np.ndarray:

@@ -12,8 +12,8 @@ for whoosh's reader, but:
   :mod:`~indexer.writing.segments.postfile`), instead of whoosh's posting
   pool, sort and one Python call per posting;
 * every file is written once, straight into the compound file;
-* the postings of the segment's frequent terms are also written as arrays
-  beside it (:mod:`indexer.writing.posting_arrays`), from the arrays here.
+* the postings of the segment's frequent terms and of every word form are also
+  written as arrays beside it (:mod:`indexer.writing.posting_arrays`), from the arrays here.
 
 Other indexed fields (ids, keywords, numbers, dates, and text fields whose
 analyzer the form table does not know) give the terms their whoosh field
@@ -177,7 +177,8 @@ def write_segment(storage: Storage, indexname: str, schema: wfields.Schema,
 def _frequent_terms(name: str, fp: FieldPostings) -> list[TermPostings]:
     """The postings of each term of ``fp`` that gets posting arrays, copied out compactly."""
     counts = np.diff(fp.term_offsets)
-    chosen = counts >= posting_arrays.MIN_DOC_FREQUENCY
+    chosen = (counts >= posting_arrays.MIN_DOC_FREQUENCY) \
+        | (name in posting_arrays.EVERY_TERM_FIELDS)
     if not chosen.any():
         return []
     keep = np.repeat(chosen, counts)
