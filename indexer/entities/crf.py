@@ -124,6 +124,7 @@ def _active(lengths: np.ndarray) -> np.ndarray:
 
 
 def _unpadded(order: np.ndarray, lengths: np.ndarray, padded: np.ndarray) -> list[np.ndarray]:
+    """Each sentence's rows of a (T, S, ...) array, in the order the sentences came."""
     found: list[np.ndarray] = [padded[:0, 0]] * len(order)
     for row, number in enumerate(order):
         found[number] = padded[:lengths[row], row]
@@ -195,8 +196,9 @@ def marginals(scores: list[np.ndarray], transitions: np.ndarray) -> list[np.ndar
 
 
 def _rescale_steps(transitions: np.ndarray) -> int:
-    """Steps between normalisations: each step changes the scale of the forward or
-    backward vector by fewer than ``log(L) + 2 * (max - min)`` powers of e (every
-    potential is at most 1 and one of them 1), so 600 of them stay in float64's range."""
-    per_step = np.log(len(transitions)) + 2 * (transitions.max() - transitions.min())
+    """Steps between normalisations.  With ``w`` the largest transition weight in
+    absolute value, one step scales the largest forward or backward value by
+    at most ``L * e**w`` up and ``e**(3 * w)`` down (every potential is at most 1
+    and one of them 1), so 600 powers of e of either stay in float64's range."""
+    per_step = np.log(len(transitions)) + 3 * np.abs(transitions).max()
     return int(np.clip(600 / per_step, 1, 8))

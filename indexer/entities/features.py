@@ -17,6 +17,9 @@ attributes is a dict look-up and a few list concatenations.  Attributes the
 model never weighs are dropped when a form is cached (crfsuite would look
 each one up and ignore it).
 
+The NumPy tagger adds up the weights of the same lists once per form
+(:mod:`indexer.entities.scoring`); crfsuite reads them per token.
+
 Attribute names are short on purpose (crfsuite copies every attribute
 string) and stored UTF-8 encoded (what pycrfsuite would otherwise encode on
 every call).
@@ -148,6 +151,8 @@ class FeatureExtractor:
         #: attributes the model weighs; others are dropped when a form is cached
         self.known = known
         self._cache: dict[str, Form] = {}
+        #: by offset ("" the token's own, "<" the word before's, ">" the word after's) and
+        #: hint label, the attributes the hint gives a token
         self.hint_attributes = {
             offset: {label: [f"{offset}r={label}".encode()] if label != "O" else []
                      for label in LABELS}

@@ -61,18 +61,18 @@ class StateScorer:
         if not self._ready:
             self._start(features)
         ids = self._form_ids(features, sentences)
-        # per sentence: two edge rows, its words, two edge rows
-        starts = np.cumsum(lengths + 4) - lengths - 4
+        # the forms' table rows in one line: per sentence two edges, its words, two edges
+        firsts = np.cumsum(lengths) - lengths  # each sentence's first word among all words
+        starts = firsts + 4 * np.arange(len(sentences))  # and its first edge in the line
         padded = np.empty(len(ids) + 4 * len(sentences), dtype=np.intp)
         for offset, edge in ((0, _LEFT2), (1, _LEFT1), (2, _RIGHT1), (3, _RIGHT2)):
             padded[starts + lengths * (offset > 1) + offset] = edge
-        positions = np.repeat(starts + 2, lengths) + np.arange(len(ids)) - \
-            np.repeat(np.cumsum(lengths) - lengths, lengths)
+        positions = np.arange(len(ids)) + np.repeat(starts - firsts + 2, lengths)
         padded[positions] = ids
         seen = _SEEN if features.features.context2 else _SEEN[:3]
         # the row of each vector in the table seen as (forms x 6, labels), one line per offset
         rows = padded[positions + seen[:, :1]] * len(_SLOTS) + seen[:, 1:]
-        rows[0, (np.cumsum(lengths) - lengths)[lengths > 0]] += FIRST - OWN
+        rows[0, firsts[lengths > 0]] += FIRST - OWN
         vectors = self._table.reshape(-1, self._table.shape[2]).take(rows, axis=0)
         found = np.add.reduce(vectors, axis=0)
         if any(hint != "O" for sentence in hints for hint in sentence):
@@ -133,13 +133,13 @@ class StateScorer:
                 flat.append(zero)  # a segment is never empty
                 flat += [rows[a] for a in attributes if a in rows]
         sums = np.add.reduceat(self.weights[flat], starts)
-        return sums.reshape(len(forms), 6, -1)
+        return sums.reshape(len(forms), len(_SLOTS), -1)
 
     def _sum(self, attributes: list[bytes]) -> np.ndarray:
         rows = [self.rows[a] for a in attributes if a in self.rows]
         return self.weights[[self._zero, *rows]].sum(axis=0)
 
-    def _hint_scores(self, hints: list[list[str]], lengths: list[int], positions: np.ndarray,
+    def _hint_scores(self, hints: list[list[str]], lengths: np.ndarray, positions: np.ndarray,
                      size: int) -> np.ndarray:
         """Each word's hint vectors: its own hint's, and its neighbours'."""
         labels = np.zeros(size, dtype=np.intp)  # "O" beyond the edges
