@@ -2,7 +2,7 @@
 
     python -m indexer.measurements.eval_entities [PATH] [--limit N] [--news N]
                                                  [--model-dir DIR] [--rules] [--stages]
-                                                 [--crfsuite]
+                                                 [--crfsuite] [--parity]
 
 * scores: each sentence's tokens joined with single spaces and run through
   the whole extractor; gold spans from the outer BIO column, keeping ``PER``,
@@ -20,7 +20,10 @@
 ``--rules`` scores the rule extractor alone (what the tagger reads as hints);
 ``--stages`` adds CPU seconds per MB of each stage of the pipeline;
 ``--crfsuite`` runs the model in crfsuite from attribute lists (as training
-does) instead of decoding it in NumPy from per-form scores.
+does) instead of decoding it in NumPy from per-form scores; ``--parity``
+tags the scored sentences and the news articles both ways and counts the
+tokens whose labels differ, the largest difference of a marginal and the
+texts whose mentions differ.
 """
 
 from __future__ import annotations
@@ -158,6 +161,39 @@ def stage_times(pipeline, texts: list[str]) -> dict[str, float]:
     return {stage: seconds / size for stage, seconds in spent.items()}
 
 
+def parity(fast, slow, texts: list[str]) -> dict:
+    """Labels, marginals and mentions of the NumPy pipeline ``fast`` against crfsuite's
+    ``slow``, over every sentence of ``texts``."""
+    import numpy as np
+
+    from indexer.entities import crf
+
+    read, tagger = slow.read, slow.tagger.crf
+    labels = fast.tagger.labels
+    found = Counter()
+    largest = 0.0
+    for text in texts:
+        sentences = read.tokens(text)
+        words = [[text[start:end] for start, end in spans] for spans in sentences]
+        hints = read.hints(text, sentences, words)
+        scores = [s for s in fast.tagger.scorer.scores(fast.read.features, words, hints) if len(s)]
+        tagged = [(w, h) for w, h in zip(words, hints) if w]
+        best = crf.viterbi(scores, fast.tagger.transitions)
+        chances = crf.marginals(scores, fast.tagger.transitions)
+        for (sentence, sentence_hints), ids, marginals in zip(tagged, best, chances):
+            expected = tagger.tag(read.features.sentence(sentence, sentence_hints))
+            found["sentences"] += 1
+            found["tokens"] += len(sentence)
+            found["different labels"] += sum(a != labels[b] for a, b in zip(expected, ids))
+            reference = np.array([[tagger.marginal(label, t) for label in labels]
+                                  for t in range(len(sentence))])
+            largest = max(largest, float(np.abs(reference - marginals).max()))
+        found["texts"] += 1
+        found["texts with different mentions"] += \
+            fast.mentions(words, hints) != slow.mentions(words, hints)
+    return {**found, "largest marginal difference": largest}
+
+
 def file_sizes(model_dir: Path, crfsuite: bool = False) -> dict[str, int]:
     """Bytes of each file the tagger reads beyond the rule extractor's name lists."""
     from indexer.analysis.sentences import PARAMETERS_FILE
@@ -185,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stages", action="store_true", help="CPU time of each stage")
     parser.add_argument("--crfsuite", action="store_true",
                         help="the model run by crfsuite from attribute lists")
+    parser.add_argument("--parity", action="store_true",
+                        help="NumPy decoding against crfsuite: labels, marginals, mentions")
     args = parser.parse_args(argv)
     if not args.path.exists() or not NEWS.exists():
         print(f"needs ../shared (GermEval 2014 dev set, news-de): {args.path.name} not found")
@@ -224,6 +262,14 @@ def main(argv: list[str] | None = None) -> int:
             stages = stage_times(pipeline, news[:args.news])
             print("CPU s/MB by stage: " + ", ".join(f"{k} {v:.3f}" for k, v in stages.items())
                   + f" (sum {sum(stages.values()):.3f})")
+        if args.parity:
+            from indexer.entities.extract import load, load_crfsuite
+
+            compared = parity(load(args.model_dir), load_crfsuite(args.model_dir),
+                              [sentence.text for sentence in sentences] + news)
+            print("parity with crfsuite: " + ", ".join(
+                f"{key} {value:.2g}" if isinstance(value, float) else f"{key} {value:,}"
+                for key, value in compared.items()))
     print()
     print(error_lists(result))
     return 0
