@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from indexer.entities.extract import ATTRIBUTES_FILE, MODEL_FILE, SETTINGS_FILE, load
+from indexer.entities.extract import ATTRIBUTES_FILE, MODEL_FILE, SETTINGS_FILE, WEIGHTS_FILE, load
 from indexer.entities.training import germeval
 from indexer.entities.training.examples import project_labels
 from indexer.entities.training.train import SHIPPED, train
@@ -42,7 +42,7 @@ def test_two_trainings_write_the_same_bytes(tmp_path):
     second = train(tmp_path / "second", gold, dev, BODIES, CONFIG)
     assert first == second
     assert set(first["thresholds"]) == {"PER", "LOC", "ORG"}
-    for name in (MODEL_FILE, ATTRIBUTES_FILE, SETTINGS_FILE):
+    for name in (MODEL_FILE, ATTRIBUTES_FILE, WEIGHTS_FILE, SETTINGS_FILE):
         assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes()
     pipeline = load(tmp_path / "first")
     found = {(e.text, e.type) for e in pipeline.entities("Angela Merkel besuchte Berlin .")}

@@ -4,9 +4,10 @@
 2. each sentence is split into words with offsets (:mod:`indexer.entities.words`);
 3. hints: the rule extractor's mentions or the gazetteer's names as labels
    per word (:mod:`indexer.entities.hints`; the shipped settings say which);
-4. the CRF labels every word from cached per-form attributes
-   (:mod:`indexer.entities.features`, :mod:`indexer.entities.tagger`) and
-   keeps the spans above a per-type confidence threshold;
+4. the CRF labels every word from state scores summed from cached per-form
+   vectors (:mod:`indexer.entities.features`, :mod:`indexer.entities.scoring`,
+   :mod:`indexer.entities.tagger`) and keeps the spans above a per-type
+   confidence threshold;
 5. rules correct what news conventions make clear: name particles,
    organisations named with an article, two-word places, streets
    (:mod:`indexer.entities.corrections`);
@@ -29,17 +30,18 @@ from importlib import metadata
 from pathlib import Path
 
 from indexer.analysis.sentences import PARAMETERS_FILE, SentenceSplitter, sentence_splitter
-from indexer.entities import consistency, corrections, gazetteer, lexical, naming
+from indexer.entities import consistency, corrections, crf, gazetteer, lexical, naming
 from indexer.entities.features import FeatureExtractor, FeatureSet
 from indexer.entities.hints import GazetteerHints, gazetteer_labels, rule_labels
 from indexer.entities.model import Entity
-from indexer.entities.tagger import Tagger
+from indexer.entities.tagger import CrfTagger, Tagger
 from indexer.entities.words import WordSplitter
 
 MODEL_DIR = Path(__file__).resolve().parent / "data"
 MODEL_FILE = "tagger.crfsuite"
 SETTINGS_FILE = "tagger.json"
 ATTRIBUTES_FILE = "tagger_attributes.txt"
+WEIGHTS_FILE = "tagger_weights.npz"
 #: Packages whose data or code shape the result, part of the model version.
 _VERSIONED_PACKAGES = ("python-crfsuite", "nltk", "pycountry", "Faker")
 
@@ -80,16 +82,11 @@ class Pipeline:
     """Every part of the extraction, loaded."""
 
     read: Preprocessor
-    tagger: Tagger
+    tagger: CrfTagger | Tagger
 
     def mentions(self, sentences: list[list[str]], hints: list[list[str]]) -> list[Mention]:
         """(sentence, first word, end word, type) of the confident CRF mentions."""
-        features = self.read.features
-        found: list[Mention] = []
-        for number, (words, sentence_hints) in enumerate(zip(sentences, hints)):
-            rows = features.sentence(words, sentence_hints)
-            found += [(number, first, end, kind) for first, end, kind in self.tagger.spans(rows)]
-        return found
+        return self.tagger.mentions(self.read.features, sentences, hints)
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, type) character spans of the mentions, sorted."""
@@ -124,7 +121,15 @@ def preprocessor(features: FeatureSet, known: frozenset[bytes] | None = None) ->
 
 
 def load(model_dir: Path = MODEL_DIR) -> Pipeline:
-    """The pipeline from the model files in ``model_dir``."""
+    """The pipeline from the model files in ``model_dir``: the CRF's weights decoded in NumPy."""
+    chosen = settings(model_dir)
+    weights = crf.load_weights(model_dir / WEIGHTS_FILE)
+    return Pipeline(preprocessor(FeatureSet(**chosen["features"]), frozenset(weights.attributes)),
+                    CrfTagger(weights, chosen["thresholds"]))
+
+
+def load_crfsuite(model_dir: Path = MODEL_DIR) -> Pipeline:
+    """The same pipeline with the model run by crfsuite from attribute lists."""
     chosen = settings(model_dir)
     known = frozenset((model_dir / ATTRIBUTES_FILE).read_bytes().splitlines())
     return Pipeline(preprocessor(FeatureSet(**chosen["features"]), known),

@@ -17,6 +17,9 @@ attributes is a dict look-up and a few list concatenations.  Attributes the
 model never weighs are dropped when a form is cached (crfsuite would look
 each one up and ignore it).
 
+The NumPy tagger adds up the weights of the same lists once per form
+(:mod:`indexer.entities.scoring`); crfsuite reads them per token.
+
 Attribute names are short on purpose (crfsuite copies every attribute
 string) and stored UTF-8 encoded (what pycrfsuite would otherwise encode on
 every call).
@@ -132,6 +135,8 @@ _EDGE_LEFT2 = _edge([], [], [], [])
 _EDGE_LEFT1 = _edge(["<1w=^"], ["<2w=^"], [], [])
 _EDGE_RIGHT1 = _edge([], [], [">1w=$"], [">2w=$"])
 _EDGE_RIGHT2 = _edge([], [], [], [])
+#: The pseudo-forms two and one before a sentence, and one and two after it.
+EDGES = (_EDGE_LEFT2, _EDGE_LEFT1, _EDGE_RIGHT1, _EDGE_RIGHT2)
 
 
 class FeatureExtractor:
@@ -146,7 +151,9 @@ class FeatureExtractor:
         #: attributes the model weighs; others are dropped when a form is cached
         self.known = known
         self._cache: dict[str, Form] = {}
-        self._hint_attributes = {
+        #: by offset ("" the token's own, "<" the word before's, ">" the word after's) and
+        #: hint label, the attributes the hint gives a token
+        self.hint_attributes = {
             offset: {label: [f"{offset}r={label}".encode()] if label != "O" else []
                      for label in LABELS}
             for offset in ("", "<", ">")}
@@ -160,7 +167,7 @@ class FeatureExtractor:
             if form is None:
                 if len(cache) >= MAX_CACHED:
                     cache.clear()
-                form = cache[word] = self._form(word)
+                form = cache[word] = self.form(word)
             found.append(form)
         return found
 
@@ -177,7 +184,7 @@ class FeatureExtractor:
                     in zip(padded, padded[1:], padded[2:], padded[3:], padded[4:])]
         else:
             rows = [[*form.own, *b1.before1, *a1.after1]
-                    for b1, form, a1 in zip(padded[1:], padded[2:], padded[3:])]
+                    for b1, form, a1 in zip(padded[1:], padded[2:-2], padded[3:])]
         if hints and any(hint != "O" for hint in hints):
             rows = self._with_hints(rows, hints)
         if self.features.cues:
@@ -187,7 +194,7 @@ class FeatureExtractor:
         return rows
 
     def _with_hints(self, rows: list[list[bytes]], hints: list[str]) -> list[list[bytes]]:
-        here, left, right = (self._hint_attributes[k] for k in ("", "<", ">"))
+        here, left, right = (self.hint_attributes[k] for k in ("", "<", ">"))
         count = len(rows)
         extra: list[list[bytes]] = [[] for _ in range(count)]
         for i, hint in enumerate(hints):
@@ -203,7 +210,8 @@ class FeatureExtractor:
         """One attribute list per word of a sentence."""
         return self.rows(self.forms(words), hints)
 
-    def _form(self, word: str) -> Form:
+    def form(self, word: str) -> Form:
+        """The attributes of one word form (not cached)."""
         features = self.features
         lean = features.lean
         lower = word.lower()

@@ -2,6 +2,7 @@
 
     python -m indexer.measurements.eval_entities [PATH] [--limit N] [--news N]
                                                  [--model-dir DIR] [--rules] [--stages]
+                                                 [--crfsuite] [--parity]
 
 * scores: each sentence's tokens joined with single spaces and run through
   the whole extractor; gold spans from the outer BIO column, keeping ``PER``,
@@ -17,7 +18,12 @@
   files the tagger reads.
 
 ``--rules`` scores the rule extractor alone (what the tagger reads as hints);
-``--stages`` adds CPU seconds per MB of each stage of the pipeline.
+``--stages`` adds CPU seconds per MB of each stage of the pipeline;
+``--crfsuite`` runs the model in crfsuite from attribute lists (as training
+does) instead of decoding it in NumPy from per-form scores; ``--parity``
+tags the scored sentences and the news articles both ways and counts the
+tokens whose labels differ, the largest difference of a marginal and the
+texts whose mentions differ.
 """
 
 from __future__ import annotations
@@ -112,6 +118,7 @@ def speed(extract: Callable[[str], object], texts: list[str]) -> dict:
 def stage_times(pipeline, texts: list[str]) -> dict[str, float]:
     """CPU seconds per MB of each stage of the pipeline, over ``texts``."""
     from indexer.entities import consistency, corrections, naming
+    from indexer.entities.tagger import Tagger
 
     size = sum(len(text.encode("utf-8")) for text in texts) / 1e6
     spent: Counter[str] = Counter()
@@ -122,17 +129,28 @@ def stage_times(pipeline, texts: list[str]) -> dict[str, float]:
         spent[stage] += time.process_time() - started
         return result
 
-    read = pipeline.read
+    def crfsuite(words: list[list[str]], hints: list[list[str]]) -> list:
+        mentions = []
+        for number, (sentence, sentence_hints) in enumerate(zip(words, hints)):
+            rows = timed("features", read.features.sentence, sentence, sentence_hints)
+            found = timed("crfsuite", tagger.spans, rows)
+            mentions += [(number, first, end, kind) for first, end, kind in found]
+        return mentions
+
+    def numpy(words: list[list[str]], hints: list[list[str]]) -> list:
+        scores = timed("scores", tagger.scorer.scores, read.features, words, hints)
+        spans = timed("decoding", tagger.spans, scores)
+        return [(number, first, end, kind) for number, found in enumerate(spans)
+                for first, end, kind in found]
+
+    read, tagger = pipeline.read, pipeline.tagger
+    tag = crfsuite if isinstance(tagger, Tagger) else numpy
     for text in texts:
         spans = timed("sentences", read.sentences.spans, text)
         sentences = [timed("words", read.words.spans, text, start, end) for start, end in spans]
         words = [[text[s:e] for s, e in sentence] for sentence in sentences]
         hints = timed("hints", read.hints, text, sentences, words)
-        mentions = []
-        for number, (sentence, sentence_hints) in enumerate(zip(words, hints)):
-            rows = timed("features", read.features.sentence, sentence, sentence_hints)
-            found = timed("crfsuite", pipeline.tagger.spans, rows)
-            mentions += [(number, first, end, kind) for first, end, kind in found]
+        mentions = tag(words, hints)
         lexicon = read.features.lexicon
         mentions = timed("corrections", corrections.correct, words, mentions, hints, lexicon,
                          read.gazetteer)
@@ -143,15 +161,49 @@ def stage_times(pipeline, texts: list[str]) -> dict[str, float]:
     return {stage: seconds / size for stage, seconds in spent.items()}
 
 
-def file_sizes(model_dir: Path) -> dict[str, int]:
+def parity(fast, slow, texts: list[str]) -> dict:
+    """Labels, marginals and mentions of the NumPy pipeline ``fast`` against crfsuite's
+    ``slow``, over every sentence of ``texts``."""
+    import numpy as np
+
+    from indexer.entities import crf
+
+    read, tagger = slow.read, slow.tagger.crf
+    labels = fast.tagger.labels
+    found = Counter()
+    largest = 0.0
+    for text in texts:
+        sentences = read.tokens(text)
+        words = [[text[start:end] for start, end in spans] for spans in sentences]
+        hints = read.hints(text, sentences, words)
+        scores = [s for s in fast.tagger.scorer.scores(fast.read.features, words, hints) if len(s)]
+        tagged = [(w, h) for w, h in zip(words, hints) if w]
+        best = crf.viterbi(scores, fast.tagger.transitions)
+        chances = crf.marginals(scores, fast.tagger.transitions)
+        for (sentence, sentence_hints), ids, marginals in zip(tagged, best, chances):
+            expected = tagger.tag(read.features.sentence(sentence, sentence_hints))
+            found["sentences"] += 1
+            found["tokens"] += len(sentence)
+            found["different labels"] += sum(a != labels[b] for a, b in zip(expected, ids))
+            reference = np.array([[tagger.marginal(label, t) for label in labels]
+                                  for t in range(len(sentence))])
+            largest = max(largest, float(np.abs(reference - marginals).max()))
+        found["texts"] += 1
+        found["texts with different mentions"] += \
+            fast.mentions(words, hints) != slow.mentions(words, hints)
+    return {**found, "largest marginal difference": largest}
+
+
+def file_sizes(model_dir: Path, crfsuite: bool = False) -> dict[str, int]:
     """Bytes of each file the tagger reads beyond the rule extractor's name lists."""
     from indexer.analysis.sentences import PARAMETERS_FILE
-    from indexer.entities.extract import ATTRIBUTES_FILE, MODEL_FILE, SETTINGS_FILE
+    from indexer.entities.extract import ATTRIBUTES_FILE, MODEL_FILE, SETTINGS_FILE, WEIGHTS_FILE
     from indexer.entities.lexical import PLACES_FILE
 
     analysis_data = Path(__file__).resolve().parents[1] / "analysis" / "data"
     entity_data = Path(__file__).resolve().parents[1] / "entities" / "data"
-    paths = [model_dir / MODEL_FILE, model_dir / ATTRIBUTES_FILE, model_dir / SETTINGS_FILE,
+    model = [MODEL_FILE, ATTRIBUTES_FILE] if crfsuite else [WEIGHTS_FILE]
+    paths = [*(model_dir / name for name in model), model_dir / SETTINGS_FILE,
              entity_data / PLACES_FILE, analysis_data / PARAMETERS_FILE,
              analysis_data / "lexicon_de.tsv"]
     return {path.name: path.stat().st_size for path in paths}
@@ -167,6 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model-dir", type=Path, default=MODEL_DIR)
     parser.add_argument("--rules", action="store_true", help="the rule extractor alone")
     parser.add_argument("--stages", action="store_true", help="CPU time of each stage")
+    parser.add_argument("--crfsuite", action="store_true",
+                        help="the model run by crfsuite from attribute lists")
+    parser.add_argument("--parity", action="store_true",
+                        help="NumPy decoding against crfsuite: labels, marginals, mentions")
     args = parser.parse_args(argv)
     if not args.path.exists() or not NEWS.exists():
         print(f"needs ../shared (GermEval 2014 dev set, news-de): {args.path.name} not found")
@@ -178,9 +234,9 @@ def main(argv: list[str] | None = None) -> int:
         from indexer.entities.rule_extractor import rule_entities as extract
         pipeline = None
     else:
-        from indexer.entities.extract import load
+        from indexer.entities.extract import load, load_crfsuite
 
-        pipeline = load(args.model_dir)
+        pipeline = (load_crfsuite if args.crfsuite else load)(args.model_dir)
         extract = pipeline.entities
     extract("Angela Merkel besuchte am 21. August Berlin.")  # name lists load on first use
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
@@ -199,13 +255,21 @@ def main(argv: list[str] | None = None) -> int:
           f"cold {cold['cpu']:.2f} MB/s CPU ({cold['wall']:.2f} wall)")
     print(f"load: {wall:.2f} s wall, {cpu:.2f} s CPU (files read, nltk imported, first call)")
     if pipeline is not None:
-        sizes = file_sizes(args.model_dir)
+        sizes = file_sizes(args.model_dir, args.crfsuite)
         print("files: " + ", ".join(f"{name} {size / 1e6:.2f} MB" for name, size in sizes.items())
               + f" (total {sum(sizes.values()) / 1e6:.2f} MB)")
         if args.stages:
             stages = stage_times(pipeline, news[:args.news])
             print("CPU s/MB by stage: " + ", ".join(f"{k} {v:.3f}" for k, v in stages.items())
                   + f" (sum {sum(stages.values()):.3f})")
+        if args.parity:
+            from indexer.entities.extract import load, load_crfsuite
+
+            compared = parity(load(args.model_dir), load_crfsuite(args.model_dir),
+                              [sentence.text for sentence in sentences] + news)
+            print("parity with crfsuite: " + ", ".join(
+                f"{key} {value:.2g}" if isinstance(value, float) else f"{key} {value:,}"
+                for key, value in compared.items()))
     print()
     print(error_lists(result))
     return 0

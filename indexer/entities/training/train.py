@@ -9,7 +9,10 @@
    (:mod:`~indexer.entities.training.silver`);
 2. ``tagger_attributes.txt``: the attributes the model weighs (tagging drops
    the others when it caches a word form);
-3. ``tagger.json``: the feature set, the training parameters, and the
+3. ``tagger_weights.npz``: the model's exact weights for decoding in NumPy
+   (:mod:`indexer.entities.crf`; ``python -m indexer.entities.training.weights``
+   derives it from a model file alone);
+4. ``tagger.json``: the feature set, the training parameters, and the
    per-type confidence thresholds chosen on the dev split
    (:mod:`~indexer.entities.training.thresholds`) with the scores they gave.
 
@@ -37,13 +40,14 @@ from indexer.entities.extract import (
     MODEL_DIR,
     MODEL_FILE,
     SETTINGS_FILE,
+    WEIGHTS_FILE,
     Pipeline,
     Preprocessor,
     preprocessor,
 )
 from indexer.entities.features import FeatureSet
 from indexer.entities.tagger import Tagger
-from indexer.entities.training import examples, germeval, silver, thresholds
+from indexer.entities.training import examples, germeval, silver, thresholds, weights
 
 #: Research data beside the repository.
 SHARED = Path(__file__).resolve().parents[4] / "shared"
@@ -85,6 +89,7 @@ def train(out: Path, gold: list[germeval.Sentence], dev: list[germeval.Sentence]
             settings["silver_sentences"] = len(extra)
             _fit(read, work, gold + extra, config)
         write_attributes(work)
+        weights.write_weights(work)
         known = frozenset((work / ATTRIBUTES_FILE).read_bytes().splitlines())
         tagged = Pipeline(preprocessor(config.features, known), Tagger(work / MODEL_FILE))
         chosen = thresholds.choose(*thresholds.confidences(tagged, dev))
@@ -92,7 +97,7 @@ def train(out: Path, gold: list[germeval.Sentence], dev: list[germeval.Sentence]
         settings["dev_at_thresholds"] = chosen
         _write_settings(work, settings)
         out.mkdir(parents=True, exist_ok=True)
-        for name in (MODEL_FILE, ATTRIBUTES_FILE, SETTINGS_FILE):
+        for name in (MODEL_FILE, ATTRIBUTES_FILE, WEIGHTS_FILE, SETTINGS_FILE):
             shutil.copyfile(work / name, out / name)
     return settings
 
