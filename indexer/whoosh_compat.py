@@ -199,8 +199,8 @@ def field_terms(reader, fieldname: str) -> tuple[list[bytes], np.ndarray]:
     term at a time; the frequencies equal ``reader.doc_frequency`` (deleted
     documents counted).  Terms must not hold a newline (word forms never do).
     """
-    terms = reader._terms
-    number = terms._fieldmap.get(fieldname)
+    terms = getattr(reader, "_terms", None)  # (an empty index's reader has no term table)
+    number = None if terms is None else terms._fieldmap.get(fieldname)
     if number is None:
         return [], np.zeros(0, dtype=np.int64)
     table = terms._tindex

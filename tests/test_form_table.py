@@ -30,6 +30,7 @@ from indexer.searching.search import (
 )
 from indexer.whoosh_compat import field_terms
 from indexer.writing.build import build, update
+from indexer.writing.schema import build_schema
 from indexer.writing.store import IndexStore
 
 FIELDS = ("title_forms", "body_forms")
@@ -120,10 +121,12 @@ def test_most_frequent_first_breaks_ties_by_form():
         ["b", "a", "c", "d"]
 
 
-def test_an_empty_archive_has_an_empty_table():
-    table = FormTable([], [])
-    assert len(table) == 0 and table.containing("a").size == 0
-    assert table.starting_with("a").size == 0 and table.frequency("a") == 0
+def test_an_empty_archive_has_an_empty_table(tmp_path):
+    empty = whoosh_index.create_in(tmp_path, build_schema()).reader()
+    for table in (FormTable([], []), FormTable.read(empty, FIELDS)):
+        assert len(table) == 0 and table.containing("a").size == 0
+        assert table.starting_with("a").size == 0 and table.frequency("a") == 0
+        assert table.segments("a") is None or table.segments("a").size == 0
 
 
 def test_word_form_counts_equal_a_search_for_the_form(store):

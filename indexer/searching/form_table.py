@@ -71,13 +71,13 @@ class FormTable:
             frequency[:in_field.size] = np.maximum(frequency[:in_field.size], in_field)
         position = np.empty(len(numbers), dtype=np.int64)
         position[order] = np.arange(len(numbers))
-        segment_of = np.concatenate([np.full(h.size, i % max(len(leaves), 1), dtype=np.int32)
-                                     for i, h in enumerate(held)] or [np.zeros(0, np.int32)])
+        width = max(len(leaves), 1)  # (form, segment) pairs as form * width + segment
+        segment_of = np.concatenate([np.full(h.size, i % width, dtype=np.int64)
+                                     for i, h in enumerate(held)] or [np.zeros(0, np.int64)])
         form_of = position[np.concatenate(held or [np.zeros(0, np.int64)])]
-        pairs = np.sort(form_of * max(len(leaves), 1) + segment_of)  # form-major
-        pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]  # a form in both fields
-        ends = np.searchsorted(pairs // max(len(leaves), 1), np.arange(len(numbers)), "right")
-        segments = (pairs % max(len(leaves), 1)).astype(np.int32)
+        pairs = np.unique(form_of * width + segment_of)  # a form in both fields: once
+        ends = np.searchsorted(pairs // width, np.arange(len(numbers)), "right")
+        segments = (pairs % width).astype(np.int32)
         return cls([b.decode("utf-8") for b in ordered], frequency[order], (ends, segments))
 
     def segments(self, form: str) -> np.ndarray | None:
