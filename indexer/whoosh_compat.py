@@ -195,8 +195,8 @@ def field_terms(reader, fieldname: str) -> tuple[list[bytes], np.ndarray]:
 
     Read from the segment's term table (whoosh's ``OrderedHashReader``:
     records of key length, value length, key, value, and an array of their
-    positions in key order) with NumPy over the whole table at once, not one
-    term at a time; the frequencies equal ``reader.doc_frequency`` (deleted
+    positions in key order) with NumPy, all of the field's records at once,
+    not one term at a time; the frequencies equal ``reader.doc_frequency`` (deleted
     documents counted).  Terms must not hold a newline (word forms never do).
     """
     terms = getattr(reader, "_terms", None)  # (an empty index's reader has no term table)
@@ -220,11 +220,12 @@ def field_terms(reader, fieldname: str) -> tuple[list[bytes], np.ndarray]:
                               + _DOC_FREQUENCY_AT, 4)
     starts = records + _RECORD_LENGTHS.size + 2  # the term, after the field number
     lengths = key_lengths - 2
-    text = np.full(int(lengths.sum()) + lengths.size, ord("\n"), dtype=np.uint8)
-    placed = np.arange(int(lengths.sum())) + np.repeat(np.arange(lengths.size), lengths)
-    from_data = np.arange(int(lengths.sum())) + np.repeat(starts - (np.cumsum(lengths) - lengths),
-                                                          lengths)
-    text[placed] = data[from_data]
+    # Every term's bytes, gathered into one string with a newline after each.
+    total = int(lengths.sum())
+    term_of_byte = np.repeat(np.arange(lengths.size), lengths)
+    within_term = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    text = np.full(total + lengths.size, ord("\n"), dtype=np.uint8)
+    text[np.arange(total) + term_of_byte] = data[starts[term_of_byte] + within_term]
     found = text.tobytes().split(b"\n")[:-1]
     if len(found) != lengths.size:
         raise ValueError(f"a term of {fieldname} holds a newline")
