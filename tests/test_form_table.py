@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from pathlib import Path
 
 import numpy as np
@@ -154,4 +153,4 @@ def test_prefixes_are_listed_from_the_table_most_frequent_first(store):
     listed = snapshot.word_forms.prefixed(snapshot.searcher, "wahl")
     assert set(listed) == {f for f in map(table.form, range(len(table))) if f.startswith("wahl")}
     counts = [table.frequency(f) for f in listed]
-    assert counts == sorted(counts, reverse=True) and re.fullmatch("wahl.*", listed[0])
+    assert len(listed) > 1 and counts == sorted(counts, reverse=True)

@@ -168,10 +168,6 @@ class WordForms:
                 self._found[key] = found
         return found
 
-    def frequency(self, searcher, form: str) -> int:
-        """Articles in the archive with ``form`` in their title or body (the larger count)."""
-        return self.table(searcher).frequency(form)
-
     def documents(self, searcher, forms: list[str]) -> list[np.ndarray]:
         """For each form, the live articles (global numbers, sorted) with it in title or body.
 

@@ -50,10 +50,7 @@ def matching_docs(q: wq.Query, searcher, days: np.ndarray | None = None) -> np.n
         reader = subsearcher.reader()
         segment = _Segment(subsearcher, reader,
                            None if days is None else days[offset:offset + reader.doc_count_all()])
-        ids = _evaluate(q, segment)
-        if reader.has_deletions() and ids.size:
-            ids = ids[~np.isin(ids, _deleted(reader))]
-        parts.append(ids + offset)
+        parts.append(_live(reader, _evaluate(q, segment)) + offset)
     return np.concatenate(parts) if parts else EMPTY
 
 
@@ -87,8 +84,8 @@ def docs_with_terms(searcher, fieldnames: tuple[str, ...], texts: list[str],
                     if arrays is not None and arrays.holds_every_term(fieldname, btext):
                         continue  # in no document of this segment
                     ids = _term_ids(reader, fieldname, btext)
-                elif reader.has_deletions():
-                    ids = ids[~np.isin(ids, _deleted(reader))]
+                else:
+                    ids = _live(reader, ids)
                 if ids.size:
                     into.append(ids)
         for number, pieces in zip(asked, found):
@@ -279,6 +276,13 @@ def _without_deleted(reader, ids: np.ndarray, weights: np.ndarray
         return ids, weights
     live = ~np.isin(ids, _deleted(reader))
     return ids[live], weights[live]
+
+
+def _live(reader, ids: np.ndarray) -> np.ndarray:
+    """``ids`` without the documents ``reader`` has deleted."""
+    if not reader.has_deletions() or not ids.size:
+        return ids
+    return ids[~np.isin(ids, _deleted(reader))]
 
 
 #: Candidates of a phrase few enough to check their word positions one by one.
