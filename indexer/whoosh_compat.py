@@ -193,16 +193,28 @@ def term_doc_frequency(terminfo: bytes) -> int:
 def field_terms(reader, fieldname: str) -> tuple[list[bytes], np.ndarray]:
     """Every term of ``fieldname`` in one segment reader, sorted, and its document frequency.
 
-    Read from the segment's term table (whoosh's ``OrderedHashReader``:
-    records of key length, value length, key, value, and an array of their
-    positions in key order) with NumPy, all of the field's records at once,
-    not one term at a time; the frequencies equal ``reader.doc_frequency`` (deleted
-    documents counted).  Terms must not hold a newline (word forms never do).
+    The frequencies equal ``reader.doc_frequency`` (deleted documents counted).
+    """
+    terms, data, info_starts, _ = field_term_infos(reader, fieldname)
+    return terms, _big_endian(data, info_starts + _DOC_FREQUENCY_AT, 4)
+
+
+def field_term_infos(reader, fieldname: str
+                     ) -> tuple[list[bytes], np.ndarray, np.ndarray, np.ndarray]:
+    """Every term of ``fieldname`` in one segment reader, sorted, with its W3 term info.
+
+    Returns the terms, the field's part of the term table (``uint8``) and
+    where each term's info starts in it and how long it is.  Read from the
+    segment's term table (whoosh's ``OrderedHashReader``: records of key
+    length, value length, key, value, and an array of their positions in key
+    order) with NumPy, all of the field's records at once, not one term at a
+    time.
     """
     terms = getattr(reader, "_terms", None)  # (an empty index's reader has no term table)
     number = None if terms is None else terms._fieldmap.get(fieldname)
     if number is None:
-        return [], np.zeros(0, dtype=np.int64)
+        nothing = np.zeros(0, dtype=np.int64)
+        return [], np.zeros(0, dtype=np.uint8), nothing, nothing
     table = terms._tindex
     index_type = np.dtype(_INDEX_TYPES[table.extras["indextype"]])
     positions = np.frombuffer(table.dbfile.get(table.indexbase,
@@ -216,20 +228,18 @@ def field_terms(reader, fieldname: str) -> tuple[list[bytes], np.ndarray]:
     records = positions[first:end].astype(np.int64) - start
     data = np.frombuffer(table.dbfile.get(start, stop - start), dtype=np.uint8)
     key_lengths = _big_endian(data, records, 4)
-    frequencies = _big_endian(data, records + _RECORD_LENGTHS.size + key_lengths
-                              + _DOC_FREQUENCY_AT, 4)
+    info_lengths = _big_endian(data, records + 4, 4)
     starts = records + _RECORD_LENGTHS.size + 2  # the term, after the field number
     lengths = key_lengths - 2
-    # Every term's bytes, gathered into one string with a newline after each.
+    # Every term's bytes gathered into one string, then cut at the terms' ends.
     total = int(lengths.sum())
     term_of_byte = np.repeat(np.arange(lengths.size), lengths)
-    within_term = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    text = np.full(total + lengths.size, ord("\n"), dtype=np.uint8)
-    text[np.arange(total) + term_of_byte] = data[starts[term_of_byte] + within_term]
-    found = text.tobytes().split(b"\n")[:-1]
-    if len(found) != lengths.size:
-        raise ValueError(f"a term of {fieldname} holds a newline")
-    return found, frequencies
+    ends = np.cumsum(lengths)
+    within_term = np.arange(total) - np.repeat(ends - lengths, lengths)
+    text = data[starts[term_of_byte] + within_term].tobytes()
+    ends_list = ends.tolist()
+    found = [text[a:b] for a, b in zip([0] + ends_list[:-1], ends_list)]
+    return found, data, starts + lengths, info_lengths
 
 
 def _big_endian(data: np.ndarray, at: np.ndarray, size: int) -> np.ndarray:

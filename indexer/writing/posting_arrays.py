@@ -38,6 +38,7 @@ postings instead.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import multiprocessing
@@ -47,7 +48,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 import numpy as np
 from whoosh import index as whoosh_index
@@ -100,51 +101,92 @@ def _key(fieldname: str, btext: bytes) -> bytes | None:
 
 def encode(segment_id: str, documents: int, postings: Iterable[TermPostings]) -> bytes:
     """The arrays file of one segment of ``documents`` documents, from its frequent terms."""
+    out = io.BytesIO()
+    write(out, segment_id, documents, postings)
+    return out.getvalue()
+
+
+#: Postings converted and written at a time by :func:`write`.
+_WRITE_POSTINGS = 1 << 22
+
+
+def write(out: BinaryIO, segment_id: str, documents: int,
+          postings: Iterable[TermPostings]) -> None:
+    """Write the arrays file of :func:`encode` to ``out``, the terms' arrays a batch at a time.
+
+    Memory holds the terms' arrays as given, and one batch of them converted.
+    """
     keyed = sorted(((key, ids, weights) for fieldname, btext, ids, weights in postings
                     if (key := _key(fieldname, btext)) is not None), key=itemgetter(0))
     # (b"" gives a file without terms a key type too.)
     keys = np.array([k for k, _, _ in keyed] or [b""], dtype=bytes)[:len(keyed)]
     lengths = np.array([ids.size for _, ids, _ in keyed], dtype=np.int64)
-    ids = np.concatenate([i for _, i, _ in keyed]) if keyed else np.zeros(0, dtype=np.int64)
-    weights = np.concatenate([w for _, _, w in keyed]) if keyed else np.zeros(0)
-    arrays = {"keys": keys, "ends": np.cumsum(lengths),
-              "ids": ids.astype(np.uint16 if documents <= 1 << 16 else np.uint32),
-              "weights": weights.astype(_weight_dtype(weights))}
-    return _pack({"version": VERSION, "segment": segment_id, "documents": documents,
-                  "min_doc_frequency": MIN_DOC_FREQUENCY,
-                  "every_term_fields": list(EVERY_TERM_FIELDS)}, arrays)
+    id_type = np.dtype(np.uint16 if documents <= 1 << 16 else np.uint32)
+    weight_type = np.dtype(_weight_dtype([w for _, _, w in keyed]))
+    arrays = {"keys": keys, "ends": np.cumsum(lengths)}
+    layout, offset = _layout({"version": VERSION, "segment": segment_id, "documents": documents,
+                              "min_doc_frequency": MIN_DOC_FREQUENCY,
+                              "every_term_fields": list(EVERY_TERM_FIELDS)},
+                             {**{name: (a.dtype, a.size) for name, a in arrays.items()},
+                              "ids": (id_type, int(lengths.sum())),
+                              "weights": (weight_type, int(lengths.sum()))})
+    out.write(layout)
+    for array in arrays.values():
+        offset = _write_aligned(out, offset, [array])
+    for column, dtype in ((1, id_type), (2, weight_type)):
+        offset = _write_aligned(out, offset, _batches([k[column] for k in keyed], dtype))
 
 
-def _weight_dtype(weights: np.ndarray) -> type:
+def _weight_dtype(parts: list[np.ndarray]) -> type:
     """The smallest type that holds every weight exactly (term frequencies are whole)."""
-    if not weights.size or (np.all(weights == np.round(weights)) and weights.min() >= 0
-                            and weights.max() < 1 << 16):
+    if all(not w.size or (np.all(w == np.round(w)) and w.min() >= 0 and w.max() < 1 << 16)
+           for w in parts):
         return np.uint16
-    if np.all(weights.astype(np.float32) == weights):
+    if all(np.all(w.astype(np.float32) == w) for w in parts):
         return np.float32
     return np.float64
 
 
-def _pack(header: dict, arrays: dict[str, np.ndarray]) -> bytes:
-    # Offsets depend on the header's length, which depends on the offsets: fix
-    # the header's size first, with room for every offset's digits.
-    placeholder = {name: [a.dtype.str, 10 ** 15, a.size] for name, a in arrays.items()}
+def _batches(parts: list[np.ndarray], dtype: np.dtype) -> Iterator[np.ndarray]:
+    """``parts`` joined and converted to ``dtype``, about :data:`_WRITE_POSTINGS` at a time."""
+    batch, size = [], 0
+    for part in parts:
+        batch.append(part)
+        size += part.size
+        if size >= _WRITE_POSTINGS:
+            yield np.concatenate(batch).astype(dtype, copy=False)
+            batch, size = [], 0
+    if batch:
+        yield np.concatenate(batch).astype(dtype, copy=False)
+
+
+def _layout(header: dict, arrays: dict[str, tuple[np.dtype, int]]) -> tuple[bytes, int]:
+    """The file's start (magic, header length, header) padded, and its length.
+
+    Each array starts at the next multiple of :data:`_ALIGN`.  Offsets
+    depend on the header's length, which depends on the offsets: the
+    header's size is fixed first, with room for every offset's digits.
+    """
+    placeholder = {name: [dtype.str, 10 ** 15, size] for name, (dtype, size) in arrays.items()}
     start = _aligned(len(MAGIC) + _HEADER_LENGTH.size
                      + len(json.dumps({**header, "arrays": placeholder})))
     layout, offset = {}, start
-    for name, array in arrays.items():
-        layout[name] = [array.dtype.str, offset, array.size]
-        offset = _aligned(offset + array.nbytes)
+    for name, (dtype, size) in arrays.items():
+        layout[name] = [dtype.str, offset, size]
+        offset = _aligned(offset + dtype.itemsize * size)
     text = json.dumps({**header, "arrays": layout}).encode("utf-8")
-    out = bytearray(offset)
-    out[:len(MAGIC)] = MAGIC
-    out[len(MAGIC):len(MAGIC) + _HEADER_LENGTH.size] = _HEADER_LENGTH.pack(len(text))
-    at = len(MAGIC) + _HEADER_LENGTH.size
-    out[at:at + len(text)] = text
-    for name, array in arrays.items():
-        position = layout[name][1]
-        out[position:position + array.nbytes] = array.tobytes()
-    return bytes(out)
+    head = MAGIC + _HEADER_LENGTH.pack(len(text)) + text
+    return head + bytes(start - len(head)), start
+
+
+def _write_aligned(out: BinaryIO, offset: int, chunks: Iterable[np.ndarray]) -> int:
+    """Write ``chunks`` from ``offset``, then zeros up to the next aligned offset; returns it."""
+    for chunk in chunks:
+        out.write(chunk.tobytes())
+        offset += chunk.nbytes
+    end = _aligned(offset)
+    out.write(bytes(end - offset))
+    return end
 
 
 def _aligned(offset: int) -> int:

@@ -76,9 +76,14 @@ def varbytes_column(values: Sequence[bytes | None], doccount: int,
     """
     assert len(values) == doccount
     lengths = np.fromiter((len(v) if v else 0 for v in values), dtype=np.int64, count=doccount)
-    data = b"".join([v for v in values if v])
+    return b"".join([v for v in values if v]) + varbytes_tail(lengths, column)
+
+
+def varbytes_tail(lengths: np.ndarray, column: columns.VarBytesColumn) -> bytes:
+    """What follows the values of a ``VarBytesColumn``: their lengths, offsets and typecodes."""
+    doccount = len(lengths)
     lcode = _growable_typecode(int(lengths.max()) if doccount else 0)
-    parts = [data, lengths.astype(_BE[lcode]).tobytes()]
+    parts = [lengths.astype(_BE[lcode]).tobytes()]
     write_offsets = column.allow_offsets and doccount > column.write_offsets_cutoff
     if write_offsets:
         offsets = np.zeros(doccount, dtype=np.int64)
@@ -89,6 +94,21 @@ def varbytes_column(values: Sequence[bytes | None], doccount: int,
     if write_offsets:
         parts.append(ocode.encode("ascii") + b"X")
     return b"".join(parts)
+
+
+def read_varbytes(raw: bytes, doccount: int) -> tuple[np.ndarray, np.ndarray]:
+    """The values of a ``VarBytesColumn`` file back to back (``uint8``), and their offsets."""
+    if raw[-1:] == b"X":  # the offsets follow the lengths
+        lcode, ocode = chr(raw[-3]), chr(raw[-2])
+        tail = 3 + doccount * np.dtype(_BE[ocode]).itemsize
+    else:
+        lcode, tail = chr(raw[-1]), 1
+    lengths_size = doccount * np.dtype(_BE[lcode]).itemsize
+    end = len(raw) - tail - lengths_size
+    lengths = np.frombuffer(raw, dtype=_BE[lcode], count=doccount, offset=end)
+    offsets = np.zeros(doccount + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return np.frombuffer(raw, dtype=np.uint8, count=end), offsets
 
 
 def stored_column(stored: Sequence[dict | None], doccount: int) -> bytes:

@@ -128,7 +128,8 @@ def _only_terms(fp: FieldPostings, terms: np.ndarray, postings: np.ndarray) -> F
     """The postings of the selected terms (``postings`` marks theirs)."""
     df = np.diff(fp.term_offsets)[terms]
     return FieldPostings(terms=[], term_offsets=offsets_from_lengths(df),
-                         docs=fp.docs[postings], freqs=fp.freqs[postings],
+                         docs=fp.docs[postings],
+                         freqs=None if fp.freqs is None else fp.freqs[postings],
                          weights=fp.weights[postings],
                          values=subset(fp.values, postings) if fp.values is not None else None)
 

@@ -81,7 +81,7 @@ class FieldPostings:
     terms: list[bytes]  # distinct terms, sorted
     term_offsets: np.ndarray  # int64, n_terms + 1, into the posting arrays
     docs: np.ndarray  # int64
-    freqs: np.ndarray  # int64
+    freqs: np.ndarray | None  # int64 (None: not known, as after a merge; not encoded)
     weights: np.ndarray  # float64: the weight whoosh was given (it stores them as float32)
     values: Ragged | None  # None: the format stores no values (Existence)
 

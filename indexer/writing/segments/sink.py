@@ -112,6 +112,15 @@ def commit_segments(writer, segments: list[W3Segment]) -> None:
     ``writer`` is the whoosh writer that holds the index lock; it has added
     nothing itself.
     """
+    commit_toc(writer, list(writer.segments) + segments)
+
+
+def commit_toc(writer, segments: list[W3Segment]) -> None:
+    """List exactly ``segments`` in a new table of contents, and unlock.
+
+    Files of the index's segments not listed are removed.  ``writer`` is the
+    whoosh writer that holds the index lock; it has added nothing itself.
+    """
     writer._close_segment()
-    writer._commit_toc(list(writer.segments) + segments)
+    writer._commit_toc(segments)
     writer._finish()

@@ -142,7 +142,7 @@ def write_segment(storage: Storage, indexname: str, schema: wfields.Schema,
             fp = small[name]
         if not fp.terms:
             continue
-        frequent.extend(_frequent_terms(name, fp))
+        frequent.extend(arrays_of_terms(name, fp))
         fieldmap[name] = number = len(fieldmap)
         fixed = fieldobj.format.fixed_value_size()
         out = write_field(fp, fixed, length_bytes.get(name), offset, codec)
@@ -174,7 +174,7 @@ def write_segment(storage: Storage, indexname: str, schema: wfields.Schema,
     return segment
 
 
-def _frequent_terms(name: str, fp: FieldPostings) -> list[TermPostings]:
+def arrays_of_terms(name: str, fp: FieldPostings) -> list[TermPostings]:
     """The postings of each term of ``fp`` that gets posting arrays, copied out compactly."""
     counts = np.diff(fp.term_offsets)
     chosen = (counts >= posting_arrays.MIN_DOC_FREQUENCY) \
