@@ -21,9 +21,9 @@ from indexer.searching.query import QueryError
 from indexer.searching.search import Archive, SearchRequest, search
 from indexer.writing.build import BuildReport, build, update
 from indexer.writing.consolidate import consolidate
-from indexer.writing.parallel import SEGMENT_DOCS
 from indexer.writing.posting_arrays import add_to_live
 from indexer.writing.store import KEEP_GENERATIONS, IndexStore, describe_failure
+from indexer.writing.tiers import TARGET_DOCS
 from indexer.writing.verify import verify
 
 DEFAULT_INDEX = os.environ.get("NEWSINDEX_DIR", "index")
@@ -87,12 +87,17 @@ keep_option = click.option(
               help="Seconds to wait for another writer to finish.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print warnings.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--consolidate/--no-consolidate", "merge", default=True, show_default=True,
+              help="Merge the written segments into few large ones before swapping in.")
+@click.option("--target-docs", type=click.IntRange(min=1), default=TARGET_DOCS,
+              show_default=True, help="Articles per merged segment, at most.")
 @keep_option
 @_clear_errors
-def build_command(index_dir, paths, wait, verbose, as_json, keep):
+def build_command(index_dir, paths, wait, verbose, as_json, merge, target_docs, keep):
     """Build a fresh index from PATHS and swap it in atomically."""
     report = build(IndexStore(index_dir), list(paths), progress=True,
-                   on_problem=_problem_printer(verbose), wait=wait, keep=keep)
+                   on_problem=_problem_printer(verbose), wait=wait, keep=keep,
+                   merge_to=target_docs if merge else None)
     _finish(report, as_json)
 
 
@@ -116,19 +121,20 @@ def update_command(index_dir, paths, delete_missing, wait, verbose, as_json, kee
 
 @main.command("consolidate")
 @index_option
-@click.option("--segment-docs", type=click.IntRange(min=1), default=SEGMENT_DOCS,
-              show_default=True, help="Segments with fewer articles are merged.")
+@click.option("--target-docs", type=click.IntRange(min=1), default=TARGET_DOCS,
+              show_default=True,
+              help="Smaller segments are merged into segments of up to this many articles.")
 @click.option("--wait", default=0.0, show_default=True,
               help="Seconds to wait for another writer to finish.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @keep_option
 @_clear_errors
-def consolidate_command(index_dir, segment_docs, wait, as_json, keep):
-    """Merge the small segments (and those with deleted articles) into one new generation.
+def consolidate_command(index_dir, target_docs, wait, as_json, keep):
+    """Merge the segments into few large ones (without deleted articles), as a new generation.
 
     Searches go on meanwhile; the server swaps to the new generation as after an update.
     """
-    report = consolidate(IndexStore(index_dir), segment_docs=segment_docs, wait=wait, keep=keep)
+    report = consolidate(IndexStore(index_dir), target_docs=target_docs, wait=wait, keep=keep)
     click.echo(json.dumps(report.to_dict()) if as_json else report.summary())
 
 

@@ -8,11 +8,13 @@ import sys
 from pathlib import Path
 
 from conftest import REPO
+from whoosh.codec.whoosh3 import W3Codec, W3Segment
 
 from indexer.searching.search import Archive, SearchRequest, search
 from indexer.writing.build import build, update
 from indexer.writing.consolidate import consolidate
 from indexer.writing.store import IndexStore
+from indexer.writing.tiers import plan_merges
 from indexer.writing.verify import verify
 
 
@@ -52,10 +54,11 @@ def test_small_segments_and_deleted_articles_are_merged_away(tmp_path: Path):
     old = Archive(store.path, refresh_seconds=0).snapshot()
     answers = {text: hits(old, text) for text in ("Berlin", "Hamburg", "Bremen", "Meldung")}
 
-    report = consolidate(store, segment_docs=10)
+    report = consolidate(store, target_docs=25)
 
-    assert (report.segments_before, report.segments_after, report.documents) == (9, 3, 43)
-    assert segment_sizes(store) == [10, 10, 23]
+    assert (report.segments_before, report.segments_after, report.documents) == (9, 2, 43)
+    sizes = segment_sizes(store)  # deleted articles included: there are none left
+    assert sum(sizes) == 43 and max(sizes) <= 25
     new = Archive(store.path, refresh_seconds=0).snapshot()
     assert new.generation.name == report.generation != old.generation.name
     for text, expected in answers.items():
@@ -71,8 +74,8 @@ def test_nothing_to_merge_publishes_nothing(tmp_path: Path):
     store = IndexStore(tmp_path / "ix")
     build(store, [str(feed)], processes=2, segment_docs=10)
     live = store.current().name
-    report = consolidate(store, segment_docs=10)
-    assert (report.segments_before, report.segments_after) == (2, 2)
+    report = consolidate(store, target_docs=10)
+    assert (report.segments_before, report.segments_after, report.written) == (2, 2, 0)
     assert report.generation == live == store.current().name
     assert "nothing to merge" in report.summary()
 
@@ -80,7 +83,44 @@ def test_nothing_to_merge_publishes_nothing(tmp_path: Path):
 def test_the_command_line_consolidates(tmp_path: Path):
     store, _ = updated_archive(tmp_path)
     out = subprocess.run([sys.executable, "-m", "indexer.cli", "consolidate", "--json",
-                          "--segment-docs", "10", "--index", str(store.path)],
+                          "--target-docs", "100", "--index", str(store.path)],
                          capture_output=True, text=True, cwd=REPO, check=True)
-    assert json.loads(out.stdout)["segments_after"] == 3
-    assert len(segment_sizes(store)) == 3
+    assert json.loads(out.stdout)["segments_after"] == 1
+    assert segment_sizes(store) == [43]
+
+
+def test_segments_are_planned_in_groups_of_up_to_the_target():
+    codec = W3Codec()
+    sizes = [10, 4, 4, 4, 12, 3, 3, 9, 2]
+    segments = [W3Segment(codec, "MAIN", doccount=n) for n in sizes]
+    segments[7].delete_document(0)  # 8 live articles, and one to drop
+    groups = plan_merges(segments, target_docs=10)
+    assert [[sizes[segments.index(s)] for s in group] for group in groups] == [
+        [4, 4], [3, 3], [9, 2]]  # the third 4 alone has nothing to merge with
+    alone = plan_merges([segments[0], segments[4], segments[7]], target_docs=10)
+    assert alone == [[segments[7]]]  # large ones stay; one with deletions is rewritten
+
+
+QUESTIONS = [SearchRequest(q=q) for q in ("Regierung", "Soldaten", '"in der"', "Bundes*",
+                                          "title:Haushalt", "Soldaten -Russland", "")]
+QUESTIONS += [SearchRequest(q="Regierung", sort="-date"), SearchRequest(q="Wahl", collapse=True)]
+
+
+def answers(store: IndexStore) -> list[dict]:
+    snapshot = Archive(store.path, refresh_seconds=0).snapshot()
+    found = [search(snapshot, request).to_dict() for request in QUESTIONS]
+    return [{"total": f["total"], "facets": f["facets"],
+             "hits": [(hit["id"], hit["score"]) for hit in f["hits"]]} for f in found]
+
+
+def test_a_build_merged_at_its_end_answers_as_without(tmp_path: Path):
+    plain, merged = IndexStore(tmp_path / "plain"), IndexStore(tmp_path / "merged")
+    build(plain, [str(REPO / "corpus")], processes=1, segment_docs=7)
+    report = build(merged, [str(REPO / "corpus")], processes=1, segment_docs=7, merge_to=25)
+    assert report.phases["merge"] > 0
+    before, after = segment_sizes(plain), segment_sizes(merged)
+    assert len(after) < len(before) and max(after) <= 25 and sum(after) == sum(before)
+    assert len(list(merged.current().path.glob("*.frequent"))) == len(after)
+    expected = answers(plain)
+    assert sum(len(a["hits"]) for a in expected) > 20
+    assert answers(merged) == expected

@@ -180,7 +180,7 @@ def test_updates_and_consolidation_keep_arrays_for_every_segment(archive, tmp_pa
     reader.close()
     assert assert_arrays_equal_whoosh(generation.path)
     assert_same_searches(generation)
-    assert consolidate(copy, segment_docs=1000).segments_after == 1
+    assert consolidate(copy, target_docs=1000).segments_after == 1
     assert len(list(copy.current().path.glob("*.frequent"))) == 1  # whoosh removed the rest
     assert assert_arrays_equal_whoosh(copy.current().path)
     assert_same_searches(copy.current())

@@ -35,7 +35,7 @@ from indexer.writing.entity_cache import EntityCache
 from indexer.writing.entity_forms import read_forms, uncount_forms, write_forms
 from indexer.writing.feed import ArticleFeed
 from indexer.writing.parallel import SEGMENT_DOCS, write_in_parallel
-from indexer.writing.phases import CLUSTER, COMMIT, ENTITIES, READ, PhaseClock
+from indexer.writing.phases import CLUSTER, COMMIT, ENTITIES, MERGE, READ, PhaseClock
 from indexer.writing.posting_arrays import segment_ids, write_missing
 from indexer.writing.progress import Progress
 from indexer.writing.schema import (
@@ -54,6 +54,7 @@ from indexer.writing.store import (
     NoSpaceError,
     StoreError,
 )
+from indexer.writing.tiers import merge_tiers
 from indexer.writing.vocabulary import read_counts, write_vocabulary
 
 #: Problems kept verbatim in a report; beyond that they are only counted.
@@ -199,7 +200,7 @@ def filed(documents: Iterable[Document], duplicates: DuplicateFinder,
 def build(store: IndexStore, paths: list[str], progress: bool | Progress = False,
           on_problem: ProblemSink | None = None, wait: float = 0.0,
           processes: int | None = None, segment_docs: int | None = None,
-          keep: int = KEEP_GENERATIONS) -> BuildReport:
+          keep: int = KEEP_GENERATIONS, merge_to: int | None = None) -> BuildReport:
     """Build a complete new index generation from ``paths`` and publish it.
 
     ``processes`` writer processes find entities, analyse and write segments
@@ -208,7 +209,10 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
     Entities and analysed word forms of earlier builds are taken from their
     caches beside the generations (:mod:`indexer.writing.entity_cache`,
     :mod:`indexer.writing.segments.form_cache`).
-    ``keep`` generations stay on disk, the new one included.
+    With ``merge_to``, the segments are then merged into segments of up to
+    that many articles (:func:`indexer.writing.tiers.merge_tiers`) before
+    the generation is published.  ``keep`` generations stay on disk, the new
+    one included.
     """
     started = time.monotonic()
     clock = PhaseClock()
@@ -248,6 +252,10 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
                 ix.close()
                 if meter:
                     meter.finish()
+            if merge_to:
+                with clock.phase(MERGE):
+                    merge_tiers(staging, merge_to)
+            with clock.phase(COMMIT):
                 report.documents = check_opens(staging, expected=report.added)
                 write_missing(staging)  # none missing unless whoosh wrote a segment
                 report.seconds = time.monotonic() - started

@@ -23,9 +23,10 @@ ENTITIES = "entities"  # entity cache look-ups, extraction of new articles
 HAND_OFF = "hand-off"  # batches to and from the writer processes
 ANALYSE = "analyse"  # text fields into token streams, vocabulary and entity form counts
 WRITE = "write"  # postings, stored fields, compound files
+MERGE = "merge"  # the build's segments merged into few large ones
 COMMIT = "commit"  # table of contents, side files, the check that the index opens, caches
 OTHER = "other"
-PHASES = (READ, CLUSTER, ENTITIES, HAND_OFF, ANALYSE, WRITE, COMMIT, OTHER)
+PHASES = (READ, CLUSTER, ENTITIES, HAND_OFF, ANALYSE, WRITE, MERGE, COMMIT, OTHER)
 
 Item = TypeVar("Item")
 
