@@ -56,7 +56,7 @@ from indexer.writing.segments.ragged import (
     from_list,
     offsets_from_lengths,
     subset,
-    take,
+    take_runs,
 )
 from indexer.writing.segments.termtable import write_term_table
 from indexer.writing.segments.writer import DEFAULT_CODEC, arrays_of_terms
@@ -303,7 +303,7 @@ class _InvertedIndex:
         order = stable_order(rank - first)  # by term; sources (and so documents) stay in order
         rank = rank[order]
         present, counts = np.unique(rank, return_counts=True)
-        merged_values = take(_concat(values), order) if values else None
+        merged_values = take_runs(_concat(values), order) if values else None
         return FieldPostings([terms[r] for r in present.tolist()], offsets_from_lengths(counts),
                              np.concatenate(docs)[order], None,
                              np.concatenate(weights)[order].astype(np.float64), merged_values)
