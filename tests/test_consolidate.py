@@ -75,7 +75,7 @@ def test_nothing_to_merge_publishes_nothing(tmp_path: Path):
     build(store, [str(feed)], processes=2, segment_docs=10)
     live = store.current().name
     report = consolidate(store, target_docs=10)
-    assert (report.segments_before, report.segments_after, report.written) == (2, 2, 0)
+    assert (report.segments_before, report.segments_after, report.groups) == (2, 2, 0)
     assert report.generation == live == store.current().name
     assert "nothing to merge" in report.summary()
 
@@ -124,3 +124,21 @@ def test_a_build_merged_at_its_end_answers_as_without(tmp_path: Path):
     expected = answers(plain)
     assert sum(len(a["hits"]) for a in expected) > 20
     assert answers(merged) == expected
+
+
+def test_a_segment_whose_articles_are_all_deleted_is_dropped(tmp_path: Path):
+    feed = tmp_path / "feed.jsonl"
+    lines = [f'{{"id": "a{i}", "body": "Meldung {i} aus Kiel"}}\n' for i in range(20)]
+    feed.write_text("".join(lines), "utf-8")
+    store = IndexStore(tmp_path / "ix")
+    build(store, [str(feed)], processes=1, segment_docs=10)
+    feed.write_text("".join(lines[10:]), "utf-8")
+    update(store, [str(feed)], delete_missing=True)
+    assert segment_sizes(store) == [10, 10]  # the first ten deleted, still in place
+
+    report = consolidate(store, target_docs=10)
+
+    assert (report.segments_after, report.groups, report.documents) == (1, 1, 10)
+    assert segment_sizes(store) == [10]
+    snapshot = Archive(store.path, refresh_seconds=0).snapshot()
+    assert sorted(hits(snapshot, "Kiel")) == sorted(f"a{i}" for i in range(10, 20))

@@ -32,13 +32,13 @@ class ConsolidateReport:
 
     segments_before: int
     segments_after: int
-    written: int  # segments written by merging (0: nothing to merge)
+    groups: int  # groups of segments merged (0: nothing to merge)
     documents: int
     seconds: float
     generation: str
 
     def summary(self) -> str:
-        if not self.written:
+        if not self.groups:
             return (f"consolidate: nothing to merge ({self.segments_before} segments, "
                     f"documents {self.documents:,}); generation {self.generation} unchanged")
         return (f"consolidate: {self.segments_before} segments merged into "
@@ -46,7 +46,7 @@ class ConsolidateReport:
 
     def to_dict(self) -> dict:
         return {"command": "consolidate", "segments_before": self.segments_before,
-                "segments_after": self.segments_after, "segments_written": self.written,
+                "segments_after": self.segments_after, "groups_merged": self.groups,
                 "documents": self.documents, "seconds": round(self.seconds, 3)}
 
 
@@ -58,9 +58,9 @@ def consolidate(store: IndexStore, target_docs: int = TARGET_DOCS, wait: float =
         staging = generations.stage_copy_of_current()
         documents = check_opens(staging)
         tiers = merge_tiers(staging, target_docs)
-        report = ConsolidateReport(tiers.before, tiers.after, tiers.written, documents, 0.0,
+        report = ConsolidateReport(tiers.before, tiers.after, tiers.groups, documents, 0.0,
                                    store.current().name)
-        if tiers.written:
+        if tiers.groups:
             check_opens(staging, expected=documents)
             write_missing(staging)  # (none missing: the merge writes them)
             report.seconds = time.monotonic() - started
@@ -69,5 +69,5 @@ def consolidate(store: IndexStore, target_docs: int = TARGET_DOCS, wait: float =
             report.generation = generations.publish(staging, manifest, keep).name
         else:
             generations.discard(staging)
-    report.seconds = time.monotonic() - started
+            report.seconds = time.monotonic() - started
     return report

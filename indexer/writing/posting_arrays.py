@@ -124,13 +124,13 @@ def write(out: BinaryIO, segment_id: str, documents: int,
     id_type = np.dtype(np.uint16 if documents <= 1 << 16 else np.uint32)
     weight_type = np.dtype(_weight_dtype([w for _, _, w in keyed]))
     arrays = {"keys": keys, "ends": np.cumsum(lengths)}
-    layout, offset = _layout({"version": VERSION, "segment": segment_id, "documents": documents,
-                              "min_doc_frequency": MIN_DOC_FREQUENCY,
-                              "every_term_fields": list(EVERY_TERM_FIELDS)},
-                             {**{name: (a.dtype, a.size) for name, a in arrays.items()},
-                              "ids": (id_type, int(lengths.sum())),
-                              "weights": (weight_type, int(lengths.sum()))})
-    out.write(layout)
+    head, offset = _layout({"version": VERSION, "segment": segment_id, "documents": documents,
+                            "min_doc_frequency": MIN_DOC_FREQUENCY,
+                            "every_term_fields": list(EVERY_TERM_FIELDS)},
+                           {**{name: (a.dtype, a.size) for name, a in arrays.items()},
+                            "ids": (id_type, int(lengths.sum())),
+                            "weights": (weight_type, int(lengths.sum()))})
+    out.write(head)
     for array in arrays.values():
         offset = _write_aligned(out, offset, [array])
     for column, dtype in ((1, id_type), (2, weight_type)):

@@ -27,11 +27,11 @@ TARGET_DOCS = 100_000
 
 @dataclass
 class Tiers:
-    """Segments of an index before and after :func:`merge_tiers`, and how many it wrote."""
+    """Segments of an index before and after :func:`merge_tiers`, and the groups it merged."""
 
     before: int
     after: int
-    written: int
+    groups: int
 
 
 def plan_merges(segments: list[W3Segment], target_docs: int) -> list[list[W3Segment]]:
@@ -62,7 +62,8 @@ def merge_tiers(directory: Path, target_docs: int = TARGET_DOCS) -> Tiers:
     """Merge the segments of the index in ``directory`` as :func:`plan_merges` plans.
 
     Each group takes the place of its first segment, so the articles keep
-    their order.  Posting arrays are written for the new segments.
+    their order.  Posting arrays are written for the new segments.  The
+    index is not live: its files change in place.
     """
     ix = whoosh_index.open_dir(directory)
     writer = ix.writer()  # holds the index lock; adds nothing
@@ -72,14 +73,15 @@ def merge_tiers(directory: Path, target_docs: int = TARGET_DOCS) -> Tiers:
         writer.cancel()
         ix.close()
         return Tiers(len(segments), len(segments), 0)
-    try:
+    try:  # (a group whose articles are all deleted leaves nothing)
         merged_into = {id(group[0]): merge_segments(ix.storage, ix.indexname, ix.schema, group)
-                       for group in groups}
+                       for group in groups if sum(s.doc_count() for s in group)}
     except BaseException:
         writer.cancel()
         raise
-    merged_away = {id(s) for group in groups for s in group[1:]}
-    after = [merged_into.get(id(s), s) for s in segments if id(s) not in merged_away]
+    merged = {id(s) for group in groups for s in group}
+    after = [merged_into[id(s)] if id(s) in merged_into else s
+             for s in segments if id(s) in merged_into or id(s) not in merged]
     commit_toc(writer, after)
     ix.close()
     return Tiers(len(segments), len(after), len(groups))
