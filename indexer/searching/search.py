@@ -67,6 +67,7 @@ from indexer.searching.ranking import (
 from indexer.searching.snippets import contains, fragments, mark, match_spans, segment_of
 from indexer.searching.spelling import Correction, Speller, corrected, corrections, suggest
 from indexer.searching.weights import DEFAULT_RANKING, RankingParameters
+from indexer.writing import written_forms
 from indexer.writing.entity_forms import EntityForms
 from indexer.writing.posting_arrays import load_generation
 from indexer.writing.store import (
@@ -304,7 +305,10 @@ class Snapshot:
 
     @cached_property
     def word_forms(self) -> WordForms:
-        return WordForms(self.index.schema, lambda: self.vocabulary.counts)
+        published = self.generation.manifest().get("files", {}).get(written_forms.FILENAME, {})
+        return WordForms(self.index.schema, lambda: self.vocabulary.counts,
+                         lambda reader: written_forms.load(self.generation.path, published,
+                                                           reader))
 
     @cached_property
     def entity_forms(self) -> EntityForms:

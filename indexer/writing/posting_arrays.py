@@ -53,6 +53,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from indexer.whoosh_compat import read_postings, term_doc_frequency
+from indexer.writing import written_forms
 from indexer.writing.store import DERIVED_SUFFIX, KEEP_GENERATIONS, IndexStore
 
 LOG = logging.getLogger(__name__)
@@ -231,21 +232,26 @@ class AddReport:
     written: int
     seconds: float
     generation: str
+    forms_written: bool = False  # the generation's written forms were gathered
 
     def summary(self) -> str:
-        if not self.written:
-            return f"posting arrays: every segment has them; generation {self.generation} unchanged"
-        return (f"posting arrays: written for {self.written} segments in {self.seconds:.1f} s; "
-                f"generation {self.generation}")
+        if not self.written and not self.forms_written:
+            return (f"posting arrays: every segment has them, and the written forms are kept; "
+                    f"generation {self.generation} unchanged")
+        forms = "; written forms gathered" if self.forms_written else ""
+        return (f"posting arrays: written for {self.written} segments{forms} in "
+                f"{self.seconds:.1f} s; generation {self.generation}")
 
     def to_dict(self) -> dict:
         return {"command": "posting-arrays", "written": self.written,
-                "seconds": round(self.seconds, 3), "generation": self.generation}
+                "forms_written": self.forms_written, "seconds": round(self.seconds, 3),
+                "generation": self.generation}
 
 
 def add_to_live(store: IndexStore, wait: float = 0.0, keep: int = KEEP_GENERATIONS,
                 processes: int = 1) -> AddReport:
-    """Publish the live generation again with the arrays of every segment that lacks them.
+    """Publish the live generation again with the arrays of every segment that lacks them,
+    and its written forms (:mod:`indexer.writing.written_forms`) if it keeps none.
 
     The new generation shares every other file with the live one (hard links).
     """
@@ -254,13 +260,17 @@ def add_to_live(store: IndexStore, wait: float = 0.0, keep: int = KEEP_GENERATIO
         live = store.current()
         staging = generations.stage_copy_of_current()
         written = write_missing(staging, processes=processes)
-        if not written:
+        published = live.manifest().get("files", {}).get(written_forms.FILENAME, {})
+        forms_written = not written_forms.kept(staging, published)
+        if forms_written:
+            written_forms.write_for(staging)
+        if not written and not forms_written:
             generations.discard(staging)
             return AddReport(0, time.monotonic() - started, live.name)
         manifest = {**live.manifest(), "posting_arrays": datetime.now(timezone.utc)
                     .isoformat(timespec="seconds")}
         generation = generations.publish(staging, manifest, keep)
-    return AddReport(written, time.monotonic() - started, generation.name)
+    return AddReport(written, time.monotonic() - started, generation.name, forms_written)
 
 
 # -- reading ----------------------------------------------------------------------
