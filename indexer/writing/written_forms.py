@@ -60,37 +60,57 @@ def segment_ids(reader) -> tuple[str, ...]:
 
 
 def gather(reader, fieldnames: Iterable[str] = FIELDS) -> WrittenForms:
-    """The forms of ``fieldnames`` in every segment of ``reader`` (a whoosh reader)."""
-    numbers: dict[bytes, int] = {}  # form → number in the order first met
-    counts: list[np.ndarray] = []  # per field, articles per form number
-    held: list[np.ndarray] = []  # per segment and field, the form numbers it holds
+    """The forms of ``fieldnames`` in every segment of ``reader`` (a whoosh reader).
+
+    Each segment's terms are read from its term table in key order; forms are
+    numbered in the order first met, and each segment's numbers, counts and
+    holdings stay arrays (a million articles hold some fifteen million
+    (form, segment) pairs, so nothing is done per pair in Python but one
+    dictionary look-up).
+    """
+    fieldnames = tuple(fieldnames)
+    numbers: dict[bytes, int] = {}  # form → number, in the order first met
+    counts = [np.zeros(0, dtype=np.int64) for _ in fieldnames]  # per field: articles per form
+    held: list[np.ndarray] = []  # per segment, the numbers of the forms it holds
     leaves = [leaf for leaf, _ in reader.leaf_readers()]
-    for fieldname in fieldnames:
-        in_field = np.zeros(0, dtype=np.int64)
-        for leaf in leaves:
+    for leaf in leaves:
+        in_segment = []
+        for field, fieldname in enumerate(fieldnames):
             terms, frequencies = field_terms(leaf, fieldname)
-            here = np.array([numbers.setdefault(t, len(numbers)) for t in terms], dtype=np.int64)
-            if len(numbers) > in_field.size:
-                in_field = np.concatenate([in_field, np.zeros(len(numbers) - in_field.size,
-                                                              dtype=np.int64)])
-            in_field[here] += frequencies  # a segment holds a term once
-            held.append(here)
-        counts.append(in_field)
+            here = _numbered(numbers, terms)
+            if len(numbers) > counts[field].size:
+                counts[field] = np.concatenate([counts[field], np.zeros(
+                    len(numbers) - counts[field].size, dtype=np.int64)])
+            counts[field][here] += frequencies  # a segment holds a term once
+            in_segment.append(here)
+        held.append(_distinct(in_segment))
     ordered = sorted(numbers)  # UTF-8 byte order is code point order
     order = np.fromiter(map(numbers.__getitem__, ordered), dtype=np.int64, count=len(ordered))
     frequency = np.zeros(len(numbers), dtype=np.int64)
     for in_field in counts:
         frequency[:in_field.size] = np.maximum(frequency[:in_field.size], in_field)
-    position = np.empty(len(numbers), dtype=np.int64)
-    position[order] = np.arange(len(numbers))
-    width = max(len(leaves), 1)  # (form, segment) pairs as form * width + segment
-    segment_of = np.concatenate([np.full(h.size, i % width, dtype=np.int64)
-                                 for i, h in enumerate(held)] or [np.zeros(0, np.int64)])
-    form_of = position[np.concatenate(held or [np.zeros(0, np.int64)])]
-    pairs = np.unique(form_of * width + segment_of)  # a form in both fields: once
-    ends = np.searchsorted(pairs // width, np.arange(len(numbers)), "right")
+    position = np.empty(len(numbers), dtype=np.int32)
+    position[order] = np.arange(len(numbers), dtype=np.int32)
+    # Every (form, segment) pair, segments in order; a stable sort by form keeps that order.
+    form_of = position[np.concatenate(held)] if held else np.zeros(0, dtype=np.int32)
+    segment_of = np.repeat(np.arange(len(held), dtype=np.int32), [h.size for h in held])
+    segments = segment_of[np.argsort(form_of, kind="stable")]
+    ends = np.cumsum(np.bincount(form_of, minlength=len(numbers))).astype(np.int64)
     return WrittenForms([b.decode("utf-8") for b in ordered], frequency[order], ends,
-                        (pairs % width).astype(np.int32), segment_ids(reader))
+                        segments, segment_ids(reader))
+
+
+def _distinct(arrays: list[np.ndarray]) -> np.ndarray:
+    """The distinct numbers of ``arrays``, sorted (a form in both fields is held once)."""
+    found = np.sort(np.concatenate(arrays)) if arrays else np.zeros(0, dtype=np.int32)
+    return found[np.concatenate(([True], found[1:] != found[:-1]))] if found.size else found
+
+
+def _numbered(numbers: dict[bytes, int], terms: list[bytes]) -> np.ndarray:
+    """The numbers of ``terms``, new ones numbered on from ``len(numbers)``."""
+    for term in sorted(set(terms).difference(numbers)):
+        numbers[term] = len(numbers)
+    return np.fromiter(map(numbers.__getitem__, terms), dtype=np.int32, count=len(terms))
 
 
 def write(directory: Path, forms: WrittenForms) -> Path:
