@@ -207,7 +207,7 @@ def test_an_index_without_arrays_gets_them_from_the_command(archive, tmp_path):
     out = CliRunner().invoke(main, ["posting-arrays", "--index", str(copy.path), "--json"])
     assert out.exit_code == 0, out.output
     assert json.loads(out.output)["written"] == 3
-    assert json.loads(out.output)["forms_written"]  # its manifest listed no written forms
+    assert json.loads(out.output)["gathered"] == ["written-forms.npz"]  # none was kept
     derived = {p.name: p.read_bytes() for p in copy.current().path.glob("*.frequent")}
     assert derived == written  # derived from whoosh's postings, byte for byte the same
     assert set(copy.current().manifest()["files"]) >= {*derived, "written-forms.npz"}

@@ -29,7 +29,7 @@ from whoosh.reading import SegmentReader
 
 from indexer.reading.corpus import Problem, iter_files, read_file
 from indexer.reading.documents import Document
-from indexer.writing import written_forms
+from indexer.writing import document_columns, written_forms
 from indexer.writing.arrivals import Arrivals
 from indexer.writing.duplicates import DuplicateFinder, clustered
 from indexer.writing.entity_cache import EntityCache
@@ -252,6 +252,7 @@ def build(store: IndexStore, paths: list[str], progress: bool | Progress = False
                 report.documents = check_opens(staging, expected=report.added)
                 write_missing(staging)  # none missing unless whoosh wrote a segment
                 written_forms.write_for(staging)
+                document_columns.write_for(staging)
                 report.seconds = time.monotonic() - started
                 report.phases.update(clock.totals())
                 generation = generations.publish(staging, _manifest(report, paths), keep)
@@ -361,6 +362,7 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
         if changed:
             write_missing(staging, earlier_segments)  # for the segments whoosh merged
             written_forms.write_for(staging)
+            document_columns.write_for(staging)
         if meter:
             meter.finish()
         report.seconds = time.monotonic() - started

@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 
-from indexer.writing import written_forms
+from indexer.writing import document_columns, written_forms
 from indexer.writing.build import CODEC, check_opens
 from indexer.writing.parallel import SEGMENT_DOCS
 from indexer.writing.posting_arrays import write_missing
@@ -82,6 +82,7 @@ def consolidate(store: IndexStore, segment_docs: int = SEGMENT_DOCS, wait: float
         check_opens(staging, expected=documents)
         write_missing(staging, {s.segment_id() for s in segments})
         written_forms.write_for(staging)
+        document_columns.write_for(staging)
         after = _segment_count(staging)
         report = ConsolidateReport(len(segments), after, documents,
                                    time.monotonic() - started, "")
