@@ -67,6 +67,7 @@ from indexer.searching.ranking import (
 from indexer.searching.snippets import contains, fragments, mark, match_spans, segment_of
 from indexer.searching.spelling import Correction, Speller, corrected, corrections, suggest
 from indexer.searching.weights import DEFAULT_RANKING, RankingParameters
+from indexer.whoosh_compat import read_each_segment
 from indexer.writing import document_columns, written_forms
 from indexer.writing.entity_forms import EntityForms
 from indexer.writing.posting_arrays import load_generation
@@ -264,10 +265,7 @@ class Snapshot:
             raise IndexDamagedError(generation.path, first_problems(problems))
         try:
             snapshot = cls(generation)
-            for leaf, _ in snapshot.searcher.reader().leaf_readers():
-                first = next(iter(leaf.all_doc_ids()), None)
-                if first is not None:
-                    leaf.stored_fields(first)
+            read_each_segment(snapshot.searcher.reader())
             snapshot.warm()
         except Exception as exc:  # whatever whoosh raises on a damaged file
             raise IndexDamagedError(generation.path, f"{type(exc).__name__}: {exc}") from exc

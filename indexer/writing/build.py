@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
-from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.reading import SegmentReader
 
 from indexer.reading.corpus import Problem, iter_files, read_file
 from indexer.reading.documents import Document
+from indexer.whoosh_compat import read_each_segment
 from indexer.writing import document_columns, written_forms
 from indexer.writing.arrivals import Arrivals
 from indexer.writing.duplicates import DuplicateFinder, clustered
@@ -424,9 +424,9 @@ def check_opens(staging: Path, expected: int | None = None) -> int:
     try:
         ix = whoosh_index.open_dir(staging)
         try:
-            with ix.searcher() as searcher:
-                found = searcher.doc_count()
-                searcher.search(wq.Every(), limit=1)
+            with ix.reader() as reader:
+                found = reader.doc_count()
+                read_each_segment(reader)
         finally:
             ix.close()
     except Exception as exc:  # whatever whoosh raises on a damaged file
