@@ -54,6 +54,19 @@ def matching_docs(q: wq.Query, searcher, days: np.ndarray | None = None) -> np.n
     return np.concatenate(parts) if parts else EMPTY
 
 
+def any_matching(q: wq.Query, searcher) -> bool:
+    """Whether :func:`matching_docs` would find anything: segments are asked largest
+    first, and the first live match ends the search (a word that occurs at all is
+    nearly always found in the first segment asked)."""
+    leaves = sorted(searcher.leaf_searchers(), key=lambda leaf: -leaf[0].reader().doc_count())
+    for subsearcher, _ in leaves:
+        check_budget()
+        reader = subsearcher.reader()
+        if _live(reader, _evaluate(q, _Segment(subsearcher, reader, None))).size:
+            return True
+    return False
+
+
 def docs_with_terms(searcher, fieldnames: tuple[str, ...], texts: list[str],
                     segments: list[np.ndarray | None] | None = None) -> list[np.ndarray]:
     """For each of ``texts``, the sorted global numbers of the live documents holding it in

@@ -11,7 +11,8 @@ segment (:func:`~indexer.writing.segments.merge.merge_segments`), where the
 group stood.  The result is published like a build: a running server goes
 on answering from the generation it has open and swaps at its next refresh.
 Vocabulary, entity forms, duplicates and arrival times are the live
-generation's, unchanged, since the articles are.
+generation's, unchanged, since the articles are; the written forms and the
+document columns are gathered again for the new segments.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from indexer.writing import document_columns, written_forms
 from indexer.writing.build import check_opens
 from indexer.writing.posting_arrays import write_missing
 from indexer.writing.store import KEEP_GENERATIONS, IndexStore
@@ -63,6 +65,8 @@ def consolidate(store: IndexStore, target_docs: int = TARGET_DOCS, wait: float =
         if tiers.groups:
             check_opens(staging, expected=documents)
             write_missing(staging)  # (none missing: the merge writes them)
+            written_forms.write_for(staging)
+            document_columns.write_for(staging)
             report.seconds = time.monotonic() - started
             manifest = {"created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                         **report.to_dict()}

@@ -54,6 +54,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from indexer.whoosh_compat import read_postings, term_doc_frequency
+from indexer.writing import document_columns, written_forms
 from indexer.writing.store import DERIVED_SUFFIX, KEEP_GENERATIONS, IndexStore
 
 LOG = logging.getLogger(__name__)
@@ -273,21 +274,27 @@ class AddReport:
     written: int
     seconds: float
     generation: str
+    gathered: tuple[str, ...] = ()  # the generation's files gathered from all its segments
 
     def summary(self) -> str:
-        if not self.written:
-            return f"posting arrays: every segment has them; generation {self.generation} unchanged"
-        return (f"posting arrays: written for {self.written} segments in {self.seconds:.1f} s; "
-                f"generation {self.generation}")
+        if not self.written and not self.gathered:
+            return (f"posting arrays: every segment has them, and the generation keeps its "
+                    f"written forms and document columns; generation {self.generation} "
+                    f"unchanged")
+        gathered = f"; {', '.join(self.gathered)} gathered" if self.gathered else ""
+        return (f"posting arrays: written for {self.written} segments{gathered} in "
+                f"{self.seconds:.1f} s; generation {self.generation}")
 
     def to_dict(self) -> dict:
         return {"command": "posting-arrays", "written": self.written,
-                "seconds": round(self.seconds, 3), "generation": self.generation}
+                "gathered": list(self.gathered), "seconds": round(self.seconds, 3),
+                "generation": self.generation}
 
 
 def add_to_live(store: IndexStore, wait: float = 0.0, keep: int = KEEP_GENERATIONS,
                 processes: int = 1) -> AddReport:
-    """Publish the live generation again with the arrays of every segment that lacks them.
+    """Publish the live generation again with the arrays of every segment that lacks them,
+    and its written forms and document columns if it keeps none for its segments.
 
     The new generation shares every other file with the live one (hard links).
     """
@@ -296,13 +303,19 @@ def add_to_live(store: IndexStore, wait: float = 0.0, keep: int = KEEP_GENERATIO
         live = store.current()
         staging = generations.stage_copy_of_current()
         written = write_missing(staging, processes=processes)
-        if not written:
+        published = live.manifest().get("files", {})
+        missing = [kind for kind in (written_forms, document_columns)
+                   if not kind.kept(staging, published.get(kind.FILENAME, {}))]
+        for kind in missing:
+            kind.write_for(staging)
+        gathered = tuple(kind.FILENAME for kind in missing)
+        if not written and not gathered:
             generations.discard(staging)
             return AddReport(0, time.monotonic() - started, live.name)
         manifest = {**live.manifest(), "posting_arrays": datetime.now(timezone.utc)
                     .isoformat(timespec="seconds")}
         generation = generations.publish(staging, manifest, keep)
-    return AddReport(written, time.monotonic() - started, generation.name)
+    return AddReport(written, time.monotonic() - started, generation.name, gathered)
 
 
 # -- reading ----------------------------------------------------------------------
