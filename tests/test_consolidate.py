@@ -11,6 +11,7 @@ from conftest import REPO
 from whoosh.codec.whoosh3 import W3Codec, W3Segment
 
 from indexer.searching.search import Archive, SearchRequest, search
+from indexer.writing import document_columns, written_forms
 from indexer.writing.build import build, update
 from indexer.writing.consolidate import consolidate
 from indexer.writing.store import IndexStore
@@ -65,6 +66,9 @@ def test_small_segments_and_deleted_articles_are_merged_away(tmp_path: Path):
         assert sorted(hits(new, text)) == sorted(expected), text
         assert sorted(hits(old, text)) == sorted(expected), text  # still open, still answering
     assert verify(store, [str(feed)], deep=True).ok
+    published = new.generation.manifest()["files"]
+    for kept_beside in (written_forms, document_columns):  # gathered for the new segments
+        assert kept_beside.kept(new.generation.path, published[kept_beside.FILENAME])
 
 
 def test_nothing_to_merge_publishes_nothing(tmp_path: Path):
