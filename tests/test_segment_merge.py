@@ -23,6 +23,7 @@ from test_segment_writer import (
     record,
     sample_records,
 )
+from whoosh import fields
 from whoosh import index as whoosh_index
 from whoosh.qparser import MultifieldParser
 from whoosh.reading import SegmentReader
@@ -208,3 +209,12 @@ def test_small_slices_of_terms_merge_the_same(merged, tmp_path: Path, monkeypatc
         assert _terminfo(one[1].term_info(fieldname, text)) == _terminfo(
             sliced[1].term_info(fieldname, text))
 
+
+
+def test_a_schema_with_term_vectors_is_not_merged(tmp_path: Path):
+    schema = fields.Schema(body=fields.TEXT(vector=True))
+    ix = whoosh_index.create_in(str(tmp_path), schema)
+    with ix.writer() as writer:
+        writer.add_document(body="ein Satz")
+    with pytest.raises(NotImplementedError, match="vectors"):
+        merge_segments(ix.storage, ix.indexname, ix.schema, ix._segments())

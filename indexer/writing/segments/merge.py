@@ -58,6 +58,7 @@ from indexer.writing.segments.ragged import (
     subset,
     take_runs,
 )
+from indexer.writing.segments.sink import writes
 from indexer.writing.segments.termtable import write_term_table
 from indexer.writing.segments.writer import DEFAULT_CODEC, arrays_of_terms
 
@@ -96,6 +97,8 @@ def merge_segments(storage: Storage, indexname: str, schema: wfields.Schema,
                    segments: Sequence[W3Segment], codec: CodecOptions = DEFAULT_CODEC
                    ) -> W3Segment:
     """Write the documents of ``segments`` (in ``storage``) as one new compound segment."""
+    if not writes(schema):
+        raise NotImplementedError("term vectors and spelling words are not merged")
     readers = [SegmentReader(storage, schema, segment) for segment in segments]
     try:
         return _merge(storage, indexname, schema, _sources(readers), codec)
