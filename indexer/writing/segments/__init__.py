@@ -15,6 +15,7 @@ whole segment at a time, instead of one Python call per token and posting:
 * :mod:`~indexer.writing.segments.termtable` – the term table (``.trm``);
 * :mod:`~indexer.writing.segments.perdoc` – stored fields, field lengths and columns;
 * :mod:`~indexer.writing.segments.compound` – the compound segment file (``.seg``);
+* :mod:`~indexer.writing.segments.merge` – several segments -> one, with the encoders above;
 * :mod:`~indexer.writing.segments.ragged`, :mod:`~indexer.writing.segments.pickles` –
   byte strings and pickle opcodes for whole arrays;
 * :mod:`~indexer.writing.segments.malloc` – keeps zlib's memory from being returned each call.
