@@ -305,6 +305,8 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
         arrivals = Arrivals.load(staging)
         with ix.reader() as reader:
             known = _known_hashes(reader, arrivals)
+            earlier_columns = document_columns.load(  # reused for the segments that stay
+                staging, _published(store, document_columns.FILENAME), reader)
         seen: set[str] = set()
         cache = EntityCache(store.path, keep_unused=True)
         words, forms = read_counts(staging), read_forms(staging)
@@ -362,7 +364,7 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
         if changed:
             write_missing(staging, earlier_segments)  # for the segments whoosh merged
             written_forms.write_for(staging)
-            document_columns.write_for(staging)
+            document_columns.write_for(staging, earlier_columns)
         if meter:
             meter.finish()
         report.seconds = time.monotonic() - started
@@ -472,6 +474,11 @@ def _known_hashes(reader, arrivals: Arrivals) -> dict[str, str]:
     for _, stored in reader.iter_docs():
         known[stored["id"]] = stored.get("content_hash", "")
     return known
+
+
+def _published(store: IndexStore, name: str) -> dict:
+    """The live generation's manifest record of its file ``name`` (empty if none)."""
+    return store.current().manifest().get("files", {}).get(name, {})
 
 
 def _progress(progress: bool | Progress, paths: list[str]) -> Progress | None:

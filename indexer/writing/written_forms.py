@@ -7,7 +7,7 @@ deleted articles included, exactly whoosh's ``doc_frequency``) and the
 segments holding it.  :func:`gather` reads them in one pass over each
 segment's term table; that takes about a second at 100,000 articles and
 over half a minute at a million, so the writer does it before a generation
-is published and keeps the result beside it as ``written-forms.npz``
+is published and keeps the result beside it as ``written-forms.arrays``
 (:func:`write`), which a server loads in a fraction of a second
 (:func:`load`).
 
@@ -20,7 +20,6 @@ gathered from the term tables instead.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,11 +28,13 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from indexer.whoosh_compat import field_terms
+from indexer.writing import array_file
 from indexer.writing.store import WRITTEN_FORMS
 
 LOG = logging.getLogger(__name__)
 
 FILENAME = WRITTEN_FORMS
+MAGIC = b"WRITFORM"
 #: The fields whose terms are the written forms.
 FIELDS = ("title_forms", "body_forms")
 
@@ -114,20 +115,14 @@ def _numbered(numbers: dict[bytes, int], terms: list[bytes]) -> np.ndarray:
 
 
 def write(directory: Path, forms: WrittenForms) -> Path:
-    """Keep ``forms`` in ``directory``, under a temporary name first and then renamed
-    (a staged generation shares its files with the live one through hard links)."""
-    path = Path(directory) / FILENAME
-    partial = path.with_name(FILENAME + ".partial")
+    """Keep ``forms`` in ``directory`` (:mod:`indexer.writing.array_file`)."""
     text = "\n".join(forms.forms).encode("utf-8")
-    with open(partial, "wb") as out:
-        np.savez(out, text=np.frombuffer(text, dtype=np.uint8),
-                 count=np.array([len(forms.forms)], dtype=np.int64),
-                 frequencies=forms.frequencies.astype(np.int64),
-                 segment_ends=forms.segment_ends.astype(np.int64),
-                 segments=forms.segments.astype(np.int32),
-                 segment_ids=np.array(forms.segment_ids, dtype=np.str_))
-    os.replace(partial, path)
-    return path
+    return array_file.write(Path(directory) / FILENAME, MAGIC, {
+        "forms": len(forms.forms), "segment_ids": list(forms.segment_ids)}, {
+        "text": np.frombuffer(text, dtype=np.uint8),
+        "frequencies": forms.frequencies.astype(np.int64),
+        "segment_ends": forms.segment_ends.astype(np.int64),
+        "segments": forms.segments.astype(np.int32)})
 
 
 def write_for(directory: Path) -> Path:
@@ -157,15 +152,14 @@ def load(directory: Path, published: dict, reader) -> WrittenForms | None:
     try:
         if not path.exists() or path.stat().st_size != published.get("size"):
             return None
-        with np.load(path, allow_pickle=False) as stored:
-            if tuple(stored["segment_ids"].tolist()) != segment_ids(reader):
-                return None
-            count = int(stored["count"][0])
-            text = stored["text"].tobytes().decode("utf-8")
-            forms = text.split("\n") if count else []
-            found = WrittenForms(forms, stored["frequencies"], stored["segment_ends"],
-                                 stored["segments"], segment_ids(reader))
-    except (OSError, ValueError, KeyError, UnicodeDecodeError) as exc:
+        header, arrays = array_file.read(path, MAGIC)
+        if tuple(header["segment_ids"]) != segment_ids(reader):
+            return None
+        count = int(header["forms"])
+        forms = arrays["text"].tobytes().decode("utf-8").split("\n") if count else []
+        found = WrittenForms(forms, arrays["frequencies"], arrays["segment_ends"],
+                             arrays["segments"], segment_ids(reader))
+    except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         LOG.warning("%s cannot be read (%s); the forms are gathered from the segments",
                     path, exc)
         return None
