@@ -52,18 +52,29 @@ def stores(tmp_path_factory) -> tuple[IndexStore, Path]:
     return store, before
 
 
+def decoded(columns: document_columns.DocumentColumns) -> dict:
+    """What the columns say of each document, whatever the codes (their order follows
+    the history of the generations), and whether every listed value is in use."""
+    said = {name: getattr(columns, name).tolist() for name in ("days", "indexed", "dates")}
+    for name, (codes, values) in columns.scalars.items():
+        said[name] = [values[code] for code in codes.tolist()]
+        assert set(said[name]) | {""} == set(values), name
+    for name, (docs, codes, values) in columns.entities.items():
+        said[name] = [(doc, values[code]) for doc, code in zip(docs.tolist(), codes.tolist())]
+        assert {value for _, value in said[name]} | {""} == set(values), name
+    clusters = columns.cluster_values
+    said["clusters"] = [clusters[code] if code < len(clusters) else None
+                        for code in columns.clusters.tolist()]
+    alone = [code for code in columns.clusters.tolist() if code >= len(clusters)]
+    assert len(set(alone)) == len(alone)  # each document without a cluster on its own
+    assert set(said["clusters"]) - {None} == set(clusters)
+    return said
+
+
 def assert_same(kept: document_columns.DocumentColumns,
                 gathered: document_columns.DocumentColumns) -> None:
-    for name in ("days", "indexed", "clusters", "dates"):
-        assert np.array_equal(getattr(kept, name), getattr(gathered, name)), name
-    assert kept.scalars.keys() == gathered.scalars.keys()
-    for field, (codes, values) in gathered.scalars.items():
-        assert np.array_equal(kept.scalars[field][0], codes) and kept.scalars[field][1] == values
-    for field, (docs, codes, values) in gathered.entities.items():
-        kept_docs, kept_codes, kept_values = kept.entities[field]
-        assert np.array_equal(kept_docs, docs) and np.array_equal(kept_codes, codes), field
-        assert kept_values == values, field
-    assert kept.fingerprint == gathered.fingerprint
+    assert decoded(kept) == decoded(gathered)
+    assert kept.fingerprint == gathered.fingerprint and kept.segments == gathered.segments
 
 
 def test_the_writer_keeps_the_columns_the_stored_fields_give(stores, monkeypatch):
@@ -106,3 +117,39 @@ def test_columns_of_other_deletions_or_damaged_are_gathered_again(stores, tmp_pa
     expected = search(Snapshot.open(store.current()), SearchRequest(q="Haushalt"))
     damaged = search(Snapshot.open(generation), SearchRequest(q="Haushalt"))
     assert damaged.total == expected.total and damaged.facets == expected.facets
+
+
+def test_an_update_reads_the_columns_of_its_new_segments_only(stores, tmp_path, monkeypatch):
+    store, _ = stores
+    shutil.copytree(store.path, tmp_path / "ix")
+    copy = IndexStore(tmp_path / "ix")
+    read = []
+    original = document_columns._read_part
+    monkeypatch.setattr(document_columns, "_read_part", lambda leaf, codes: read.append(
+        leaf.segment().segment_id()) or original(leaf, codes))
+    rng = random.Random(9)
+    update(copy, [write_feed(tmp_path / "new.jsonl", [article(n, rng) for n in range(500, 504)])])
+    reader = whoosh_index.open_dir(copy.current().path).reader()
+    segments = [leaf.segment().segment_id() for leaf, _ in reader.leaf_readers()]
+    earlier = [leaf.segment().segment_id() for leaf, _ in
+               whoosh_index.open_dir(store.current().path).reader().leaf_readers()]
+    assert read == [s for s in segments if s not in earlier] and len(read) == 1
+    published = copy.current().manifest()["files"][document_columns.FILENAME]
+    assert_same(document_columns.load(copy.current().path, published, reader),
+                document_columns.gather(reader))  # every segment read
+
+
+def test_entity_facets_count_the_same_for_few_and_many_documents(stores):
+    """Few documents count their own entries; many mark themselves and walk all entries."""
+    store, _ = stores
+    facets = Snapshot.open(store.current()).facets
+    rng = np.random.default_rng(3)
+    live = np.flatnonzero(facets.days)  # every live article here is dated
+    for size in (0, 1, 2, 7, len(live) // 10, len(live) // 2, len(live)):
+        docnums = np.sort(rng.choice(live, size, replace=False))
+        for field in ("persons", "places", "orgs"):
+            docs, codes, values = facets._entities[field]
+            wanted = np.isin(docs, docnums)
+            expected = np.bincount(codes[wanted], minlength=len(values))
+            assert np.array_equal(facets.counts(field, docnums), expected), (field, size)
+    assert len(live) // 10 * 8 < facets.doc_count < len(live) // 2 * 8  # both ways taken

@@ -166,7 +166,7 @@ def test_the_writer_keeps_the_forms_it_gathered_beside_the_generation(store, mon
     kept = written_forms.load(generation.path, published, reader)
     gathered = written_forms.gather(reader)
     assert kept is not None and kept.forms == gathered.forms and len(kept.forms) > 20
-    for name in ("frequencies", "segment_ends", "segments"):
+    for name in ("frequencies", "segment_ends", "segments", "field_counts"):
         assert np.array_equal(getattr(kept, name), getattr(gathered, name)), name
     assert kept.segment_ids == gathered.segment_ids and len(kept.segment_ids) >= 3
 
@@ -192,3 +192,24 @@ def test_forms_kept_for_other_segments_or_damaged_are_gathered_again(store, tmp_
     snapshot = Snapshot.open(generation)  # the file differs from its manifest record
     assert search(snapshot, SearchRequest(q="Wahl")).expansions == expected
     assert len(snapshot.word_forms.table(snapshot.searcher)) == len(gathered.forms)
+
+
+def test_an_update_reads_the_forms_of_its_new_segments_only(store, tmp_path, monkeypatch):
+    shutil.copytree(store.path, tmp_path / "ix")
+    copy = IndexStore(tmp_path / "ix")
+    read = []
+    original = written_forms.field_terms
+    monkeypatch.setattr(written_forms, "field_terms", lambda leaf, fieldname: read.append(
+        leaf.segment().segment_id()) or original(leaf, fieldname))
+    rng = random.Random(4)
+    new = [article(n, rng, "Zusatz Nachtragswort") for n in range(900, 904)]
+    update(copy, [write_feed(tmp_path / "new.jsonl", new)])
+    reader = whoosh_index.open_dir(copy.current().path).reader()
+    segments = written_forms.segment_ids(reader)
+    assert read == [segments[-1]] * len(FIELDS)  # the new segment's, once per field
+    published = copy.current().manifest()["files"][written_forms.FILENAME]
+    kept = written_forms.load(copy.current().path, published, reader)
+    gathered = written_forms.gather(reader)
+    assert kept.forms == gathered.forms and "nachtragswort" in kept.forms
+    for name in ("frequencies", "segment_ends", "segments", "field_counts"):
+        assert np.array_equal(getattr(kept, name), getattr(gathered, name)), name

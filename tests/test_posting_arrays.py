@@ -191,7 +191,7 @@ def without_arrays(store: IndexStore) -> None:
     build left it."""
     with store.writer("test") as generations:
         staging = generations.stage_copy_of_current()
-        for path in [*staging.glob("*.frequent"), staging / "written-forms.npz"]:
+        for path in [*staging.glob("*.frequent"), staging / "written-forms.arrays"]:
             path.unlink()
         manifest = store.current().manifest()
         generations.publish(staging, {k: v for k, v in manifest.items() if k != "files"})
@@ -207,10 +207,10 @@ def test_an_index_without_arrays_gets_them_from_the_command(archive, tmp_path):
     out = CliRunner().invoke(main, ["posting-arrays", "--index", str(copy.path), "--json"])
     assert out.exit_code == 0, out.output
     assert json.loads(out.output)["written"] == 3
-    assert json.loads(out.output)["gathered"] == ["written-forms.npz"]  # none was kept
+    assert json.loads(out.output)["gathered"] == ["written-forms.arrays"]  # none was kept
     derived = {p.name: p.read_bytes() for p in copy.current().path.glob("*.frequent")}
     assert derived == written  # derived from whoosh's postings, byte for byte the same
-    assert set(copy.current().manifest()["files"]) >= {*derived, "written-forms.npz"}
+    assert set(copy.current().manifest()["files"]) >= {*derived, "written-forms.arrays"}
     again = CliRunner().invoke(main, ["posting-arrays", "--index", str(copy.path)])
     assert "unchanged" in again.output
     verified = CliRunner().invoke(main, ["verify", "--deep", "--index", str(copy.path)])

@@ -27,6 +27,9 @@ from indexer.writing import document_columns
 FACET_FIELDS = ("persons", "places", "orgs", "section", "source", "year", "month")
 ENTITY_FACETS = document_columns.ENTITY_FACETS
 SCALAR_FACETS = document_columns.SCALAR_FACETS
+#: Result sets under one in this many documents count their own entity entries; larger
+#: ones mark their documents and walk every entry.
+FEW_DOCUMENTS = 8
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,8 @@ class FacetTable:
         #: near-duplicate cluster code per document (equal codes: one cluster)
         self.clusters = clusters if clusters is not None else np.arange(doc_count)
         self._scalars = scalars  # field -> (codes array, values list)
-        self._entities = entities  # field -> (entry_doc, entry_code, values list)
+        self._entities = entities  # field -> (entry_doc, entry_code, values list), by document
+        self._starts: dict[str, np.ndarray] = {}  # field -> where each document's entries start
         self._lookup = {
             field: {v.casefold(): i for i, v in enumerate(values)}
             for field, (_, values) in scalars.items()
@@ -84,9 +88,28 @@ class FacetTable:
             codes, values = self._scalars[field]
             return np.bincount(codes[docnums], minlength=len(values))
         entry_doc, entry_code, values = self._entities[field]
+        if docnums.size * FEW_DOCUMENTS < self.doc_count:  # their entries, not every entry
+            starts = self.entry_starts(field)
+            first, lengths = starts[docnums], starts[docnums + 1] - starts[docnums]
+            ends = np.cumsum(lengths)
+            entries = np.arange(int(ends[-1]) if ends.size else 0) + np.repeat(
+                first - ends + lengths, lengths)
+            return np.bincount(entry_code[entries], minlength=len(values))
         member = np.zeros(self.doc_count, dtype=bool)
         member[docnums] = True
         return np.bincount(entry_code[member[entry_doc]], minlength=len(values))
+
+    def entry_starts(self, field: str) -> np.ndarray:
+        """Where the entries of each document of entity facet ``field`` start (one more
+        for the end); the entries are in document order."""
+        found = self._starts.get(field)
+        if found is None:
+            entry_doc = self._entities[field][0]
+            if entry_doc.size and np.any(entry_doc[1:] < entry_doc[:-1]):
+                raise ValueError(f"the entries of {field} are not in document order")
+            found = self._starts[field] = np.searchsorted(
+                entry_doc, np.arange(self.doc_count + 1, dtype=entry_doc.dtype))
+        return found
 
     def facet(self, field: str, docnums: np.ndarray, selected: tuple[str, ...] = (),
               limit: int = 10) -> list[FacetValue]:

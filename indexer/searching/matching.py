@@ -26,6 +26,7 @@ from collections import OrderedDict
 from functools import reduce
 
 import numpy as np
+import numpy.ma  # noqa: F401  (np.unique imports it on first use, 0.1 s: at start, not in a request)
 from whoosh import query as wq
 
 from indexer.searching.budget import check_budget, within_budget

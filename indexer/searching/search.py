@@ -333,6 +333,7 @@ class Snapshot:
         for name in ENTITY_FACETS:
             self.facets.names(name)
             self.facets.most_named(name)
+            self.facets.entry_starts(name)
         self.ranking.dates(self.searcher)
         _ = self.entity_forms
         threading.Thread(target=self._read_word_forms, args=(self.word_forms,),

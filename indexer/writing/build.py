@@ -19,6 +19,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -313,6 +314,10 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
         arrivals = Arrivals.load(staging)
         with ix.reader() as reader:
             known = _known_hashes(reader, arrivals)
+            earlier_columns = document_columns.load(  # reused for the segments that stay
+                staging, _published(store, document_columns.FILENAME), reader)
+            earlier_forms = written_forms.load(
+                staging, _published(store, written_forms.FILENAME), reader)
         seen: set[str] = set()
         cache = EntityCache(store.path, keep_unused=True)
         words, forms = read_counts(staging), read_forms(staging)
@@ -369,8 +374,8 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
         ix.close()
         if changed:
             write_missing(staging, earlier_segments)  # for the segments whoosh merged
-            written_forms.write_for(staging)
-            document_columns.write_for(staging)
+            written_forms.write_for(staging, earlier_forms)
+            document_columns.write_for(staging, earlier_columns)
         if meter:
             meter.finish()
         report.seconds = time.monotonic() - started
@@ -475,11 +480,16 @@ def _known_hashes(reader, arrivals: Arrivals) -> dict[str, str]:
     them) from every stored document, which takes seconds per 100,000.
     """
     if len(arrivals.stamps) == reader.doc_count():
-        return {doc_id: content_hash for doc_id, (content_hash, _) in arrivals.stamps.items()}
+        return dict(zip(arrivals.stamps, map(itemgetter(0), arrivals.stamps.values())))
     known = {}
     for _, stored in reader.iter_docs():
         known[stored["id"]] = stored.get("content_hash", "")
     return known
+
+
+def _published(store: IndexStore, name: str) -> dict:
+    """The live generation's manifest record of its file ``name`` (empty if none)."""
+    return store.current().manifest().get("files", {}).get(name, {})
 
 
 def _progress(progress: bool | Progress, paths: list[str]) -> Progress | None:

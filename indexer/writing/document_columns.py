@@ -8,7 +8,7 @@ names of its persons, places and organisations, and whoosh's sortable date.
 columns, one document at a time through whoosh: about two seconds at
 100,000 articles and twenty at a million.  So the writer does it before a
 generation is published and keeps the arrays beside it as
-``document-columns.npz`` (:func:`write`), which a server loads in a fraction
+``document-columns.arrays`` (:func:`write`), which a server loads in a fraction
 of a second (:func:`load`).  Deleted documents get no values.
 
 The file is derived data: one that is missing, differs from its manifest
@@ -22,18 +22,19 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from whoosh import index as whoosh_index
 
+from indexer.writing import array_file
 from indexer.writing.store import DOCUMENT_COLUMNS
 
 LOG = logging.getLogger(__name__)
 
 FILENAME = DOCUMENT_COLUMNS
+MAGIC = b"DOCCOLUMNS"
 ENTITY_FACETS = ("persons", "places", "orgs")
 SCALAR_FACETS = ("section", "source", "year", "month")
 #: whoosh's column default for a missing date: sorts after every date.
@@ -46,7 +47,8 @@ class DocumentColumns:
     ``indexed`` (Unix seconds of arrival), ``clusters`` (equal codes: one cluster of
     near-duplicates), ``dates`` (whoosh's sortable date, :data:`UNDATED` if none);
     ``scalars``: per facet, a value code per document and the values (code 0: none);
-    ``entities``: per facet, (document, value code) entries and the values."""
+    ``entities``: per facet, (document, value code) entries and the values (in the
+    order the documents first name them)."""
 
     days: np.ndarray
     indexed: np.ndarray
@@ -55,10 +57,27 @@ class DocumentColumns:
     scalars: dict[str, tuple[np.ndarray, list[str]]]
     entities: dict[str, tuple[np.ndarray, np.ndarray, list[str]]]
     fingerprint: str  # the segments and deletions they were gathered for
+    cluster_values: list[str] = field(default_factory=list)  # the cluster of code i
+    segments: tuple[tuple[str, int], ...] = ()  # (segment id, documents) in reader order
 
     @property
     def doc_count(self) -> int:
         return self.days.size
+
+
+@dataclass
+class _Part:
+    """The columns of one segment's documents (numbered from 0 within it); value codes
+    index the part's value lists, which parts may share (code 0, "", is none, for
+    clusters too)."""
+
+    days: np.ndarray
+    indexed: np.ndarray
+    dates: np.ndarray
+    clusters: np.ndarray
+    cluster_values: list[str]
+    scalars: dict[str, tuple[np.ndarray, list[str]]]
+    entities: dict[str, tuple[np.ndarray, np.ndarray, list[str]]]
 
 
 class _Codes:
@@ -81,34 +100,61 @@ def fingerprint(reader) -> str:
     segments, in which order, and which of their documents are deleted."""
     digest = hashlib.sha256()
     for leaf, _ in reader.leaf_readers():
-        segment = leaf.segment()
-        digest.update(f"{segment.segment_id() if segment else ''}:"
-                      f"{leaf.doc_count_all()};".encode())
+        digest.update(f"{_segment_id(leaf)}:{leaf.doc_count_all()};".encode())
         if leaf.has_deletions():
-            deleted = np.fromiter(leaf.all_doc_ids(), dtype=np.int64)
-            digest.update(np.setdiff1d(np.arange(leaf.doc_count_all()), deleted).tobytes())
+            digest.update(_deleted(leaf).tobytes())
     return digest.hexdigest()
 
 
-def gather(reader) -> DocumentColumns:
-    """The columns of every document of ``reader`` (a whoosh reader)."""
-    size = reader.doc_count_all()
+def gather(reader, earlier: DocumentColumns | None = None) -> DocumentColumns:
+    """The columns of every document of ``reader`` (a whoosh reader).
+
+    ``earlier``: the columns of a generation that shares segments with this
+    one (the one an update started from); what they hold for a shared
+    segment is taken from them, with the documents deleted since left out,
+    and only the other segments are read.
+    """
+    known, earlier_clusters = {}, []
+    if earlier is not None:
+        earlier_clusters = ["", *earlier.cluster_values]  # one list, shared by every slice
+        start = 0
+        for segment in earlier.segments:
+            known[segment] = start
+            start += segment[1]
+    parts = []
+    codes = {name: _Codes() for name in (*SCALAR_FACETS, *ENTITY_FACETS, "cluster")}
+    for leaf, _ in reader.leaf_readers():
+        at = known.get((_segment_id(leaf), leaf.doc_count_all()))
+        part = (_read_part(leaf, codes) if at is None
+                else _slice(earlier, earlier_clusters, at, leaf.doc_count_all()))
+        if at is not None and leaf.has_deletions():
+            _leave_out(part, _deleted(leaf))
+        parts.append(part)
+    return _combined(parts, fingerprint(reader),
+                     tuple((_segment_id(leaf), leaf.doc_count_all())
+                           for leaf, _ in reader.leaf_readers()))
+
+
+def _read_part(leaf, codes: dict[str, _Codes]) -> _Part:
+    """One segment's columns, read from its stored ``facet_data`` and ``date`` columns;
+    values are coded by ``codes`` (shared by the parts read together: their value lists
+    are then merged once)."""
+    size = leaf.doc_count_all()
     days = np.zeros(size, dtype=np.int32)
-    codes = {field: _Codes() for field in (*SCALAR_FACETS, *ENTITY_FACETS)}
-    scalar_codes = {field: np.zeros(size, dtype=np.int32) for field in SCALAR_FACETS}
-    entry_doc: dict[str, list[int]] = {field: [] for field in ENTITY_FACETS}
-    entry_code: dict[str, list[int]] = {field: [] for field in ENTITY_FACETS}
-    live = _live_documents(reader)
-    cluster_codes: dict[str, int] = {}
-    clusters = np.arange(size, dtype=np.int64) + size  # no cluster: a code of its own
+    scalar_codes = {name: np.zeros(size, dtype=np.int32) for name in SCALAR_FACETS}
+    entry_doc: dict[str, list[int]] = {name: [] for name in ENTITY_FACETS}
+    entry_code: dict[str, list[int]] = {name: [] for name in ENTITY_FACETS}
+    deleted = set(_deleted(leaf).tolist()) if leaf.has_deletions() else ()
+    cluster_codes = codes["cluster"]
+    clusters = np.zeros(size, dtype=np.int64)
     indexed = np.zeros(size, dtype=np.int64)
-    column = reader.column_reader("facet_data")
-    for docnum in range(size):
+    column = leaf.column_reader("facet_data") if leaf.has_column("facet_data") else None
+    for docnum in range(size) if column is not None else ():
         raw = column[docnum]
-        if not raw or (live is not None and not live[docnum]):
+        if not raw or docnum in deleted:
             continue
         day, section, source, persons, places, orgs, cluster, arrived = json.loads(raw)
-        clusters[docnum] = cluster_codes.setdefault(cluster, len(cluster_codes))
+        clusters[docnum] = cluster_codes.code(cluster)
         indexed[docnum] = arrived
         days[docnum] = day
         scalar_codes["section"][docnum] = codes["section"].code(section)
@@ -117,16 +163,121 @@ def gather(reader) -> DocumentColumns:
             scalar_codes["year"][docnum] = codes["year"].code(str(day // 10000))
             scalar_codes["month"][docnum] = codes["month"].code(
                 f"{day // 10000:04d}-{day // 100 % 100:02d}")
-        for field, names in (("persons", persons), ("places", places), ("orgs", orgs)):
-            for name in names:
-                entry_doc[field].append(docnum)
-                entry_code[field].append(codes[field].code(name))
-    scalars = {f: (scalar_codes[f], codes[f].values) for f in SCALAR_FACETS}
-    entities = {f: (np.asarray(entry_doc[f], dtype=np.int32),
-                    np.asarray(entry_code[f], dtype=np.int32), codes[f].values)
-                for f in ENTITY_FACETS}
-    return DocumentColumns(days, indexed, clusters, dates(reader), scalars, entities,
-                           fingerprint(reader))
+        for name, names in (("persons", persons), ("places", places), ("orgs", orgs)):
+            for value in names:
+                entry_doc[name].append(docnum)
+                entry_code[name].append(codes[name].code(value))
+    return _Part(days, indexed, dates(leaf), clusters, cluster_codes.values,
+                 {name: (scalar_codes[name], codes[name].values) for name in SCALAR_FACETS},
+                 {name: (np.asarray(entry_doc[name], dtype=np.int32),
+                         np.asarray(entry_code[name], dtype=np.int32), codes[name].values)
+                  for name in ENTITY_FACETS})
+
+
+def _slice(columns: DocumentColumns, clusters_from_one: list[str], start: int,
+           size: int) -> _Part:
+    """The documents ``start`` to ``start + size`` of ``columns``, numbered from 0
+    (``clusters_from_one``: "" and the clusters of ``columns``)."""
+    end = start + size
+    clusters = columns.clusters[start:end].astype(np.int64) + 1
+    clusters[clusters > len(columns.cluster_values)] = 0  # a code of its own: none
+    entities = {}
+    for name, (docs, codes, values) in columns.entities.items():
+        first, last = np.searchsorted(docs, np.array([start, end], dtype=docs.dtype))
+        entities[name] = ((docs[first:last] - start).astype(np.int32), codes[first:last], values)
+    return _Part(columns.days[start:end], columns.indexed[start:end],
+                 columns.dates[start:end], clusters, clusters_from_one,
+                 {name: (codes[start:end], values)
+                  for name, (codes, values) in columns.scalars.items()}, entities)
+
+
+def _leave_out(part: _Part, deleted: np.ndarray) -> None:
+    """Blank the columns of the ``deleted`` documents of ``part`` (except whoosh's dates)."""
+    part.days, part.indexed, part.clusters = (part.days.copy(), part.indexed.copy(),
+                                              part.clusters.copy())
+    part.days[deleted], part.indexed[deleted], part.clusters[deleted] = 0, 0, 0
+    for name, (codes, values) in part.scalars.items():
+        codes = codes.copy()
+        codes[deleted] = 0
+        part.scalars[name] = (codes, values)
+    for name, (docs, codes, values) in part.entities.items():
+        keep = ~np.isin(docs, deleted)
+        part.entities[name] = (docs[keep], codes[keep], values)
+
+
+def _combined(parts: list[_Part], fingerprint: str,
+              segments: tuple[tuple[str, int], ...]) -> DocumentColumns:
+    """The parts one after the other, the value lists of each column merged into one."""
+    offsets = np.cumsum([0] + [part.days.size for part in parts])
+    size = int(offsets[-1])
+
+    def concatenated(arrays: list[np.ndarray], dtype) -> np.ndarray:
+        return np.concatenate(arrays).astype(dtype) if arrays else np.zeros(0, dtype=dtype)
+
+    scalars = {}
+    for name in SCALAR_FACETS:
+        codes, values = _merged([part.scalars[name] for part in parts])
+        scalars[name] = (concatenated(codes, np.int32), values)
+    entities = {}
+    for name in ENTITY_FACETS:
+        codes, values = _merged([part.entities[name][1:] for part in parts])
+        docs = [part.entities[name][0].astype(np.int64) + offset
+                for part, offset in zip(parts, offsets)]
+        entities[name] = (concatenated(docs, np.int32), concatenated(codes, np.int32), values)
+    coded, cluster_values = _merged([(part.clusters, part.cluster_values) for part in parts])
+    clusters = concatenated(coded, np.int64) - 1  # codes of the clusters without ""
+    cluster_values = cluster_values[1:]
+    alone = np.flatnonzero(clusters < 0)
+    clusters[alone] = len(cluster_values) + alone  # no cluster: a code of its own
+    return DocumentColumns(
+        concatenated([p.days for p in parts], np.int32),
+        concatenated([p.indexed for p in parts], np.int64), clusters,
+        concatenated([p.dates for p in parts], np.uint64) if size else np.zeros(0, np.uint64),
+        scalars, entities, fingerprint, cluster_values, segments)
+
+
+def _merged(coded: list[tuple[np.ndarray, list[str]]]) -> tuple[list[np.ndarray], list[str]]:
+    """Codes into several value lists (code 0 of each is ""), as codes into one list of
+    the values in use, in the order the lists first give them.  Parts sharing a list are
+    mapped together; the first list is taken as it is when all of it is in use."""
+    lists: dict[int, list[str]] = {}
+    used: dict[int, np.ndarray] = {}
+    for codes, values in coded:
+        key = id(values)
+        lists[key] = values
+        here = np.bincount(codes, minlength=len(values)).astype(bool)
+        used[key] = here if key not in used else used[key] | here
+    merged: list[str] = [""]
+    number: dict[str, int] | None = None
+    mapping: dict[int, np.ndarray] = {}
+    for key, values in lists.items():
+        kept = np.flatnonzero(used[key][1:]) + 1  # the codes in use, "" left out
+        mapping[key] = np.zeros(len(values), dtype=np.int64)
+        if len(merged) == 1:  # the first list: its values in use, in its order
+            merged += values[1:] if kept.size == len(values) - 1 else \
+                [values[code] for code in kept.tolist()]
+            mapping[key][kept] = np.arange(1, kept.size + 1)
+            continue
+        if number is None:
+            number = {value: code for code, value in enumerate(merged)}
+        for code in kept.tolist():
+            found = number.get(values[code])
+            if found is None:
+                found = number[values[code]] = len(merged)
+                merged.append(values[code])
+            mapping[key][code] = found
+    return [mapping[id(values)][codes] for codes, values in coded], merged
+
+
+def _segment_id(leaf) -> str:
+    segment = leaf.segment()
+    return segment.segment_id() if segment is not None else ""
+
+
+def _deleted(leaf) -> np.ndarray:
+    """The deleted document numbers of one segment reader."""
+    live = np.fromiter(leaf.all_doc_ids(), dtype=np.int64)
+    return np.setdiff1d(np.arange(leaf.doc_count_all()), live)
 
 
 def dates(reader) -> np.ndarray:
@@ -142,43 +293,28 @@ def dates(reader) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
 
 
-def _live_documents(reader) -> np.ndarray | None:
-    """A mask of the documents not deleted, or None when none are."""
-    if not reader.has_deletions():
-        return None
-    live = np.zeros(reader.doc_count_all(), dtype=bool)
-    live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-    return live
-
-
 def write(directory: Path, columns: DocumentColumns) -> Path:
-    """Keep ``columns`` in ``directory``, under a temporary name first and then renamed
-    (a staged generation shares its files with the live one through hard links)."""
+    """Keep ``columns`` in ``directory`` (:mod:`indexer.writing.array_file`)."""
     arrays = {"days": columns.days, "indexed": columns.indexed, "clusters": columns.clusters,
               "dates": columns.dates}
-    values = {"fingerprint": columns.fingerprint}
-    for field, (codes, names) in columns.scalars.items():
-        arrays[f"{field}.codes"] = codes
-        values[field] = names
-    for field, (docs, codes, names) in columns.entities.items():
-        arrays[f"{field}.docs"], arrays[f"{field}.codes"] = docs, codes
-        values[field] = names
-    arrays["values"] = np.frombuffer(json.dumps(values, ensure_ascii=False).encode("utf-8"),
-                                     dtype=np.uint8)
-    path = Path(directory) / FILENAME
-    partial = path.with_name(FILENAME + ".partial")
-    with open(partial, "wb") as out:
-        np.savez(out, **arrays)
-    os.replace(partial, path)
-    return path
+    header = {"fingerprint": columns.fingerprint, "clusters": columns.cluster_values,
+              "segments": columns.segments}
+    for name, (codes, values) in columns.scalars.items():
+        arrays[f"{name}.codes"] = codes
+        header[name] = values
+    for name, (docs, codes, values) in columns.entities.items():
+        arrays[f"{name}.docs"], arrays[f"{name}.codes"] = docs, codes
+        header[name] = values
+    return array_file.write(Path(directory) / FILENAME, MAGIC, header, arrays)
 
 
-def write_for(directory: Path) -> Path:
-    """Gather the columns of the index in ``directory`` and keep them beside it."""
+def write_for(directory: Path, earlier: DocumentColumns | None = None) -> Path:
+    """Gather the columns of the index in ``directory`` (taking what ``earlier`` holds for
+    the segments it shares with it) and keep them beside it."""
     ix = whoosh_index.open_dir(str(directory))
     try:
         with ix.reader() as reader:
-            return write(directory, gather(reader))
+            return write(directory, gather(reader, earlier))
     finally:
         ix.close()
 
@@ -201,16 +337,15 @@ def load(directory: Path, published: dict, reader) -> DocumentColumns | None:
     try:
         if not path.exists() or path.stat().st_size != published.get("size"):
             return None
-        with np.load(path, allow_pickle=False) as stored:
-            values = json.loads(stored["values"].tobytes().decode("utf-8"))
-            if values["fingerprint"] != fingerprint(reader):
-                return None
-            columns = DocumentColumns(
-                stored["days"], stored["indexed"], stored["clusters"], stored["dates"],
-                {f: (stored[f"{f}.codes"], values[f]) for f in SCALAR_FACETS},
-                {f: (stored[f"{f}.docs"], stored[f"{f}.codes"], values[f])
-                 for f in ENTITY_FACETS},
-                values["fingerprint"])
+        header, arrays = array_file.read(path, MAGIC)
+        if header["fingerprint"] != fingerprint(reader):
+            return None
+        columns = DocumentColumns(
+            arrays["days"], arrays["indexed"], arrays["clusters"], arrays["dates"],
+            {f: (arrays[f"{f}.codes"], header[f]) for f in SCALAR_FACETS},
+            {f: (arrays[f"{f}.docs"], arrays[f"{f}.codes"], header[f]) for f in ENTITY_FACETS},
+            header["fingerprint"], header["clusters"],
+            tuple((segment, size) for segment, size in header["segments"]))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         LOG.warning("%s cannot be read (%s); the columns are gathered from the stored fields",
                     path, exc)

@@ -14,7 +14,7 @@ and slices.  whoosh's own postings stay the source of truth; these are
 derived from them and equal them, deleted documents included (deletions
 are kept apart from segments).
 
-The file::
+The file (:mod:`indexer.writing.array_file`)::
 
     b"FREQPOST"   magic
     uint32 LE     length of the JSON header
@@ -38,23 +38,20 @@ postings instead.
 
 from __future__ import annotations
 
-import io
-import json
 import logging
 import multiprocessing
-import struct
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from operator import itemgetter
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import Iterable, Iterator
 
 import numpy as np
 from whoosh import index as whoosh_index
 
 from indexer.whoosh_compat import read_postings, term_doc_frequency
-from indexer.writing import document_columns, written_forms
+from indexer.writing import array_file, document_columns, written_forms
 from indexer.writing.store import DERIVED_SUFFIX, KEEP_GENERATIONS, IndexStore
 
 LOG = logging.getLogger(__name__)
@@ -70,8 +67,6 @@ MIN_DOC_FREQUENCY = 64
 EVERY_TERM_FIELDS = ("title_forms", "body_forms")
 #: Longer keys (field name and term) are left to whoosh's postings.
 MAX_KEY_BYTES = 64
-_ALIGN = 8
-_HEADER_LENGTH = struct.Struct("<I")
 
 #: One term's postings: field name, term bytes, document numbers, weights.
 TermPostings = tuple[str, bytes, np.ndarray, np.ndarray]
@@ -102,96 +97,29 @@ def _key(fieldname: str, btext: bytes) -> bytes | None:
 
 def encode(segment_id: str, documents: int, postings: Iterable[TermPostings]) -> bytes:
     """The arrays file of one segment of ``documents`` documents, from its frequent terms."""
-    out = io.BytesIO()
-    write(out, segment_id, documents, postings)
-    return out.getvalue()
-
-
-#: Postings converted and written at a time by :func:`write`.
-_WRITE_POSTINGS = 1 << 22
-
-
-def write(out: BinaryIO, segment_id: str, documents: int,
-          postings: Iterable[TermPostings]) -> None:
-    """Write the arrays file of :func:`encode` to ``out``, the terms' arrays a batch at a time.
-
-    Memory holds the terms' arrays as given, and one batch of them converted.
-    """
     keyed = sorted(((key, ids, weights) for fieldname, btext, ids, weights in postings
                     if (key := _key(fieldname, btext)) is not None), key=itemgetter(0))
     # (b"" gives a file without terms a key type too.)
     keys = np.array([k for k, _, _ in keyed] or [b""], dtype=bytes)[:len(keyed)]
     lengths = np.array([ids.size for _, ids, _ in keyed], dtype=np.int64)
-    id_type = np.dtype(np.uint16 if documents <= 1 << 16 else np.uint32)
-    weight_type = np.dtype(_weight_dtype([w for _, _, w in keyed]))
-    arrays = {"keys": keys, "ends": np.cumsum(lengths)}
-    head, offset = _layout({"version": VERSION, "segment": segment_id, "documents": documents,
-                            "min_doc_frequency": MIN_DOC_FREQUENCY,
-                            "every_term_fields": list(EVERY_TERM_FIELDS)},
-                           {**{name: (a.dtype, a.size) for name, a in arrays.items()},
-                            "ids": (id_type, int(lengths.sum())),
-                            "weights": (weight_type, int(lengths.sum()))})
-    out.write(head)
-    for array in arrays.values():
-        offset = _write_aligned(out, offset, [array])
-    for column, dtype in ((1, id_type), (2, weight_type)):
-        offset = _write_aligned(out, offset, _batches([k[column] for k in keyed], dtype))
+    ids = np.concatenate([i for _, i, _ in keyed]) if keyed else np.zeros(0, dtype=np.int64)
+    weights = np.concatenate([w for _, _, w in keyed]) if keyed else np.zeros(0)
+    arrays = {"keys": keys, "ends": np.cumsum(lengths),
+              "ids": ids.astype(np.uint16 if documents <= 1 << 16 else np.uint32),
+              "weights": weights.astype(_weight_dtype(weights))}
+    header = {"version": VERSION, "segment": segment_id, "documents": documents,
+              "min_doc_frequency": MIN_DOC_FREQUENCY, "every_term_fields": list(EVERY_TERM_FIELDS)}
+    return array_file.pack(MAGIC, header, arrays)
 
 
-def _weight_dtype(parts: list[np.ndarray]) -> type:
+def _weight_dtype(weights: np.ndarray) -> type:
     """The smallest type that holds every weight exactly (term frequencies are whole)."""
-    if all(not w.size or (np.all(w == np.round(w)) and w.min() >= 0 and w.max() < 1 << 16)
-           for w in parts):
+    if not weights.size or (np.all(weights == np.round(weights)) and weights.min() >= 0
+                            and weights.max() < 1 << 16):
         return np.uint16
-    if all(np.all(w.astype(np.float32) == w) for w in parts):
+    if np.all(weights.astype(np.float32) == weights):
         return np.float32
     return np.float64
-
-
-def _batches(parts: list[np.ndarray], dtype: np.dtype) -> Iterator[np.ndarray]:
-    """``parts`` joined and converted to ``dtype``, about :data:`_WRITE_POSTINGS` at a time."""
-    batch, size = [], 0
-    for part in parts:
-        batch.append(part)
-        size += part.size
-        if size >= _WRITE_POSTINGS:
-            yield np.concatenate(batch).astype(dtype, copy=False)
-            batch, size = [], 0
-    if batch:
-        yield np.concatenate(batch).astype(dtype, copy=False)
-
-
-def _layout(header: dict, arrays: dict[str, tuple[np.dtype, int]]) -> tuple[bytes, int]:
-    """The file's start (magic, header length, header) padded, and its length.
-
-    Each array starts at the next multiple of :data:`_ALIGN`.  Offsets
-    depend on the header's length, which depends on the offsets: the
-    header's size is fixed first, with room for every offset's digits.
-    """
-    placeholder = {name: [dtype.str, 10 ** 15, size] for name, (dtype, size) in arrays.items()}
-    start = _aligned(len(MAGIC) + _HEADER_LENGTH.size
-                     + len(json.dumps({**header, "arrays": placeholder})))
-    layout, offset = {}, start
-    for name, (dtype, size) in arrays.items():
-        layout[name] = [dtype.str, offset, size]
-        offset = _aligned(offset + dtype.itemsize * size)
-    text = json.dumps({**header, "arrays": layout}).encode("utf-8")
-    head = MAGIC + _HEADER_LENGTH.pack(len(text)) + text
-    return head + bytes(start - len(head)), start
-
-
-def _write_aligned(out: BinaryIO, offset: int, chunks: Iterable[np.ndarray]) -> int:
-    """Write ``chunks`` from ``offset``, then zeros up to the next aligned offset; returns it."""
-    for chunk in chunks:
-        out.write(chunk.tobytes())
-        offset += chunk.nbytes
-    end = _aligned(offset)
-    out.write(bytes(end - offset))
-    return end
-
-
-def _aligned(offset: int) -> int:
-    return -(-offset // _ALIGN) * _ALIGN
 
 
 def frequent_terms(reader) -> Iterator[TermPostings]:
@@ -240,15 +168,8 @@ def _derive(directory: Path, segment: str) -> None:
 
 def file_version(path: Path) -> int | None:
     """The format version of an arrays file, or None if there is none (or no such file)."""
-    try:
-        with open(path, "rb") as handle:
-            start = handle.read(len(MAGIC) + _HEADER_LENGTH.size)
-            if len(start) < len(MAGIC) + _HEADER_LENGTH.size or not start.startswith(MAGIC):
-                return None
-            (length,) = _HEADER_LENGTH.unpack(start[len(MAGIC):])
-            return json.loads(handle.read(length)).get("version")
-    except (OSError, ValueError, struct.error):
-        return None
+    header = array_file.read_header(path, MAGIC)
+    return None if header is None else header.get("version")
 
 
 def segment_ids(directory: Path) -> set[str]:
@@ -374,31 +295,17 @@ class SegmentArrays:
     @classmethod
     def open(cls, path: Path, segment_id: str, documents: int) -> "SegmentArrays":
         """Map ``path``; raises ValueError if it does not describe this segment."""
-        data = np.memmap(path, dtype=np.uint8, mode="r")
-        if bytes(data[:len(MAGIC)]) != MAGIC:
-            raise ValueError("not an arrays file")
-        at = len(MAGIC) + _HEADER_LENGTH.size
-        (length,) = _HEADER_LENGTH.unpack(bytes(data[len(MAGIC):at]))
-        header = json.loads(bytes(data[at:at + length]))
+        header, arrays = array_file.read(path, MAGIC)
         if header.get("version") not in READABLE_VERSIONS:
             raise ValueError(f"version {header.get('version')}, not one of {READABLE_VERSIONS}")
         if header.get("segment") != segment_id or header.get("documents") != documents:
             raise ValueError(f"written for segment {header.get('segment')} of "
                              f"{header.get('documents')} documents")
-        arrays = {name: _view(data, *spec) for name, spec in header["arrays"].items()}
         keys, ends, ids = arrays["keys"], arrays["ends"], arrays["ids"]
         if ends.size != keys.size or (ends.size and int(ends[-1]) != ids.size) \
                 or ids.size != arrays["weights"].size:
             raise ValueError("its arrays do not fit together")
         return cls(keys, ends, ids, arrays["weights"], header.get("every_term_fields", ()))
-
-
-def _view(data: np.memmap, dtype: str, offset: int, count: int) -> np.ndarray:
-    dtype = np.dtype(dtype)
-    end = offset + dtype.itemsize * count
-    if offset < 0 or end > data.size:
-        raise ValueError("an array runs past the end of the file")
-    return data[offset:end].view(dtype)
 
 
 def load_generation(path: Path, files: dict, segments: Iterable[tuple[str, int]]

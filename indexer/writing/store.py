@@ -57,8 +57,8 @@ HASH_CHUNK = 1 << 20
 DERIVED_SUFFIX = ".frequent"
 #: Files derived from all segments of a generation (:mod:`indexer.writing.written_forms`,
 #: :mod:`indexer.writing.document_columns`), which a search can do without as well.
-WRITTEN_FORMS = "written-forms.npz"
-DOCUMENT_COLUMNS = "document-columns.npz"
+WRITTEN_FORMS = "written-forms.arrays"
+DOCUMENT_COLUMNS = "document-columns.arrays"
 
 
 class StoreError(Exception):
