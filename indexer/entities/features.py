@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 
 from indexer.entities.hints import LABELS, GazetteerHints
-from indexer.entities.lexical import Lexicon
+from indexer.entities.lexical import Lexicon, clusters
 from indexer.entities.rules import SPEECH_VERBS, is_title
 
 _RUNS = tuple((re.compile(c + "{2,}"), c) for c in "Xxd")
@@ -62,6 +62,8 @@ class FeatureSet:
     cues: bool = False
     #: Faker's family names as a gazetteer attribute
     surnames: bool = False
+    #: word clusters learned from unlabelled news text, coarse to fine
+    clusters: bool = False
 
 
 class _CharClasses(dict):
@@ -150,6 +152,8 @@ class FeatureExtractor:
         self.features = features
         #: attributes the model weighs; others are dropped when a form is cached
         self.known = known
+        #: form -> its cluster numbers, coarse to fine (empty without the clusters feature)
+        self.clusters = clusters() if features.clusters else {}
         self._cache: dict[str, Form] = {}
         #: by offset ("" the token's own, "<" the word before's, ">" the word after's) and
         #: hint label, the attributes the hint gives a token
@@ -246,6 +250,11 @@ class FeatureExtractor:
                 hints.append("gz=last")
             own += hints
             near += hints
+        numbers = self.clusters.get(word)
+        if numbers:  # "k1=17": cluster 17 of the coarsest clustering
+            found = [f"k{level}={number}" for level, number in enumerate(numbers, 1)]
+            own += found
+            near += found
         first = own + ["^"]
         if features.conjunctions and noun:
             conjunctions = [f"{kind}|{noun}"]

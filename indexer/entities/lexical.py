@@ -17,6 +17,7 @@ from importlib import resources
 from indexer.analysis.lexicon import Entry, lexicon
 
 PLACES_FILE = "geonames_places.txt"
+CLUSTERS_FILE = "word_clusters.txt"
 #: Zipf bands: a word's band is the largest bound not above its Zipf value.
 BANDS = (2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0)
 _BAND_NAMES = {bound: str(bound) for bound in BANDS}
@@ -96,3 +97,19 @@ def load() -> Lexicon:
     """The lexicon the tagger reads, loaded on first use."""
     text = resources.files("indexer.entities").joinpath("data", PLACES_FILE).read_text("utf-8")
     return Lexicon(lexicon(), *read_places(text))
+
+
+def read_clusters(text: str) -> dict[str, tuple[str, ...]]:
+    """Form -> its cluster numbers, coarse to fine, from the clusters file's text."""
+    found = {}
+    for line in text.splitlines():
+        form, _, numbers = line.partition("\t")
+        found[form] = tuple(numbers.split(","))
+    return found
+
+
+@lru_cache(maxsize=1)
+def clusters() -> dict[str, tuple[str, ...]]:
+    """The shipped word clusters, loaded on first use."""
+    path = resources.files("indexer.entities").joinpath("data", CLUSTERS_FILE)
+    return read_clusters(path.read_text("utf-8"))

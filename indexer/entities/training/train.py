@@ -66,6 +66,8 @@ class TrainingConfig:
     iterations: int = 300
     #: OTH and *deriv/*part kept as labels of their own
     full_labels: bool = True
+    #: BILOU labels (the last and the only word of a span labelled apart), not BIO
+    bilou: bool = False
     #: the sequence probability a silver sentence needs; None: gold sentences only
     silver: float | None = 0.9
 
@@ -80,7 +82,7 @@ def train(out: Path, gold: list[germeval.Sentence], dev: list[germeval.Sentence]
         work = Path(scratch)
         settings = {"features": asdict(config.features), "c1": config.c1, "c2": config.c2,
                     "iterations": config.iterations, "full_labels": config.full_labels,
-                    "silver": config.silver}
+                    "bilou": config.bilou, "silver": config.silver}
         read = preprocessor(config.features)
         _fit(read, work, gold, config)
         if config.silver is not None:
@@ -104,7 +106,7 @@ def train(out: Path, gold: list[germeval.Sentence], dev: list[germeval.Sentence]
 
 def _fit(read: Preprocessor, work: Path, sentences: list[germeval.Sentence],
          config: TrainingConfig) -> None:
-    xs, ys = examples.examples(sentences, read, config.full_labels)
+    xs, ys = examples.examples(sentences, read, config.full_labels, config.bilou)
     examples.fit(xs, ys, work / MODEL_FILE, config.c1, config.c2, config.iterations)
 
 
@@ -143,6 +145,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--silver", type=float, default=SHIPPED.silver,
                         help="sequence probability of silver sentences (0: none)")
     parser.add_argument("--c1", type=float, default=SHIPPED.c1, help="L1 regularisation")
+    parser.add_argument("--c2", type=float, default=SHIPPED.c2, help="L2 regularisation")
+    parser.add_argument("--iterations", type=int, default=SHIPPED.iterations,
+                        help="most L-BFGS iterations")
+    parser.add_argument("--bilou", action="store_true", help="BILOU labels, not BIO")
     parser.add_argument("--outer-labels", action="store_true",
                         help="PER, LOC and ORG only (OTH, *deriv and *part as O)")
     args = parser.parse_args(argv)
@@ -152,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         print("needs ../shared (GermEval 2014, news-de): not found: " + ", ".join(missing))
         return 1
     config = replace(SHIPPED, features=feature_set(args.feature), silver=args.silver or None,
-                     c1=args.c1, full_labels=not args.outer_labels)
+                     c1=args.c1, c2=args.c2, iterations=args.iterations,
+                     full_labels=not args.outer_labels, bilou=args.bilou)
     settings = train(args.out, germeval.read(paths[0]), germeval.read(paths[1]),
                      read_bodies(paths[2]), config)
     print(json.dumps(settings["dev_at_thresholds"], sort_keys=True))
