@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 
 from indexer.entities.hints import LABELS, GazetteerHints
-from indexer.entities.lexical import Lexicon, clusters
+from indexer.entities.lexical import Lexicon
 from indexer.entities.rules import SPEECH_VERBS, is_title
 
 _RUNS = tuple((re.compile(c + "{2,}"), c) for c in "Xxd")
@@ -146,14 +146,15 @@ class FeatureExtractor:
 
     def __init__(self, lexicon: Lexicon, gazetteer: GazetteerHints,
                  features: FeatureSet = FeatureSet(),
-                 known: frozenset[bytes] | None = None) -> None:
+                 known: frozenset[bytes] | None = None,
+                 clusters: dict[str, tuple[str, ...]] | None = None) -> None:
         self.lexicon = lexicon
         self.gazetteer = gazetteer
         self.features = features
         #: attributes the model weighs; others are dropped when a form is cached
         self.known = known
-        #: form -> its cluster numbers, coarse to fine (empty without the clusters feature)
-        self.clusters = clusters() if features.clusters else {}
+        #: form -> its cluster numbers, coarse to fine (read only with the clusters feature)
+        self.clusters = clusters or {}
         self._cache: dict[str, Form] = {}
         #: by offset ("" the token's own, "<" the word before's, ">" the word after's) and
         #: hint label, the attributes the hint gives a token

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from indexer.analysis.lexicon import Entry, lexicon
 
@@ -108,8 +109,7 @@ def read_clusters(text: str) -> dict[str, tuple[str, ...]]:
     return found
 
 
-@lru_cache(maxsize=1)
-def clusters() -> dict[str, tuple[str, ...]]:
-    """The shipped word clusters, loaded on first use."""
-    path = resources.files("indexer.entities").joinpath("data", CLUSTERS_FILE)
-    return read_clusters(path.read_text("utf-8"))
+@lru_cache(maxsize=4)
+def clusters(path: Path) -> dict[str, tuple[str, ...]]:
+    """The word clusters of a clusters file (a model's, beside it), loaded once."""
+    return read_clusters(path.read_text(encoding="utf-8"))

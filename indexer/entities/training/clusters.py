@@ -35,9 +35,8 @@ from pathlib import Path
 import numpy as np
 
 from indexer.analysis.train_sentences import read_bodies
-from indexer.entities.extract import MODEL_DIR, Preprocessor, preprocessor
+from indexer.entities.extract import CLUSTERS_FILE, MODEL_DIR, Preprocessor, preprocessor
 from indexer.entities.features import FeatureSet
-from indexer.entities.lexical import CLUSTERS_FILE
 from indexer.entities.training import germeval
 
 SHARED = Path(__file__).resolve().parents[4] / "shared"
