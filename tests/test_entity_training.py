@@ -10,6 +10,7 @@ import numpy as np
 
 from indexer.entities.extract import (
     ATTRIBUTES_FILE,
+    CLUSTERS_FILE,
     MODEL_FILE,
     SETTINGS_FILE,
     WEIGHTS_FILE,
@@ -55,7 +56,8 @@ def test_two_trainings_write_the_same_bytes(tmp_path):
     second = train(tmp_path / "second", gold, dev, BODIES, CONFIG)
     assert first == second
     assert set(first["thresholds"]) == {"PER", "LOC", "ORG"}
-    for name in (MODEL_FILE, ATTRIBUTES_FILE, WEIGHTS_FILE, SETTINGS_FILE):
+    assert first["features"]["clusters"]
+    for name in (MODEL_FILE, ATTRIBUTES_FILE, WEIGHTS_FILE, SETTINGS_FILE, CLUSTERS_FILE):
         assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes()
     pipeline = load(tmp_path / "first")
     found = {(e.text, e.type) for e in pipeline.entities("Angela Merkel besuchte Berlin .")}
@@ -93,3 +95,14 @@ def test_the_clusters_file_gives_each_form_its_clusters_coarse_to_fine():
         for level, number in enumerate(extractor.clusters["Merkel"], 1)]
     assert any(a.startswith(b">1k1=") for a in forms[0].after1)
     assert not any(a.startswith(b"k") for a in forms[2].own)
+
+
+def test_a_model_of_bilou_labels_tags_in_bio_spans(tmp_path):
+    gold = germeval.read(DATA / "germeval_train_sample.tsv")
+    dev = germeval.read(DATA / "germeval_dev_sample.tsv")
+    settings = train(tmp_path, gold, dev, BODIES, replace(CONFIG, bilou=True))
+    assert settings["bilou"]
+    pipeline = load(tmp_path)
+    assert {"U-LOC", "L-PER"} <= set(pipeline.tagger.labels)
+    found = {(e.text, e.type) for e in pipeline.entities("Angela Merkel besuchte Berlin .")}
+    assert {("Angela Merkel", "PER"), ("Berlin", "LOC")} <= found

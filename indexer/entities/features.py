@@ -4,8 +4,8 @@ A token's attributes are the concatenation of precomputed lists:
 
 * its own word form's attributes (lowercase form, shape, affixes, word
   classes and compound head from Wiktionary, frequency band, GeoNames place,
-  gazetteer hints, and a few conjunctions of these, which a linear model
-  cannot form itself);
+  gazetteer hints, word clusters, and a few conjunctions of these, which a
+  linear model cannot form itself);
 * a smaller set from each neighbour within two tokens, prefixed by offset;
 * a few that depend on the position: sentence start and end, and the hint
   label (rule extractor or gazetteer) of the token and its neighbours, where

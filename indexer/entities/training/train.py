@@ -66,7 +66,7 @@ NEWS = Path("data/news-de")
 class TrainingConfig:
     """What the shipped model is trained with (chosen on the dev split, see docs/quality.md)."""
 
-    features: FeatureSet = field(default_factory=FeatureSet)
+    features: FeatureSet = field(default_factory=lambda: FeatureSet(clusters=True))
     c1: float = 0.1
     c2: float = 0.05
     iterations: int = 300
