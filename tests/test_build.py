@@ -88,6 +88,30 @@ def test_update_adds_replaces_deletes_and_is_idempotent(tmp_path, corpus):
     assert (second.added, second.replaced, second.deleted) == (0, 0, 0)
 
 
+@pytest.mark.parametrize("stamps", ["kept", "missing", "stale"])
+def test_update_knows_the_archive_from_its_stamps_or_else_from_the_stored_articles(
+        tmp_path, corpus, stamps):
+    """The arrival stamps hold every live article's content hash, so an update need not
+    read every stored article; without a stamp for each, it reads them."""
+    store = IndexStore(tmp_path / "ix")
+    build(store, [str(corpus)])
+    if stamps != "kept":
+        with store.writer("test") as generations:
+            staging = generations.stage_copy_of_current()
+            arrivals = staging / "arrivals.tsv"
+            lines = arrivals.read_text("utf-8").splitlines(keepends=True)
+            arrivals.unlink()
+            if stamps == "stale":  # one article's stamp lost
+                arrivals.write_text("".join(lines[1:]), "utf-8")
+            generations.publish(staging, store.current().manifest())
+    klima = corpus / "2019" / "klima.txt"
+    klima.write_text(klima.read_text("utf-8") + "\nNachtrag.\n", "utf-8")
+    report = update(store, [str(corpus)])
+    assert (report.added, report.replaced, report.unchanged) == (0, 1, 7)
+    assert all_ids(store.path) == {"soldaten", "haushalt", "hochwasser", "klima", "muenchen",
+                                   "feed-1", "feed-2", "feed-3"}
+
+
 def test_second_writer_is_refused_with_the_holder_named(tmp_path):
     store = IndexStore(tmp_path / "ix")
     with store.writer("build"):

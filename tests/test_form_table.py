@@ -9,8 +9,10 @@ the same articles as a search for the form.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +30,7 @@ from indexer.searching.search import (
     search,
 )
 from indexer.whoosh_compat import field_terms
+from indexer.writing import written_forms
 from indexer.writing.build import build, update
 from indexer.writing.schema import build_schema
 from indexer.writing.store import IndexStore
@@ -154,3 +157,38 @@ def test_prefixes_are_listed_from_the_table_most_frequent_first(store):
     assert set(listed) == {f for f in map(table.form, range(len(table))) if f.startswith("wahl")}
     counts = [table.frequency(f) for f in listed]
     assert len(listed) > 1 and counts == sorted(counts, reverse=True)
+
+
+def test_the_writer_keeps_the_forms_it_gathered_beside_the_generation(store, monkeypatch):
+    generation = store.current()
+    published = generation.manifest()["files"][written_forms.FILENAME]
+    reader = whoosh_index.open_dir(generation.path).reader()
+    kept = written_forms.load(generation.path, published, reader)
+    gathered = written_forms.gather(reader)
+    assert kept is not None and kept.forms == gathered.forms and len(kept.forms) > 20
+    for name in ("frequencies", "segment_ends", "segments"):
+        assert np.array_equal(getattr(kept, name), getattr(gathered, name)), name
+    assert kept.segment_ids == gathered.segment_ids and len(kept.segment_ids) >= 3
+
+    def gathering(*args):
+        raise AssertionError("the forms were gathered again")
+
+    monkeypatch.setattr(written_forms, "gather", gathering)
+    snapshot = Snapshot.open(generation)
+    assert len(snapshot.word_forms.table(snapshot.searcher)) == len(kept.forms)
+
+
+def test_forms_kept_for_other_segments_or_damaged_are_gathered_again(store, tmp_path):
+    shutil.copytree(store.path, tmp_path / "ix")
+    generation = IndexStore(tmp_path / "ix").current()
+    reader = whoosh_index.open_dir(generation.path).reader()
+    gathered = written_forms.gather(reader)
+    other = dataclasses.replace(gathered, segment_ids=tuple(f"x{i}" for i in range(3)))
+    path = written_forms.write(generation.path, other)
+    assert written_forms.load(generation.path, {"size": path.stat().st_size}, reader) is None
+    path.write_bytes(b"not an array file")
+    assert written_forms.load(generation.path, {"size": path.stat().st_size}, reader) is None
+    expected = search(Snapshot.open(store.current()), SearchRequest(q="Wahl")).expansions
+    snapshot = Snapshot.open(generation)  # the file differs from its manifest record
+    assert search(snapshot, SearchRequest(q="Wahl")).expansions == expected
+    assert len(snapshot.word_forms.table(snapshot.searcher)) == len(gathered.forms)

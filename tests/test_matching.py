@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from conftest import write_sample_corpus
 from whoosh import query as wq
 
-from indexer.searching.matching import matching_docs
+from indexer.searching.matching import any_matching, matching_docs
 from indexer.searching.search import Archive, SearchRequest, prepare, search
 from indexer.writing.build import build, update
 from indexer.writing.store import IndexStore
@@ -79,3 +81,26 @@ def test_deleted_and_replaced_documents_are_left_out(tmp_path):
         assert array_docs(snapshot, q).tolist() == whoosh_docs(snapshot, q).tolist(), q
     ids = {snapshot.searcher.stored_fields(int(d))["id"] for d in array_docs(snapshot, "Soldat")}
     assert ids == {"hochwasser", "feed-3", "klima"}
+
+
+def test_any_match_agrees_with_every_match_over_segments_and_deletions(tmp_path):
+    """The spelling check's early stop: the same yes or no as collecting every match,
+    with words found only in a small segment, only in a deleted article, or nowhere."""
+    corpus = write_sample_corpus(tmp_path / "corpus")
+    store = IndexStore(tmp_path / "ix")
+    build(store, [str(corpus)], processes=1, segment_docs=2)
+    deleted = corpus / "2024" / "soldaten.txt"
+    words = set(re.findall(r"[^\W\d_]{4,}", deleted.read_text("utf-8")))
+    deleted.unlink()
+    update(store, [str(corpus)], delete_missing=True)
+    snapshot = Archive(store.path, refresh_seconds=0).snapshot()
+    reader = snapshot.searcher.reader()
+    assert len(reader.leaf_readers()) >= 3 and reader.has_deletions()
+    answers = {}
+    for word in sorted(words | {"Hochwaser", "xyzzy", "Klimapaket", "Agentur"}):
+        q = snapshot.parser.parse(word)
+        answers[word] = any_matching(q, snapshot.searcher)
+        assert answers[word] == (matching_docs(q, snapshot.searcher).size > 0), word
+    assert any(answers.values()) and not all(answers.values())
+    only_deleted = [w for w in words if not answers[w]]
+    assert only_deleted, "some word of the deleted article occurs in no other"

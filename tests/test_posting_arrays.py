@@ -187,10 +187,11 @@ def test_updates_and_consolidation_keep_arrays_for_every_segment(archive, tmp_pa
 
 
 def without_arrays(store: IndexStore) -> None:
-    """Publish the live generation again without its arrays, as an older build left it."""
+    """Publish the live generation again without its arrays (and written forms), as an older
+    build left it."""
     with store.writer("test") as generations:
         staging = generations.stage_copy_of_current()
-        for path in staging.glob("*.frequent"):
+        for path in [*staging.glob("*.frequent"), staging / "written-forms.arrays"]:
             path.unlink()
         manifest = store.current().manifest()
         generations.publish(staging, {k: v for k, v in manifest.items() if k != "files"})
@@ -206,9 +207,10 @@ def test_an_index_without_arrays_gets_them_from_the_command(archive, tmp_path):
     out = CliRunner().invoke(main, ["posting-arrays", "--index", str(copy.path), "--json"])
     assert out.exit_code == 0, out.output
     assert json.loads(out.output)["written"] == 3
+    assert json.loads(out.output)["gathered"] == ["written-forms.arrays"]  # none was kept
     derived = {p.name: p.read_bytes() for p in copy.current().path.glob("*.frequent")}
     assert derived == written  # derived from whoosh's postings, byte for byte the same
-    assert set(copy.current().manifest()["files"]) >= set(derived)
+    assert set(copy.current().manifest()["files"]) >= {*derived, "written-forms.arrays"}
     again = CliRunner().invoke(main, ["posting-arrays", "--index", str(copy.path)])
     assert "unchanged" in again.output
     verified = CliRunner().invoke(main, ["verify", "--deep", "--index", str(copy.path)])

@@ -50,6 +50,13 @@ def peak_rss_children_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
+def live_generation_mb(index: Path) -> float:
+    """The size of the generation a search reads (older generations share most of their
+    files with it through hard links, and the build caches beside them are not read)."""
+    from indexer.writing.store import IndexStore
+    return directory_mb(IndexStore(index).current().path)
+
+
 def directory_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
 
@@ -85,7 +92,7 @@ def build_engine(corpus: Path, index: Path, fresh: bool = True) -> dict:
                          text=True, cwd=REPO)
     seconds = time.monotonic() - started
     report = json.loads(out.stdout.strip().splitlines()[-1])
-    return {"docs": report["documents"], "seconds": seconds, "mb": directory_mb(index),
+    return {"docs": report["documents"], "seconds": seconds, "mb": live_generation_mb(index),
             "rss_mb": peak_rss_children_mb(), "cpu": children_cpu_seconds() - cpu,
             "phases": report.get("phases", {})}
 
@@ -100,7 +107,7 @@ def reused_build(index: Path) -> dict:
     from indexer.writing.store import IndexStore
     manifest = IndexStore(index).current().manifest()
     return {"docs": manifest["documents"], "seconds": manifest["seconds"],
-            "mb": directory_mb(index), "rss_mb": float("nan"), "cpu": float("nan")}
+            "mb": live_generation_mb(index), "rss_mb": float("nan"), "cpu": float("nan")}
 
 
 def query_engine(index: Path, rounds: int, queries: list[tuple[str, dict]]

@@ -10,7 +10,8 @@ stays).
 
 The written forms are the terms of ``title_forms`` and ``body_forms``
 (every word as written, folded, not stemmed), held with their article
-counts in the generation's :class:`~indexer.searching.form_table.FormTable`.
+counts in the generation's :class:`~indexer.searching.form_table.FormTable`
+(loaded from what the generation's writer gathered, or gathered here).
 A form belongs to a query term when the field's own analyzer turns it into
 that term: ``body``'s for whole words, ``body_parts``'s for compound parts.
 Candidates are found by substring search over the table: the stem of a
@@ -43,6 +44,7 @@ from indexer.searching.budget import within_budget
 from indexer.searching.form_table import FormTable
 from indexer.searching.matching import POSTING_CACHE, docs_with_terms
 from indexer.searching.query import forms_field, parts_field, wanted_leaves
+from indexer.writing.written_forms import WrittenForms
 
 #: The stored text fields whose words a query can match, whole or as a part.
 TEXT_FIELDS = ("title", "body")
@@ -108,9 +110,11 @@ class WordForms:
     calling thread's searcher (whoosh readers must not be shared).
     """
 
-    def __init__(self, schema, word_counts: Callable[[], Mapping[str, int]]) -> None:
+    def __init__(self, schema, word_counts: Callable[[], Mapping[str, int]],
+                 kept: Callable[[object], WrittenForms | None] = lambda reader: None) -> None:
         self._schema = schema
         self._word_counts = word_counts  # the generation's vocabulary, read when first needed
+        self._kept = kept  # the forms its writer gathered, for a reader, if they can be used
         self._lock = threading.Lock()
         self._reading = threading.Lock()
         self._done = threading.Condition()
@@ -213,7 +217,9 @@ class WordForms:
         with self._reading:  # one reader at a time; the others wait for its result
             if self._table is None:
                 started = time.perf_counter()
-                table = FormTable.read(searcher.reader(), map(forms_field, TEXT_FIELDS))
+                reader = searcher.reader()
+                kept = self._kept(reader)
+                table = FormTable.of(kept) if kept is not None else FormTable.read(reader)
                 self.read_seconds = time.perf_counter() - started
                 with self._done:
                     self._table = table

@@ -1,9 +1,11 @@
 """Facet counting over whole result sets, from per-generation column arrays.
 
-When an index generation is opened, :class:`FacetTable` reads the compact
-``facet_data`` column once and keeps every facet as NumPy arrays indexed by
-document number: a code per document for single-valued facets (section,
-source, year, month) and CSR arrays for the multi-valued entity facets.
+When an index generation is opened, :class:`FacetTable` takes the
+generation's document columns (:mod:`indexer.writing.document_columns`,
+gathered by its writer from the compact ``facet_data`` column) and keeps
+every facet as NumPy arrays indexed by document number: a code per document
+for single-valued facets (section, source, year, month) and CSR arrays for
+the multi-valued entity facets.
 Counting a result set of any size is then a ``bincount`` over the matching
 document numbers, instead of a walk over stored documents in Python.
 Deleted documents (until a merge drops them) get no facet values at all.
@@ -13,17 +15,21 @@ their words, for autocompletion.
 
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
 import numpy as np
 
+from indexer.writing import document_columns
+
 #: Facets in the order a page shows them.
 FACET_FIELDS = ("persons", "places", "orgs", "section", "source", "year", "month")
-ENTITY_FACETS = ("persons", "places", "orgs")
-SCALAR_FACETS = ("section", "source", "year", "month")
+ENTITY_FACETS = document_columns.ENTITY_FACETS
+SCALAR_FACETS = document_columns.SCALAR_FACETS
+#: Result sets under one in this many documents count their own entity entries; larger
+#: ones mark their documents and walk every entry.
+FEW_DOCUMENTS = 8
 
 
 @dataclass(frozen=True)
@@ -38,21 +44,6 @@ class FacetValue:
         return {"value": self.value, "count": self.count, "selected": self.selected}
 
 
-class _Vocabulary:
-    """Interns strings to dense integer codes; code 0 is "no value"."""
-
-    def __init__(self) -> None:
-        self.values: list[str] = [""]
-        self.codes: dict[str, int] = {"": 0}
-
-    def code(self, value: str) -> int:
-        code = self.codes.get(value)
-        if code is None:
-            code = self.codes[value] = len(self.values)
-            self.values.append(value)
-        return code
-
-
 class FacetTable:
     """Facet columns of one index generation."""
 
@@ -65,7 +56,8 @@ class FacetTable:
         #: near-duplicate cluster code per document (equal codes: one cluster)
         self.clusters = clusters if clusters is not None else np.arange(doc_count)
         self._scalars = scalars  # field -> (codes array, values list)
-        self._entities = entities  # field -> (entry_doc, entry_code, values list)
+        self._entities = entities  # field -> (entry_doc, entry_code, values list), by document
+        self._starts: dict[str, np.ndarray] = {}  # field -> where each document's entries start
         self._lookup = {
             field: {v.casefold(): i for i, v in enumerate(values)}
             for field, (_, values) in scalars.items()
@@ -80,43 +72,13 @@ class FacetTable:
 
     @classmethod
     def from_reader(cls, reader) -> "FacetTable":
-        size = reader.doc_count_all()
-        days = np.zeros(size, dtype=np.int32)
-        vocab = {field: _Vocabulary() for field in FACET_FIELDS}
-        scalar_codes = {field: np.zeros(size, dtype=np.int32) for field in SCALAR_FACETS}
-        entry_doc: dict[str, list[int]] = {field: [] for field in ENTITY_FACETS}
-        entry_code: dict[str, list[int]] = {field: [] for field in ENTITY_FACETS}
-        live = _live_documents(reader)
-        cluster_codes: dict[str, int] = {}
-        clusters = np.arange(size, dtype=np.int64) + size  # no cluster: a code of its own
-        indexed = np.zeros(size, dtype=np.int64)
-        column = reader.column_reader("facet_data")
-        for docnum in range(size):
-            raw = column[docnum]
-            if not raw or (live is not None and not live[docnum]):
-                continue
-            day, section, source, persons, places, orgs, cluster, arrived = json.loads(raw)
-            clusters[docnum] = cluster_codes.setdefault(cluster, len(cluster_codes))
-            indexed[docnum] = arrived
-            days[docnum] = day
-            scalar_codes["section"][docnum] = vocab["section"].code(section)
-            scalar_codes["source"][docnum] = vocab["source"].code(source)
-            if day:
-                scalar_codes["year"][docnum] = vocab["year"].code(str(day // 10000))
-                scalar_codes["month"][docnum] = vocab["month"].code(
-                    f"{day // 10000:04d}-{day // 100 % 100:02d}")
-            for field, names in (("persons", persons), ("places", places), ("orgs", orgs)):
-                codes = vocab[field]
-                for name in names:
-                    entry_doc[field].append(docnum)
-                    entry_code[field].append(codes.code(name))
-        scalars = {f: (scalar_codes[f], vocab[f].values) for f in SCALAR_FACETS}
-        entities = {
-            f: (np.asarray(entry_doc[f], dtype=np.int32),
-                np.asarray(entry_code[f], dtype=np.int32), vocab[f].values)
-            for f in ENTITY_FACETS
-        }
-        return cls(size, days, scalars, entities, clusters, indexed)
+        """The facets of every document of ``reader``, read from its stored columns."""
+        return cls.of(document_columns.gather(reader))
+
+    @classmethod
+    def of(cls, columns: document_columns.DocumentColumns) -> "FacetTable":
+        return cls(columns.doc_count, columns.days, columns.scalars, columns.entities,
+                   columns.clusters, columns.indexed)
 
     # -- counting ---------------------------------------------------------
 
@@ -126,9 +88,28 @@ class FacetTable:
             codes, values = self._scalars[field]
             return np.bincount(codes[docnums], minlength=len(values))
         entry_doc, entry_code, values = self._entities[field]
+        if docnums.size * FEW_DOCUMENTS < self.doc_count:  # their entries, not every entry
+            starts = self.entry_starts(field)
+            first, lengths = starts[docnums], starts[docnums + 1] - starts[docnums]
+            ends = np.cumsum(lengths)
+            entries = np.arange(int(ends[-1]) if ends.size else 0) + np.repeat(
+                first - ends + lengths, lengths)
+            return np.bincount(entry_code[entries], minlength=len(values))
         member = np.zeros(self.doc_count, dtype=bool)
         member[docnums] = True
         return np.bincount(entry_code[member[entry_doc]], minlength=len(values))
+
+    def entry_starts(self, field: str) -> np.ndarray:
+        """Where the entries of each document of entity facet ``field`` start (one more
+        for the end); the entries are in document order."""
+        found = self._starts.get(field)
+        if found is None:
+            entry_doc = self._entities[field][0]
+            if entry_doc.size and np.any(entry_doc[1:] < entry_doc[:-1]):
+                raise ValueError(f"the entries of {field} are not in document order")
+            found = self._starts[field] = np.searchsorted(
+                entry_doc, np.arange(self.doc_count + 1, dtype=entry_doc.dtype))
+        return found
 
     def facet(self, field: str, docnums: np.ndarray, selected: tuple[str, ...] = (),
               limit: int = 10) -> list[FacetValue]:
@@ -253,12 +234,3 @@ class NameIndex:
         seen = np.zeros(self._all.size + 1, dtype=bool)  # a sort costs more for many
         seen[found] = True
         return np.flatnonzero(seen)
-
-
-def _live_documents(reader) -> np.ndarray | None:
-    """A mask of the documents not deleted, or None when none are."""
-    if not reader.has_deletions():
-        return None
-    live = np.zeros(reader.doc_count_all(), dtype=bool)
-    live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-    return live

@@ -6,9 +6,10 @@ check and list the most frequent first.  This table holds both: the forms
 of ``title_forms`` and ``body_forms`` sorted, one per line in one string,
 and beside them as an array the number of articles holding each (the
 larger of its title and body counts, deleted articles included, exactly
-``reader.doc_frequency``).  It is read in one pass over each segment's term
-table, so a search never asks every segment for the frequency of hundreds
-of candidate forms: at a million articles (200 segments) that took seconds.
+``reader.doc_frequency``), gathered once per generation by its writer
+(:mod:`indexer.writing.written_forms`), so a search never asks every
+segment for the frequency of hundreds of candidate forms: at a million
+articles (200 segments) that took seconds.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from indexer.searching.budget import check_budget
-from indexer.whoosh_compat import field_terms
+from indexer.writing import written_forms
 
 _LAST_CHARACTER = chr(0x10FFFF)  # sorts after every character a form can hold
 
@@ -44,41 +45,13 @@ class FormTable:
         self._segment_ends, self._segments = segments if segments is not None else (None, None)
 
     @classmethod
-    def read(cls, reader, fieldnames: Iterable[str]) -> FormTable:
+    def read(cls, reader, fieldnames: Iterable[str] = written_forms.FIELDS) -> FormTable:
         """The forms of ``fieldnames`` in every segment of ``reader`` (a whoosh reader)."""
-        numbers: dict[bytes, int] = {}  # form → number in the order first met
-        counts: list[np.ndarray] = []  # per field, articles per form number
-        held: list[np.ndarray] = []  # per segment and field, the form numbers it holds
-        leaves = [leaf for leaf, _ in reader.leaf_readers()]
-        for fieldname in fieldnames:
-            in_field = np.zeros(0, dtype=np.int64)
-            for leaf in leaves:
-                check_budget()
-                terms, frequencies = field_terms(leaf, fieldname)
-                here = np.array([numbers.setdefault(t, len(numbers)) for t in terms],
-                                dtype=np.int64)
-                if len(numbers) > in_field.size:
-                    in_field = np.concatenate([in_field, np.zeros(len(numbers) - in_field.size,
-                                                                  dtype=np.int64)])
-                in_field[here] += frequencies  # a segment holds a term once
-                held.append(here)
-            counts.append(in_field)
-        ordered = sorted(numbers)  # UTF-8 byte order is code point order
-        order = np.fromiter(map(numbers.__getitem__, ordered), dtype=np.int64,
-                            count=len(ordered))
-        frequency = np.zeros(len(numbers), dtype=np.int64)
-        for in_field in counts:
-            frequency[:in_field.size] = np.maximum(frequency[:in_field.size], in_field)
-        position = np.empty(len(numbers), dtype=np.int64)
-        position[order] = np.arange(len(numbers))
-        width = max(len(leaves), 1)  # (form, segment) pairs as form * width + segment
-        segment_of = np.concatenate([np.full(h.size, i % width, dtype=np.int64)
-                                     for i, h in enumerate(held)] or [np.zeros(0, np.int64)])
-        form_of = position[np.concatenate(held or [np.zeros(0, np.int64)])]
-        pairs = np.unique(form_of * width + segment_of)  # a form in both fields: once
-        ends = np.searchsorted(pairs // width, np.arange(len(numbers)), "right")
-        segments = (pairs % width).astype(np.int32)
-        return cls([b.decode("utf-8") for b in ordered], frequency[order], (ends, segments))
+        return cls.of(written_forms.gather(reader, fieldnames))
+
+    @classmethod
+    def of(cls, written: written_forms.WrittenForms) -> FormTable:
+        return cls(written.forms, written.frequencies, (written.segment_ends, written.segments))
 
     def segments(self, form: str) -> np.ndarray | None:
         """Indices of the segments holding ``form`` (None: not recorded; empty: no such form)."""

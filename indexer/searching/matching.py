@@ -26,6 +26,7 @@ from collections import OrderedDict
 from functools import reduce
 
 import numpy as np
+import numpy.ma  # noqa: F401  (np.unique imports it on first use, 0.1 s: at start, not in a request)
 from whoosh import query as wq
 
 from indexer.searching.budget import check_budget, within_budget
@@ -52,6 +53,19 @@ def matching_docs(q: wq.Query, searcher, days: np.ndarray | None = None) -> np.n
                            None if days is None else days[offset:offset + reader.doc_count_all()])
         parts.append(_live(reader, _evaluate(q, segment)) + offset)
     return np.concatenate(parts) if parts else EMPTY
+
+
+def any_matching(q: wq.Query, searcher) -> bool:
+    """Whether :func:`matching_docs` would find anything: segments are asked largest
+    first, and the first live match ends the search (a word that occurs at all is
+    nearly always found in the first segment asked)."""
+    leaves = sorted(searcher.leaf_searchers(), key=lambda leaf: -leaf[0].reader().doc_count())
+    for subsearcher, _ in leaves:
+        check_budget()
+        reader = subsearcher.reader()
+        if _live(reader, _evaluate(q, _Segment(subsearcher, reader, None))).size:
+            return True
+    return False
 
 
 def docs_with_terms(searcher, fieldnames: tuple[str, ...], texts: list[str],

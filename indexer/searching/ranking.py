@@ -31,10 +31,11 @@ from indexer.searching.budget import check_budget, within_budget
 from indexer.searching.dates import DayRange
 from indexer.searching.matching import matching_docs, posting_arrays
 from indexer.whoosh_compat import length_bytes
+from indexer.writing import document_columns
 
 #: Field length for each length byte whoosh stores (0: field empty).
 _LENGTHS = np.array([byte_to_length(b) if b else 0 for b in range(256)], dtype=np.float64)
-_UNDATED = np.iinfo(np.uint64).max  # whoosh's column default for a missing date
+_UNDATED = document_columns.UNDATED
 
 
 class RankingColumns:
@@ -46,10 +47,10 @@ class RankingColumns:
     inside a query, or None.
     """
 
-    def __init__(self, days: np.ndarray | None = None) -> None:
+    def __init__(self, days: np.ndarray | None = None, dates: np.ndarray | None = None) -> None:
         self.days = days
         self._lengths: dict[str, np.ndarray] = {}
-        self._dates: np.ndarray | None = None
+        self._dates = dates  # read from the segments on first use if not given
         self._lock = threading.Lock()
 
     def lengths(self, searcher, fieldname: str) -> np.ndarray:
@@ -63,17 +64,7 @@ class RankingColumns:
         """The sortable date value of every document (``_UNDATED`` if none)."""
         with self._lock:
             if self._dates is None:
-                parts = []
-                # Segment by segment: whoosh's multi-segment column reader
-                # yields nothing when a segment has no dated article at all.
-                for subsearcher, _ in searcher.leaf_searchers():
-                    reader = subsearcher.reader()
-                    dates = np.full(reader.doc_count_all(), _UNDATED, dtype=np.uint64)
-                    if reader.has_column("date"):
-                        column = reader.column_reader("date", translate=False)
-                        dates = np.fromiter(column, dtype=np.uint64, count=dates.size)
-                    parts.append(dates)
-                self._dates = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+                self._dates = document_columns.dates(searcher.reader())
             return self._dates
 
 

@@ -67,6 +67,8 @@ from indexer.searching.ranking import (
 from indexer.searching.snippets import contains, fragments, mark, match_spans, segment_of
 from indexer.searching.spelling import Correction, Speller, corrected, corrections, suggest
 from indexer.searching.weights import DEFAULT_RANKING, RankingParameters
+from indexer.whoosh_compat import read_each_segment
+from indexer.writing import document_columns, written_forms
 from indexer.writing.entity_forms import EntityForms
 from indexer.writing.posting_arrays import load_generation
 from indexer.writing.store import (
@@ -254,15 +256,16 @@ class Snapshot:
         """Open ``generation`` ready to serve, or raise :class:`IndexDamagedError`.
 
         Its files must all be there with their published sizes; then it is
-        opened, searched once and its columns are loaded, so that whatever
-        whoosh raises on a damaged file is raised here, naming the file.
+        opened, the first stored article of each segment is read and its
+        columns are loaded, so that whatever whoosh raises on a damaged file
+        is raised here, naming the file.
         """
         problems = generation.check_files(times=False, derived=False)
         if problems:
             raise IndexDamagedError(generation.path, first_problems(problems))
         try:
             snapshot = cls(generation)
-            snapshot.searcher.search(wq.Every(), limit=1)
+            read_each_segment(snapshot.searcher.reader())
             snapshot.warm()
         except Exception as exc:  # whatever whoosh raises on a damaged file
             raise IndexDamagedError(generation.path, f"{type(exc).__name__}: {exc}") from exc
@@ -287,12 +290,20 @@ class Snapshot:
         return parser
 
     @cached_property
+    def columns(self) -> document_columns.DocumentColumns:
+        """Per-document columns: as the generation's writer kept them, or gathered here."""
+        reader = self.searcher.reader()
+        published = self._published(document_columns.FILENAME)
+        kept = document_columns.load(self.generation.path, published, reader)
+        return kept if kept is not None else document_columns.gather(reader)
+
+    @cached_property
     def facets(self) -> FacetTable:
-        return FacetTable.from_reader(self.searcher.reader())
+        return FacetTable.of(self.columns)
 
     @cached_property
     def ranking(self) -> RankingColumns:
-        return RankingColumns(self.facets.days)
+        return RankingColumns(self.columns.days, self.columns.dates)
 
     @cached_property
     def vocabulary(self) -> Vocabulary:
@@ -304,17 +315,25 @@ class Snapshot:
 
     @cached_property
     def word_forms(self) -> WordForms:
-        return WordForms(self.index.schema, lambda: self.vocabulary.counts)
+        published = self._published(written_forms.FILENAME)
+        return WordForms(self.index.schema, lambda: self.vocabulary.counts,
+                         lambda reader: written_forms.load(self.generation.path, published,
+                                                           reader))
 
     @cached_property
     def entity_forms(self) -> EntityForms:
         return EntityForms.load(self.generation.path)
+
+    def _published(self, name: str) -> dict:
+        """The manifest's record of the generation's file ``name`` (empty if none)."""
+        return self.generation.manifest().get("files", {}).get(name, {})
 
     def warm(self) -> None:
         """Load the per-generation columns before the first request needs them."""
         for name in ENTITY_FACETS:
             self.facets.names(name)
             self.facets.most_named(name)
+            self.facets.entry_starts(name)
         self.ranking.dates(self.searcher)
         _ = self.entity_forms
         threading.Thread(target=self._read_word_forms, args=(self.word_forms,),

@@ -18,7 +18,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from indexer.searching.matching import matching_docs
+from indexer.searching.matching import any_matching
 from indexer.writing.vocabulary import MIN_LETTERS, Vocabulary
 
 #: A plain word: not after a field name, not before one, no wildcard.
@@ -117,9 +117,11 @@ def occurs(snapshot, word: str) -> bool:
     """Whether any article matches ``word`` searched alone.
 
     (From the posting arrays, which the search reads anyway: whoosh's
-    matchers for each word of a long query cost more than the search.)
+    matchers for each word of a long query cost more than the search.  It
+    stops at the first segment with a match: an archive of many segments
+    would otherwise read every posting list of every query word once more.)
     """
-    return matching_docs(snapshot.parser.parse(word), snapshot.searcher).size > 0
+    return any_matching(snapshot.parser.parse(word), snapshot.searcher)
 
 
 def _same_case(word: str, replacement: str) -> str:

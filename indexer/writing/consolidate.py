@@ -9,7 +9,8 @@ deleted articles into one (whoosh's own merge, which leaves the deleted
 articles out) and publishes the result like a build: a running server goes
 on answering from the generation it has open and swaps at its next refresh.
 Vocabulary, entity forms, duplicates and arrival times are the live
-generation's, unchanged, since the articles are.
+generation's, unchanged, since the articles are; the written forms are
+gathered again for the new segments.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from datetime import datetime, timezone
 from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 
+from indexer.writing import document_columns, written_forms
 from indexer.writing.build import CODEC, check_opens
 from indexer.writing.parallel import SEGMENT_DOCS
 from indexer.writing.posting_arrays import write_missing
@@ -79,6 +81,8 @@ def consolidate(store: IndexStore, segment_docs: int = SEGMENT_DOCS, wait: float
         ix.close()
         check_opens(staging, expected=documents)
         write_missing(staging, {s.segment_id() for s in segments})
+        written_forms.write_for(staging)
+        document_columns.write_for(staging)
         after = _segment_count(staging)
         report = ConsolidateReport(len(segments), after, documents,
                                    time.monotonic() - started, "")

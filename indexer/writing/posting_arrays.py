@@ -14,7 +14,7 @@ and slices.  whoosh's own postings stay the source of truth; these are
 derived from them and equal them, deleted documents included (deletions
 are kept apart from segments).
 
-The file::
+The file (:mod:`indexer.writing.array_file`)::
 
     b"FREQPOST"   magic
     uint32 LE     length of the JSON header
@@ -38,10 +38,8 @@ postings instead.
 
 from __future__ import annotations
 
-import json
 import logging
 import multiprocessing
-import struct
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -53,6 +51,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from indexer.whoosh_compat import read_postings, term_doc_frequency
+from indexer.writing import array_file, document_columns, written_forms
 from indexer.writing.store import DERIVED_SUFFIX, KEEP_GENERATIONS, IndexStore
 
 LOG = logging.getLogger(__name__)
@@ -68,8 +67,6 @@ MIN_DOC_FREQUENCY = 64
 EVERY_TERM_FIELDS = ("title_forms", "body_forms")
 #: Longer keys (field name and term) are left to whoosh's postings.
 MAX_KEY_BYTES = 64
-_ALIGN = 8
-_HEADER_LENGTH = struct.Struct("<I")
 
 #: One term's postings: field name, term bytes, document numbers, weights.
 TermPostings = tuple[str, bytes, np.ndarray, np.ndarray]
@@ -110,9 +107,9 @@ def encode(segment_id: str, documents: int, postings: Iterable[TermPostings]) ->
     arrays = {"keys": keys, "ends": np.cumsum(lengths),
               "ids": ids.astype(np.uint16 if documents <= 1 << 16 else np.uint32),
               "weights": weights.astype(_weight_dtype(weights))}
-    return _pack({"version": VERSION, "segment": segment_id, "documents": documents,
-                  "min_doc_frequency": MIN_DOC_FREQUENCY,
-                  "every_term_fields": list(EVERY_TERM_FIELDS)}, arrays)
+    header = {"version": VERSION, "segment": segment_id, "documents": documents,
+              "min_doc_frequency": MIN_DOC_FREQUENCY, "every_term_fields": list(EVERY_TERM_FIELDS)}
+    return array_file.pack(MAGIC, header, arrays)
 
 
 def _weight_dtype(weights: np.ndarray) -> type:
@@ -123,32 +120,6 @@ def _weight_dtype(weights: np.ndarray) -> type:
     if np.all(weights.astype(np.float32) == weights):
         return np.float32
     return np.float64
-
-
-def _pack(header: dict, arrays: dict[str, np.ndarray]) -> bytes:
-    # Offsets depend on the header's length, which depends on the offsets: fix
-    # the header's size first, with room for every offset's digits.
-    placeholder = {name: [a.dtype.str, 10 ** 15, a.size] for name, a in arrays.items()}
-    start = _aligned(len(MAGIC) + _HEADER_LENGTH.size
-                     + len(json.dumps({**header, "arrays": placeholder})))
-    layout, offset = {}, start
-    for name, array in arrays.items():
-        layout[name] = [array.dtype.str, offset, array.size]
-        offset = _aligned(offset + array.nbytes)
-    text = json.dumps({**header, "arrays": layout}).encode("utf-8")
-    out = bytearray(offset)
-    out[:len(MAGIC)] = MAGIC
-    out[len(MAGIC):len(MAGIC) + _HEADER_LENGTH.size] = _HEADER_LENGTH.pack(len(text))
-    at = len(MAGIC) + _HEADER_LENGTH.size
-    out[at:at + len(text)] = text
-    for name, array in arrays.items():
-        position = layout[name][1]
-        out[position:position + array.nbytes] = array.tobytes()
-    return bytes(out)
-
-
-def _aligned(offset: int) -> int:
-    return -(-offset // _ALIGN) * _ALIGN
 
 
 def frequent_terms(reader) -> Iterator[TermPostings]:
@@ -197,15 +168,8 @@ def _derive(directory: Path, segment: str) -> None:
 
 def file_version(path: Path) -> int | None:
     """The format version of an arrays file, or None if there is none (or no such file)."""
-    try:
-        with open(path, "rb") as handle:
-            start = handle.read(len(MAGIC) + _HEADER_LENGTH.size)
-            if len(start) < len(MAGIC) + _HEADER_LENGTH.size or not start.startswith(MAGIC):
-                return None
-            (length,) = _HEADER_LENGTH.unpack(start[len(MAGIC):])
-            return json.loads(handle.read(length)).get("version")
-    except (OSError, ValueError, struct.error):
-        return None
+    header = array_file.read_header(path, MAGIC)
+    return None if header is None else header.get("version")
 
 
 def segment_ids(directory: Path) -> set[str]:
@@ -231,21 +195,27 @@ class AddReport:
     written: int
     seconds: float
     generation: str
+    gathered: tuple[str, ...] = ()  # the generation's files gathered from all its segments
 
     def summary(self) -> str:
-        if not self.written:
-            return f"posting arrays: every segment has them; generation {self.generation} unchanged"
-        return (f"posting arrays: written for {self.written} segments in {self.seconds:.1f} s; "
-                f"generation {self.generation}")
+        if not self.written and not self.gathered:
+            return (f"posting arrays: every segment has them, and the generation keeps its "
+                    f"written forms and document columns; generation {self.generation} "
+                    f"unchanged")
+        gathered = f"; {', '.join(self.gathered)} gathered" if self.gathered else ""
+        return (f"posting arrays: written for {self.written} segments{gathered} in "
+                f"{self.seconds:.1f} s; generation {self.generation}")
 
     def to_dict(self) -> dict:
         return {"command": "posting-arrays", "written": self.written,
-                "seconds": round(self.seconds, 3), "generation": self.generation}
+                "gathered": list(self.gathered), "seconds": round(self.seconds, 3),
+                "generation": self.generation}
 
 
 def add_to_live(store: IndexStore, wait: float = 0.0, keep: int = KEEP_GENERATIONS,
                 processes: int = 1) -> AddReport:
-    """Publish the live generation again with the arrays of every segment that lacks them.
+    """Publish the live generation again with the arrays of every segment that lacks them,
+    and its written forms and document columns if it keeps none for its segments.
 
     The new generation shares every other file with the live one (hard links).
     """
@@ -254,13 +224,19 @@ def add_to_live(store: IndexStore, wait: float = 0.0, keep: int = KEEP_GENERATIO
         live = store.current()
         staging = generations.stage_copy_of_current()
         written = write_missing(staging, processes=processes)
-        if not written:
+        published = live.manifest().get("files", {})
+        missing = [kind for kind in (written_forms, document_columns)
+                   if not kind.kept(staging, published.get(kind.FILENAME, {}))]
+        for kind in missing:
+            kind.write_for(staging)
+        gathered = tuple(kind.FILENAME for kind in missing)
+        if not written and not gathered:
             generations.discard(staging)
             return AddReport(0, time.monotonic() - started, live.name)
         manifest = {**live.manifest(), "posting_arrays": datetime.now(timezone.utc)
                     .isoformat(timespec="seconds")}
         generation = generations.publish(staging, manifest, keep)
-    return AddReport(written, time.monotonic() - started, generation.name)
+    return AddReport(written, time.monotonic() - started, generation.name, gathered)
 
 
 # -- reading ----------------------------------------------------------------------
@@ -319,31 +295,17 @@ class SegmentArrays:
     @classmethod
     def open(cls, path: Path, segment_id: str, documents: int) -> "SegmentArrays":
         """Map ``path``; raises ValueError if it does not describe this segment."""
-        data = np.memmap(path, dtype=np.uint8, mode="r")
-        if bytes(data[:len(MAGIC)]) != MAGIC:
-            raise ValueError("not an arrays file")
-        at = len(MAGIC) + _HEADER_LENGTH.size
-        (length,) = _HEADER_LENGTH.unpack(bytes(data[len(MAGIC):at]))
-        header = json.loads(bytes(data[at:at + length]))
+        header, arrays = array_file.read(path, MAGIC)
         if header.get("version") not in READABLE_VERSIONS:
             raise ValueError(f"version {header.get('version')}, not one of {READABLE_VERSIONS}")
         if header.get("segment") != segment_id or header.get("documents") != documents:
             raise ValueError(f"written for segment {header.get('segment')} of "
                              f"{header.get('documents')} documents")
-        arrays = {name: _view(data, *spec) for name, spec in header["arrays"].items()}
         keys, ends, ids = arrays["keys"], arrays["ends"], arrays["ids"]
         if ends.size != keys.size or (ends.size and int(ends[-1]) != ids.size) \
                 or ids.size != arrays["weights"].size:
             raise ValueError("its arrays do not fit together")
         return cls(keys, ends, ids, arrays["weights"], header.get("every_term_fields", ()))
-
-
-def _view(data: np.memmap, dtype: str, offset: int, count: int) -> np.ndarray:
-    dtype = np.dtype(dtype)
-    end = offset + dtype.itemsize * count
-    if offset < 0 or end > data.size:
-        raise ValueError("an array runs past the end of the file")
-    return data[offset:end].view(dtype)
 
 
 def load_generation(path: Path, files: dict, segments: Iterable[tuple[str, int]]

@@ -55,6 +55,10 @@ HASH_CHUNK = 1 << 20
 #: Files derived from a segment (:mod:`indexer.writing.posting_arrays`): a search
 #: can do without them, so a damaged one does not keep a generation from opening.
 DERIVED_SUFFIX = ".frequent"
+#: Files derived from all segments of a generation (:mod:`indexer.writing.written_forms`,
+#: :mod:`indexer.writing.document_columns`), which a search can do without as well.
+WRITTEN_FORMS = "written-forms.arrays"
+DOCUMENT_COLUMNS = "document-columns.arrays"
 
 
 class StoreError(Exception):
@@ -161,7 +165,8 @@ class Generation:
             return [f"{self.path / MANIFEST} is missing or unreadable"]
         problems = []  # (no files listed: published before they were)
         for name, published in sorted(files.items()):
-            if not derived and name.endswith(DERIVED_SUFFIX):
+            if not derived and (name.endswith(DERIVED_SUFFIX)
+                                or name in (WRITTEN_FORMS, DOCUMENT_COLUMNS)):
                 continue
             problem = _file_problem(self.path / name, published, deep, times)
             if problem:

@@ -1,0 +1,170 @@
+"""Every written form of a generation, its article count and its segments, gathered once.
+
+The word-form lists (:mod:`indexer.searching.expansions`) need every form of
+``title_forms`` and ``body_forms`` (each word as written, folded), the
+number of articles holding it (the larger of its title and body counts,
+deleted articles included, exactly whoosh's ``doc_frequency``) and the
+segments holding it.  :func:`gather` reads them in one pass over each
+segment's term table; that takes about a second at 100,000 articles and
+over half a minute at a million, so the writer does it before a generation
+is published and keeps the result beside it as ``written-forms.arrays``
+(:func:`write`), which a server loads in a fraction of a second
+(:func:`load`).
+
+The file is derived data: one that is missing, differs from its manifest
+record in size, cannot be read, or was gathered from other segments (a
+generation staged as a copy of an older one) is not used, and the forms are
+gathered from the term tables instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+
+from indexer.whoosh_compat import field_terms
+from indexer.writing import array_file
+from indexer.writing.store import WRITTEN_FORMS
+
+LOG = logging.getLogger(__name__)
+
+FILENAME = WRITTEN_FORMS
+MAGIC = b"WRITFORM"
+#: The fields whose terms are the written forms.
+FIELDS = ("title_forms", "body_forms")
+
+
+@dataclass(frozen=True)
+class WrittenForms:
+    """The sorted distinct forms of some fields and, per form, its article count and segments.
+
+    The segments of form ``i`` are ``segments[segment_ends[i - 1]:segment_ends[i]]``:
+    indices into ``segment_ids``, the generation's segments in its reader's order.
+    """
+
+    forms: list[str]
+    frequencies: np.ndarray
+    segment_ends: np.ndarray
+    segments: np.ndarray
+    segment_ids: tuple[str, ...]
+
+
+def segment_ids(reader) -> tuple[str, ...]:
+    """The ids of ``reader``'s segments, in its order (an empty index has none)."""
+    return tuple(leaf.segment().segment_id() for leaf, _ in reader.leaf_readers()
+                 if leaf.segment() is not None)
+
+
+def gather(reader, fieldnames: Iterable[str] = FIELDS) -> WrittenForms:
+    """The forms of ``fieldnames`` in every segment of ``reader`` (a whoosh reader).
+
+    Each segment's terms are read from its term table in key order; forms are
+    numbered in the order first met, and each segment's numbers, counts and
+    holdings stay arrays (a million articles hold some fifteen million
+    (form, segment) pairs, so nothing is done per pair in Python but one
+    dictionary look-up).
+    """
+    fieldnames = tuple(fieldnames)
+    numbers: dict[bytes, int] = {}  # form → number, in the order first met
+    counts = [np.zeros(0, dtype=np.int64) for _ in fieldnames]  # per field: articles per form
+    held: list[np.ndarray] = []  # per segment, the numbers of the forms it holds
+    leaves = [leaf for leaf, _ in reader.leaf_readers()]
+    for leaf in leaves:
+        in_segment = []
+        for field, fieldname in enumerate(fieldnames):
+            terms, frequencies = field_terms(leaf, fieldname)
+            here = _numbered(numbers, terms)
+            if len(numbers) > counts[field].size:
+                counts[field] = np.concatenate([counts[field], np.zeros(
+                    len(numbers) - counts[field].size, dtype=np.int64)])
+            counts[field][here] += frequencies  # a segment holds a term once
+            in_segment.append(here)
+        held.append(_distinct(in_segment))
+    ordered = sorted(numbers)  # UTF-8 byte order is code point order
+    order = np.fromiter(map(numbers.__getitem__, ordered), dtype=np.int64, count=len(ordered))
+    frequency = np.zeros(len(numbers), dtype=np.int64)
+    for in_field in counts:
+        frequency[:in_field.size] = np.maximum(frequency[:in_field.size], in_field)
+    position = np.empty(len(numbers), dtype=np.int32)
+    position[order] = np.arange(len(numbers), dtype=np.int32)
+    # Every (form, segment) pair, segments in order; a stable sort by form keeps that order.
+    form_of = position[np.concatenate(held)] if held else np.zeros(0, dtype=np.int32)
+    segment_of = np.repeat(np.arange(len(held), dtype=np.int32), [h.size for h in held])
+    segments = segment_of[np.argsort(form_of, kind="stable")]
+    ends = np.cumsum(np.bincount(form_of, minlength=len(numbers))).astype(np.int64)
+    return WrittenForms([b.decode("utf-8") for b in ordered], frequency[order], ends,
+                        segments, segment_ids(reader))
+
+
+def _distinct(arrays: list[np.ndarray]) -> np.ndarray:
+    """The distinct numbers of ``arrays``, sorted (a form in both fields is held once)."""
+    found = np.sort(np.concatenate(arrays)) if arrays else np.zeros(0, dtype=np.int32)
+    return found[np.concatenate(([True], found[1:] != found[:-1]))] if found.size else found
+
+
+def _numbered(numbers: dict[bytes, int], terms: list[bytes]) -> np.ndarray:
+    """The numbers of ``terms``, new ones numbered on from ``len(numbers)``."""
+    for term in sorted(set(terms).difference(numbers)):
+        numbers[term] = len(numbers)
+    return np.fromiter(map(numbers.__getitem__, terms), dtype=np.int32, count=len(terms))
+
+
+def write(directory: Path, forms: WrittenForms) -> Path:
+    """Keep ``forms`` in ``directory`` (:mod:`indexer.writing.array_file`)."""
+    text = "\n".join(forms.forms).encode("utf-8")
+    return array_file.write(Path(directory) / FILENAME, MAGIC, {
+        "forms": len(forms.forms), "segment_ids": list(forms.segment_ids)}, {
+        "text": np.frombuffer(text, dtype=np.uint8),
+        "frequencies": forms.frequencies.astype(np.int64),
+        "segment_ends": forms.segment_ends.astype(np.int64),
+        "segments": forms.segments.astype(np.int32)})
+
+
+def write_for(directory: Path) -> Path:
+    """Gather the forms of the index in ``directory`` and keep them beside it."""
+    ix = whoosh_index.open_dir(str(directory))
+    try:
+        with ix.reader() as reader:
+            return write(directory, gather(reader))
+    finally:
+        ix.close()
+
+
+def kept(directory: Path, published: dict) -> bool:
+    """Whether the index in ``directory`` keeps usable written forms (see :func:`load`)."""
+    ix = whoosh_index.open_dir(str(directory))
+    try:
+        with ix.reader() as reader:
+            return load(directory, published, reader) is not None
+    finally:
+        ix.close()
+
+
+def load(directory: Path, published: dict, reader) -> WrittenForms | None:
+    """The forms kept in ``directory`` if they are ``reader``'s (same segments, in its
+    order) and the file has the size its manifest record ``published`` gives; else None."""
+    path = Path(directory) / FILENAME
+    try:
+        if not path.exists() or path.stat().st_size != published.get("size"):
+            return None
+        header, arrays = array_file.read(path, MAGIC)
+        if tuple(header["segment_ids"]) != segment_ids(reader):
+            return None
+        count = int(header["forms"])
+        forms = arrays["text"].tobytes().decode("utf-8").split("\n") if count else []
+        found = WrittenForms(forms, arrays["frequencies"], arrays["segment_ends"],
+                             arrays["segments"], segment_ids(reader))
+    except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        LOG.warning("%s cannot be read (%s); the forms are gathered from the segments",
+                    path, exc)
+        return None
+    sizes = {count, found.frequencies.size, found.segment_ends.size}
+    if sizes != {len(forms)} or (count and int(found.segment_ends[-1]) != found.segments.size):
+        LOG.warning("%s does not describe its forms; they are gathered from the segments", path)
+        return None
+    return found
