@@ -62,10 +62,11 @@ lexicon: $(STAMP)
 	$(BIN)/python -m indexer.analysis.derive_lexicon
 	$(BIN)/python -m indexer.entities.derive_places
 
-# Train the sentence splitter and the entity tagger again from ../shared (same data, same
-# bytes; about 20 minutes on one core).
+# Train the sentence splitter, the word clusters and the entity tagger again from ../shared
+# (same data, same bytes; about 20 minutes on one core).
 train-entities: $(STAMP)
 	$(BIN)/python -m indexer.analysis.train_sentences
+	$(BIN)/python -m indexer.entities.training.clusters
 	$(BIN)/python -m indexer.entities.training.train
 
 loadtest: $(STAMP)

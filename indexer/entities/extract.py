@@ -42,6 +42,7 @@ MODEL_FILE = "tagger.crfsuite"
 SETTINGS_FILE = "tagger.json"
 ATTRIBUTES_FILE = "tagger_attributes.txt"
 WEIGHTS_FILE = "tagger_weights.npz"
+CLUSTERS_FILE = lexical.CLUSTERS_FILE
 #: Packages whose data or code shape the result, part of the model version.
 _VERSIONED_PACKAGES = ("python-crfsuite", "nltk", "pycountry", "Faker")
 
@@ -111,12 +112,16 @@ def settings(model_dir: Path = MODEL_DIR) -> dict:
     return json.loads((model_dir / SETTINGS_FILE).read_text(encoding="utf-8"))
 
 
-def preprocessor(features: FeatureSet, known: frozenset[bytes] | None = None) -> Preprocessor:
+def preprocessor(features: FeatureSet, known: frozenset[bytes] | None = None,
+                 model_dir: Path = MODEL_DIR) -> Preprocessor:
     """Sentences, words, hints and attributes as ``features`` asks for them (``known``:
-    the attributes a model weighs; None keeps all)."""
+    the attributes a model weighs, None keeps all; ``model_dir``: where its word
+    clusters are)."""
     names = gazetteer.load()
     splitter = sentence_splitter()
-    extractor = FeatureExtractor(lexical.load(), GazetteerHints(names), features, known)
+    clusters = lexical.clusters(model_dir / CLUSTERS_FILE) if features.clusters else None
+    extractor = FeatureExtractor(lexical.load(), GazetteerHints(names), features, known,
+                                 clusters)
     return Preprocessor(splitter, WordSplitter(splitter.abbreviations), extractor, names)
 
 
@@ -124,15 +129,16 @@ def load(model_dir: Path = MODEL_DIR) -> Pipeline:
     """The pipeline from the model files in ``model_dir``: the CRF's weights decoded in NumPy."""
     chosen = settings(model_dir)
     weights = crf.load_weights(model_dir / WEIGHTS_FILE)
-    return Pipeline(preprocessor(FeatureSet(**chosen["features"]), frozenset(weights.attributes)),
-                    CrfTagger(weights, chosen["thresholds"]))
+    read = preprocessor(FeatureSet(**chosen["features"]), frozenset(weights.attributes),
+                        model_dir)
+    return Pipeline(read, CrfTagger(weights, chosen["thresholds"]))
 
 
 def load_crfsuite(model_dir: Path = MODEL_DIR) -> Pipeline:
     """The same pipeline with the model run by crfsuite from attribute lists."""
     chosen = settings(model_dir)
     known = frozenset((model_dir / ATTRIBUTES_FILE).read_bytes().splitlines())
-    return Pipeline(preprocessor(FeatureSet(**chosen["features"]), known),
+    return Pipeline(preprocessor(FeatureSet(**chosen["features"]), known, model_dir),
                     Tagger(model_dir / MODEL_FILE, chosen["thresholds"]))
 
 

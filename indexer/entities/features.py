@@ -4,8 +4,8 @@ A token's attributes are the concatenation of precomputed lists:
 
 * its own word form's attributes (lowercase form, shape, affixes, word
   classes and compound head from Wiktionary, frequency band, GeoNames place,
-  gazetteer hints, and a few conjunctions of these, which a linear model
-  cannot form itself);
+  gazetteer hints, word clusters, and a few conjunctions of these, which a
+  linear model cannot form itself);
 * a smaller set from each neighbour within two tokens, prefixed by offset;
 * a few that depend on the position: sentence start and end, and the hint
   label (rule extractor or gazetteer) of the token and its neighbours, where
@@ -62,6 +62,8 @@ class FeatureSet:
     cues: bool = False
     #: Faker's family names as a gazetteer attribute
     surnames: bool = False
+    #: word clusters learned from unlabelled news text, coarse to fine
+    clusters: bool = False
 
 
 class _CharClasses(dict):
@@ -144,12 +146,15 @@ class FeatureExtractor:
 
     def __init__(self, lexicon: Lexicon, gazetteer: GazetteerHints,
                  features: FeatureSet = FeatureSet(),
-                 known: frozenset[bytes] | None = None) -> None:
+                 known: frozenset[bytes] | None = None,
+                 clusters: dict[str, tuple[str, ...]] | None = None) -> None:
         self.lexicon = lexicon
         self.gazetteer = gazetteer
         self.features = features
         #: attributes the model weighs; others are dropped when a form is cached
         self.known = known
+        #: form -> its cluster numbers, coarse to fine (read only with the clusters feature)
+        self.clusters = clusters or {}
         self._cache: dict[str, Form] = {}
         #: by offset ("" the token's own, "<" the word before's, ">" the word after's) and
         #: hint label, the attributes the hint gives a token
@@ -246,6 +251,11 @@ class FeatureExtractor:
                 hints.append("gz=last")
             own += hints
             near += hints
+        numbers = self.clusters.get(word)
+        if numbers:  # "k1=17": cluster 17 of the coarsest clustering
+            found = [f"k{level}={number}" for level, number in enumerate(numbers, 1)]
+            own += found
+            near += found
         first = own + ["^"]
         if features.conjunctions and noun:
             conjunctions = [f"{kind}|{noun}"]

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from indexer.analysis.lexicon import Entry, lexicon
 
 PLACES_FILE = "geonames_places.txt"
+CLUSTERS_FILE = "word_clusters.txt"
 #: Zipf bands: a word's band is the largest bound not above its Zipf value.
 BANDS = (2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0)
 _BAND_NAMES = {bound: str(bound) for bound in BANDS}
@@ -96,3 +98,18 @@ def load() -> Lexicon:
     """The lexicon the tagger reads, loaded on first use."""
     text = resources.files("indexer.entities").joinpath("data", PLACES_FILE).read_text("utf-8")
     return Lexicon(lexicon(), *read_places(text))
+
+
+def read_clusters(text: str) -> dict[str, tuple[str, ...]]:
+    """Form -> its cluster numbers, coarse to fine, from the clusters file's text."""
+    found = {}
+    for line in text.splitlines():
+        form, _, numbers = line.partition("\t")
+        found[form] = tuple(numbers.split(","))
+    return found
+
+
+@lru_cache(maxsize=4)
+def clusters(path: Path) -> dict[str, tuple[str, ...]]:
+    """The word clusters of a clusters file (a model's, beside it), loaded once."""
+    return read_clusters(path.read_text(encoding="utf-8"))

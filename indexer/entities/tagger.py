@@ -110,7 +110,8 @@ class Tagger:
 def label_spans(labels: list[str] | tuple[str, ...]) -> list[Span]:
     """(first, end, type) token ranges of PER/LOC/ORG; other labels are no entity.
 
-    ``I-X`` continues an ``X`` span and opens one after anything else.
+    ``I-X`` continues an ``X`` span and opens one after anything else; so does
+    ``L-X`` (BILOU labels: ``L-`` the last word of a span, ``U-`` a span of one).
     """
     found: list[Span] = []
     if labels.count("O") == len(labels):  # no mention: nothing to walk through
@@ -118,7 +119,7 @@ def label_spans(labels: list[str] | tuple[str, ...]) -> list[Span]:
     start = -1
     kind = ""
     for i, label in enumerate(labels):
-        if label[0] == "I" and start >= 0 and label[2:] == kind:
+        if label[0] in "IL" and start >= 0 and label[2:] == kind:
             continue
         if start >= 0:
             found.append((start, i, kind))

@@ -197,13 +197,20 @@ def parity(fast, slow, texts: list[str]) -> dict:
 def file_sizes(model_dir: Path, crfsuite: bool = False) -> dict[str, int]:
     """Bytes of each file the tagger reads beyond the rule extractor's name lists."""
     from indexer.analysis.sentences import PARAMETERS_FILE
-    from indexer.entities.extract import ATTRIBUTES_FILE, MODEL_FILE, SETTINGS_FILE, WEIGHTS_FILE
+    from indexer.entities.extract import (
+        ATTRIBUTES_FILE,
+        CLUSTERS_FILE,
+        MODEL_FILE,
+        SETTINGS_FILE,
+        WEIGHTS_FILE,
+    )
     from indexer.entities.lexical import PLACES_FILE
 
     analysis_data = Path(__file__).resolve().parents[1] / "analysis" / "data"
     entity_data = Path(__file__).resolve().parents[1] / "entities" / "data"
     model = [MODEL_FILE, ATTRIBUTES_FILE] if crfsuite else [WEIGHTS_FILE]
-    paths = [*(model_dir / name for name in model), model_dir / SETTINGS_FILE,
+    clusters = [model_dir / CLUSTERS_FILE] if (model_dir / CLUSTERS_FILE).exists() else []
+    paths = [*(model_dir / name for name in model), model_dir / SETTINGS_FILE, *clusters,
              entity_data / PLACES_FILE, analysis_data / PARAMETERS_FILE,
              analysis_data / "lexicon_de.tsv"]
     return {path.name: path.stat().st_size for path in paths}

@@ -54,9 +54,28 @@ def project_labels(sentence: Sentence, spans: list[tuple[int, int]],
     return labels
 
 
-def examples(sentences: Iterable[Sentence], read: Preprocessor,
-             full_labels: bool) -> tuple[list[list[list[bytes]]], list[list[str]]]:
-    """(attribute lists, labels) of every sentence, each taken as one sentence."""
+def bilou(labels: list[str]) -> list[str]:
+    """BIO labels as BILOU: the last word of a span ``L-``, a one-word span ``U-``."""
+    found = []
+    for label, after in zip(labels, [*labels[1:], "O"]):
+        ends = after[:2] != "I-" or after[2:] != label[2:]
+        if label == "O" or not ends:
+            found.append(label)
+        else:
+            found.append(("U-" if label[0] == "B" else "L-") + label[2:])
+    return found
+
+
+def bio(labels: list[str]) -> list[str]:
+    """BILOU labels as BIO."""
+    return ["B-" + label[2:] if label[0] == "U" else "I-" + label[2:] if label[0] == "L"
+            else label for label in labels]
+
+
+def examples(sentences: Iterable[Sentence], read: Preprocessor, full_labels: bool,
+             bilou_labels: bool = False) -> tuple[list[list[list[bytes]]], list[list[str]]]:
+    """(attribute lists, labels) of every sentence, each taken as one sentence
+    (``bilou_labels``: spans' last and single words labelled apart, see :func:`bilou`)."""
     xs, ys = [], []
     for sentence in sentences:
         text = sentence.text
@@ -64,7 +83,8 @@ def examples(sentences: Iterable[Sentence], read: Preprocessor,
         words = [text[start:end] for start, end in spans]
         hints = read.hints(text, [spans], [words])[0]
         xs.append(read.features.sentence(words, hints))
-        ys.append(project_labels(sentence, spans, full_labels))
+        labels = project_labels(sentence, spans, full_labels)
+        ys.append(bilou(labels) if bilou_labels else labels)
     return xs, ys
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from indexer.entities.extract import Pipeline
 from indexer.entities.hints import rule_labels
 from indexer.entities.model import TYPES
+from indexer.entities.training.examples import bio
 from indexer.entities.training.germeval import Sentence
 
 
@@ -34,12 +35,13 @@ def silver(pipeline: Pipeline, bodies: Iterable[str], min_probability: float,
             offset += len(words)
             if not 4 <= len(words) <= max_words:
                 continue
-            labels = crf.tag(read.features.sentence(words, hints))
+            tagged = crf.tag(read.features.sentence(words, hints))
+            labels = bio(tagged)
             if not any(label[2:] in TYPES for label in labels):
                 continue
             if any(hint != "O" and hint[2:] != "ORG" and hint != label
                    for hint, label in zip(rule_hints, labels)):
                 continue
-            if crf.probability(labels) >= min_probability:
+            if crf.probability(tagged) >= min_probability:
                 kept.append(Sentence(tuple(words), tuple(labels)))
     return kept

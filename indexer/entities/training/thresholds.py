@@ -1,10 +1,11 @@
 """Per-type confidence thresholds chosen on the dev set (model selection).
 
 Every mention the CRF proposes on dev is scored by its lowest label marginal;
-for each type the threshold from :data:`GRID` is chosen that gives the best
-F1 among those reaching precision :data:`MIN_PRECISION` (else 0.70, else the
-best F1 of all).  Scores here are the tagger's own spans, before the rule
-corrections and article consistency steps.
+for each type the threshold from :data:`GRID` (0 to 0.9 in steps of 0.05) is
+chosen that gives the best F1 among those reaching precision
+:data:`MIN_PRECISION` (else 0.70, else the best F1 of all).  Scores here are
+the tagger's own spans, before the rule corrections and article consistency
+steps.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from indexer.entities.model import TYPES
 from indexer.entities.tagger import label_spans
 from indexer.entities.training.germeval import Sentence
 
-GRID = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+GRID = tuple(round(0.05 * step, 2) for step in range(19))
 MIN_PRECISION = 0.75
 
 Proposal = tuple[str, float, bool]  # type, confidence, correct
