@@ -37,3 +37,14 @@ def test_another_kind_of_file_or_a_truncated_one_is_refused(tmp_path):
     with pytest.raises(ValueError, match="past the end"):
         array_file.read(path, MAGIC)
 
+
+
+def test_an_array_written_in_parts_gives_the_same_bytes(tmp_path):
+    whole = array_file.pack(MAGIC, {"n": 1}, sample())
+    parts = {name: array_file.Chunked(array.dtype, array.size,
+                                      [array[i:i + 2] for i in range(0, array.size, 2)])
+             for name, array in sample().items()}
+    assert array_file.pack(MAGIC, {"n": 1}, parts) == whole
+    short = array_file.Chunked(np.dtype(np.int64), 3, [np.arange(2)])
+    with pytest.raises(ValueError, match="2 values written, 3 announced"):
+        array_file.pack(MAGIC, {}, {"short": short})

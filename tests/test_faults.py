@@ -170,6 +170,18 @@ def fill(filesystem: Path) -> None:
         pass
 
 
+def staged_bytes(index: Path) -> int:
+    """Bytes written so far into staged generations (whoosh renames and removes its
+    temporary files as it goes: a file listed may be gone when it is measured)."""
+    total = 0
+    for path in index.glob(".tmp-gen-*/*"):
+        try:
+            total += path.stat().st_size
+        except FileNotFoundError:
+            continue
+    return total
+
+
 def test_build_on_a_full_disk_fails_cleanly_and_the_next_run_works(small_filesystem, tmp_path):
     corpus = write_sample_corpus(tmp_path / "corpus")
     feed = write_large_feed(tmp_path / "feed.jsonl", 800)  # about 1.4 MB of index
@@ -189,8 +201,7 @@ def test_build_on_a_full_disk_fails_cleanly_and_the_next_run_works(small_filesys
 
     # A build killed while the disk fills leaves its files behind, and the disk stays full.
     killed = start_python(PARALLEL_BUILD, str(store.path), str(feed))
-    staged = lambda: sum(f.stat().st_size for f in store.path.glob(".tmp-gen-*/*"))  # noqa: E731
-    assert wait_until(lambda: staged() > 300_000, timeout=60, step=0.01)
+    assert wait_until(lambda: staged_bytes(store.path) > 300_000, timeout=60, step=0.01)
     killed.send_signal(signal.SIGKILL)
     killed.wait(timeout=10)
     assert list(store.path.glob(".tmp-gen-*"))

@@ -299,3 +299,15 @@ def test_arrays_are_read_back_as_written(tmp_path):
     for segment, documents in (("MAIN_y", 70001), ("MAIN_x", 70000)):
         with pytest.raises(ValueError, match="written for segment"):
             SegmentArrays.open(path, segment, documents)
+
+
+def test_arrays_written_a_few_postings_at_a_time_are_the_same_bytes(archive, monkeypatch):
+    store, _, _ = archive
+    reader = whoosh_index.open_dir(store.current().path).reader()
+    leaf, _ = reader.leaf_readers()[0]
+    def encoded() -> bytes:
+        return arrays_module.encode("s", leaf.doc_count_all(), arrays_module.frequent_terms(leaf))
+
+    whole = encoded()
+    monkeypatch.setattr(arrays_module, "WRITE_POSTINGS", 5)
+    assert encoded() == whole

@@ -16,10 +16,14 @@ opening a generation while another one warms up.)
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import struct
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -27,34 +31,61 @@ ALIGN = 8
 _HEADER_LENGTH = struct.Struct("<I")
 
 
-def pack(magic: bytes, header: dict, arrays: dict[str, np.ndarray]) -> bytes:
-    """The bytes of a file holding ``header`` (JSON-serialisable) and ``arrays``."""
+@dataclass(frozen=True)
+class Chunked:
+    """An array written a part at a time: its type, its length and its parts in order
+    (converted to ``dtype`` one by one, so the whole is never in memory at once)."""
+
+    dtype: np.dtype
+    size: int
+    parts: Iterable[np.ndarray]
+
+
+def write_to(out: BinaryIO, magic: bytes, header: dict,
+             arrays: dict[str, np.ndarray | Chunked]) -> None:
+    """Write a file holding ``header`` (JSON-serialisable) and ``arrays`` to ``out``."""
+    specs = {name: (np.dtype(a.dtype), a.size) for name, a in arrays.items()}
     # Offsets depend on the header's length, which depends on the offsets: fix
     # the header's size first, with room for every offset's digits.
-    placeholder = {name: [a.dtype.str, 10 ** 15, a.size] for name, a in arrays.items()}
+    placeholder = {name: [dtype.str, 10 ** 15, size] for name, (dtype, size) in specs.items()}
     start = _aligned(len(magic) + _HEADER_LENGTH.size
                      + len(json.dumps({**header, "arrays": placeholder})))
     layout, offset = {}, start
-    for name, array in arrays.items():
-        layout[name] = [array.dtype.str, offset, array.size]
-        offset = _aligned(offset + array.nbytes)
+    for name, (dtype, size) in specs.items():
+        layout[name] = [dtype.str, offset, size]
+        offset = _aligned(offset + dtype.itemsize * size)
     text = json.dumps({**header, "arrays": layout}).encode("utf-8")
-    out = bytearray(offset)
-    out[:len(magic)] = magic
-    out[len(magic):len(magic) + _HEADER_LENGTH.size] = _HEADER_LENGTH.pack(len(text))
-    at = len(magic) + _HEADER_LENGTH.size
-    out[at:at + len(text)] = text
+    out.write(magic + _HEADER_LENGTH.pack(len(text)) + text)
+    written = len(magic) + _HEADER_LENGTH.size + len(text)
     for name, array in arrays.items():
-        position = layout[name][1]
-        out[position:position + array.nbytes] = np.ascontiguousarray(array).tobytes()
-    return bytes(out)
+        dtype, size = specs[name]
+        out.write(bytes(layout[name][1] - written))  # zeros up to the aligned offset
+        written = layout[name][1]
+        count = 0
+        for part in [array] if isinstance(array, np.ndarray) else array.parts:
+            data = np.ascontiguousarray(part, dtype=dtype)
+            out.write(memoryview(data).cast("B"))
+            count += data.size
+        if count != size:
+            raise ValueError(f"{name}: {count} values written, {size} announced")
+        written += dtype.itemsize * size
+    out.write(bytes(offset - written))
 
 
-def write(path: Path, magic: bytes, header: dict, arrays: dict[str, np.ndarray]) -> Path:
+def pack(magic: bytes, header: dict, arrays: dict[str, np.ndarray | Chunked]) -> bytes:
+    """The bytes of the file :func:`write_to` writes."""
+    out = io.BytesIO()
+    write_to(out, magic, header, arrays)
+    return out.getvalue()
+
+
+def write(path: Path, magic: bytes, header: dict,
+          arrays: dict[str, np.ndarray | Chunked]) -> Path:
     """Write the file under a temporary name and rename it: a staged generation shares
     its files with the live one through hard links, so none is written in place."""
     partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(pack(magic, header, arrays))
+    with open(partial, "wb") as out:
+        write_to(out, magic, header, arrays)
     os.replace(partial, path)
     return path
 

@@ -38,6 +38,7 @@ postings instead.
 
 from __future__ import annotations
 
+import io
 import logging
 import multiprocessing
 import time
@@ -45,7 +46,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 import numpy as np
 from whoosh import index as whoosh_index
@@ -97,27 +98,55 @@ def _key(fieldname: str, btext: bytes) -> bytes | None:
 
 def encode(segment_id: str, documents: int, postings: Iterable[TermPostings]) -> bytes:
     """The arrays file of one segment of ``documents`` documents, from its frequent terms."""
+    out = io.BytesIO()
+    write(out, segment_id, documents, postings)
+    return out.getvalue()
+
+
+#: Postings converted and written at a time by :func:`write`.
+WRITE_POSTINGS = 1 << 22
+
+
+def write(out: BinaryIO, segment_id: str, documents: int,
+          postings: Iterable[TermPostings]) -> None:
+    """Write the arrays file of :func:`encode` to ``out``, the postings a batch at a time
+    (memory holds the terms' arrays as given and one batch of them converted)."""
     keyed = sorted(((key, ids, weights) for fieldname, btext, ids, weights in postings
                     if (key := _key(fieldname, btext)) is not None), key=itemgetter(0))
     # (b"" gives a file without terms a key type too.)
     keys = np.array([k for k, _, _ in keyed] or [b""], dtype=bytes)[:len(keyed)]
     lengths = np.array([ids.size for _, ids, _ in keyed], dtype=np.int64)
-    ids = np.concatenate([i for _, i, _ in keyed]) if keyed else np.zeros(0, dtype=np.int64)
-    weights = np.concatenate([w for _, _, w in keyed]) if keyed else np.zeros(0)
+    total = int(lengths.sum())
+    id_type = np.dtype(np.uint16 if documents <= 1 << 16 else np.uint32)
+    weights = [w for _, _, w in keyed]
     arrays = {"keys": keys, "ends": np.cumsum(lengths),
-              "ids": ids.astype(np.uint16 if documents <= 1 << 16 else np.uint32),
-              "weights": weights.astype(_weight_dtype(weights))}
+              "ids": array_file.Chunked(id_type, total, _batches([i for _, i, _ in keyed])),
+              "weights": array_file.Chunked(np.dtype(_weight_dtype(weights)), total,
+                                            _batches(weights))}
     header = {"version": VERSION, "segment": segment_id, "documents": documents,
               "min_doc_frequency": MIN_DOC_FREQUENCY, "every_term_fields": list(EVERY_TERM_FIELDS)}
-    return array_file.pack(MAGIC, header, arrays)
+    array_file.write_to(out, MAGIC, header, arrays)
 
 
-def _weight_dtype(weights: np.ndarray) -> type:
+def _batches(parts: list[np.ndarray]) -> Iterator[np.ndarray]:
+    """``parts`` joined about :data:`WRITE_POSTINGS` at a time."""
+    batch, size = [], 0
+    for part in parts:
+        batch.append(part)
+        size += part.size
+        if size >= WRITE_POSTINGS:
+            yield np.concatenate(batch)
+            batch, size = [], 0
+    if batch:
+        yield np.concatenate(batch)
+
+
+def _weight_dtype(parts: list[np.ndarray]) -> type:
     """The smallest type that holds every weight exactly (term frequencies are whole)."""
-    if not weights.size or (np.all(weights == np.round(weights)) and weights.min() >= 0
-                            and weights.max() < 1 << 16):
+    if all(not w.size or (np.all(w == np.round(w)) and w.min() >= 0 and w.max() < 1 << 16)
+           for w in parts):
         return np.uint16
-    if np.all(weights.astype(np.float32) == weights):
+    if all(np.all(w.astype(np.float32) == w) for w in parts):
         return np.float32
     return np.float64
 

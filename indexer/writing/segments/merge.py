@@ -145,7 +145,7 @@ def _merge(storage: Storage, indexname: str, schema: wfields.Schema, sources: li
     write_compound(storage, segment.make_filename(W3Segment.COMPOUND_EXT), members())
     segment.compound = True
     with storage.create_file(posting_arrays.file_name(sid)) as out:
-        out.write(posting_arrays.encode(sid, doccount, inverted.frequent))
+        posting_arrays.write(out, sid, doccount, inverted.frequent)
     return segment
 
 

@@ -170,7 +170,7 @@ def write_segment(storage: Storage, indexname: str, schema: wfields.Schema,
     write_compound(storage, segment.make_filename(W3Segment.COMPOUND_EXT), members)
     segment.compound = True
     with storage.create_file(posting_arrays.file_name(sid)) as out:
-        out.write(posting_arrays.encode(sid, doccount, frequent))
+        posting_arrays.write(out, sid, doccount, frequent)
     return segment
 
 
