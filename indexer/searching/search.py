@@ -335,6 +335,8 @@ class Snapshot:
             self.facets.most_named(name)
             self.facets.entry_starts(name)
         self.ranking.dates(self.searcher)
+        for fieldname, _ in self.parser.parse("Archiv").iter_all_terms():
+            self.ranking.lengths(self.searcher, fieldname)  # the fields a word is ranked in
         _ = self.entity_forms
         threading.Thread(target=self._read_word_forms, args=(self.word_forms,),
                          name="word-forms", daemon=True).start()
