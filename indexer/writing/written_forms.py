@@ -189,7 +189,7 @@ def load(directory: Path, published: dict, reader) -> WrittenForms | None:
             return None
         count = int(header["forms"])
         forms = arrays["text"].tobytes().decode("utf-8").split("\n") if count else []
-        fields = tuple(header["fields"] or ())
+        fields = tuple(header.get("fields") or ())  # (none before counts per field were kept)
         field_counts = (arrays["field_counts"].reshape(len(fields), count)
                         if "field_counts" in arrays else None)
         found = WrittenForms(forms, arrays["frequencies"], arrays["segment_ends"],
