@@ -222,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_GOLD)
     parser.add_argument("--limit", type=int, default=0, help="only the first N sentences")
-    parser.add_argument("--news", type=int, default=300, help="articles for the speed test")
+    parser.add_argument("--news", type=int, default=300,
+                        help="articles for the speed test (0: none)")
     parser.add_argument("--model-dir", type=Path, default=MODEL_DIR)
     parser.add_argument("--rules", action="store_true", help="the rule extractor alone")
     parser.add_argument("--stages", action="store_true", help="CPU time of each stage")
@@ -253,19 +254,20 @@ def main(argv: list[str] | None = None) -> int:
     result = evaluate(sentences, lambda text: [(e.start, e.end, e.type) for e in extract(text)])
     print(score_table(result))
     news = news_bodies(2 * args.news)
-    cold = speed(extract, news[:args.news])
-    speed(extract, news[args.news:])
-    warm = speed(extract, news[:args.news])
-    print(f"\nspeed, whole extractor, one core, {args.news} news articles "
-          f"(mean {warm['kb_per_article']:.1f} KB): warm {warm['cpu']:.2f} MB/s CPU time "
-          f"({warm['wall']:.2f} MB/s wall), {warm['ms_per_article']:.1f} ms CPU per article; "
-          f"cold {cold['cpu']:.2f} MB/s CPU ({cold['wall']:.2f} wall)")
+    if args.news:  # (--news 0: no speed test)
+        cold = speed(extract, news[:args.news])
+        speed(extract, news[args.news:])
+        warm = speed(extract, news[:args.news])
+        print(f"\nspeed, whole extractor, one core, {args.news} news articles "
+              f"(mean {warm['kb_per_article']:.1f} KB): warm {warm['cpu']:.2f} MB/s CPU time "
+              f"({warm['wall']:.2f} MB/s wall), {warm['ms_per_article']:.1f} ms CPU per "
+              f"article; cold {cold['cpu']:.2f} MB/s CPU ({cold['wall']:.2f} wall)")
     print(f"load: {wall:.2f} s wall, {cpu:.2f} s CPU (files read, nltk imported, first call)")
     if pipeline is not None:
         sizes = file_sizes(args.model_dir, args.crfsuite)
         print("files: " + ", ".join(f"{name} {size / 1e6:.2f} MB" for name, size in sizes.items())
               + f" (total {sum(sizes.values()) / 1e6:.2f} MB)")
-        if args.stages:
+        if args.stages and args.news:
             stages = stage_times(pipeline, news[:args.news])
             print("CPU s/MB by stage: " + ", ".join(f"{k} {v:.3f}" for k, v in stages.items())
                   + f" (sum {sum(stages.values()):.3f})")
