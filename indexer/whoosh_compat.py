@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import io
 import struct
+from contextlib import contextmanager
+from typing import Iterator
 
 import numpy as np
+from whoosh import index as whoosh_index
 from whoosh.codec import whoosh3
 from whoosh.filedb import structfile
 from whoosh.matching import mcore
@@ -258,3 +261,14 @@ def read_each_segment(reader) -> None:
         first = next(iter(leaf.all_doc_ids()), None)
         if first is not None:
             leaf.stored_fields(first)
+
+
+@contextmanager
+def index_reader(directory) -> Iterator:
+    """A reader of the whoosh index in ``directory``, closed with the index afterwards."""
+    ix = whoosh_index.open_dir(str(directory))
+    try:
+        with ix.reader() as reader:
+            yield reader
+    finally:
+        ix.close()

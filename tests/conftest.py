@@ -95,6 +95,12 @@ def write_sample_corpus(root: Path) -> Path:
     return root
 
 
+def write_feed(path: Path, records: list[dict]) -> str:
+    """``records`` as a JSON Lines feed at ``path``; its path as a string."""
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    return str(path)
+
+
 def archive_of(directory: Path, records: list[dict]):
     """A snapshot of an index built from ``records`` (JSON Lines fields) in ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)

@@ -3,13 +3,13 @@ give, used when a generation opens, and never used for other segments or deletio
 
 from __future__ import annotations
 
-import json
 import random
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import write_feed
 from whoosh import index as whoosh_index
 
 from indexer.searching.search import SearchRequest, Snapshot, search
@@ -28,12 +28,6 @@ def article(n: int, rng: random.Random, revision: str = "") -> dict:
                 ["Politik", "Sport", "Kultur"]),
             "body": f"{person} sprach am Montag in {place} über den Haushalt. "
                     f"Die Stadt {place} plant neue Schulen."}
-
-
-def write_feed(path: Path, articles: list[dict]) -> str:
-    path.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles),
-                    "utf-8")
-    return str(path)
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,12 @@ the same articles as a search for the form.
 from __future__ import annotations
 
 import dataclasses
-import json
 import random
 import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import write_feed
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
@@ -45,12 +44,6 @@ def article(n: int, rng: random.Random, revision: str = "") -> dict:
     body = " ".join(rng.choice(WORDS) for _ in range(25))
     return {"id": f"a{n}", "title": f"{rng.choice(WORDS)} {rng.choice(WORDS)} {revision}",
             "date": f"20{10 + n % 10}-0{1 + n % 9}-1{n % 10}", "body": f"{body}."}
-
-
-def write_feed(path: Path, articles: list[dict]) -> str:
-    path.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles),
-                    "utf-8")
-    return str(path)
 
 
 @pytest.fixture(scope="module")

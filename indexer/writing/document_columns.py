@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from whoosh import index as whoosh_index
 
+from indexer.whoosh_compat import index_reader
 from indexer.writing import array_file
 from indexer.writing.store import DOCUMENT_COLUMNS
 
@@ -311,22 +311,14 @@ def write(directory: Path, columns: DocumentColumns) -> Path:
 def write_for(directory: Path, earlier: DocumentColumns | None = None) -> Path:
     """Gather the columns of the index in ``directory`` (taking what ``earlier`` holds for
     the segments it shares with it) and keep them beside it."""
-    ix = whoosh_index.open_dir(str(directory))
-    try:
-        with ix.reader() as reader:
-            return write(directory, gather(reader, earlier))
-    finally:
-        ix.close()
+    with index_reader(directory) as reader:
+        return write(directory, gather(reader, earlier))
 
 
 def kept(directory: Path, published: dict) -> bool:
     """Whether the index in ``directory`` keeps usable columns (see :func:`load`)."""
-    ix = whoosh_index.open_dir(str(directory))
-    try:
-        with ix.reader() as reader:
-            return load(directory, published, reader) is not None
-    finally:
-        ix.close()
+    with index_reader(directory) as reader:
+        return load(directory, published, reader) is not None
 
 
 def load(directory: Path, published: dict, reader) -> DocumentColumns | None:

@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from whoosh import index as whoosh_index
 
-from indexer.whoosh_compat import field_terms
+from indexer.whoosh_compat import field_terms, index_reader
 from indexer.writing import array_file
 from indexer.writing.store import WRITTEN_FORMS
 
@@ -159,22 +158,14 @@ def write(directory: Path, forms: WrittenForms) -> Path:
 def write_for(directory: Path, earlier: WrittenForms | None = None) -> Path:
     """Gather the forms of the index in ``directory`` (taking over ``earlier`` if its
     segments come first there) and keep them beside it."""
-    ix = whoosh_index.open_dir(str(directory))
-    try:
-        with ix.reader() as reader:
-            return write(directory, gather(reader, earlier=earlier))
-    finally:
-        ix.close()
+    with index_reader(directory) as reader:
+        return write(directory, gather(reader, earlier=earlier))
 
 
 def kept(directory: Path, published: dict) -> bool:
     """Whether the index in ``directory`` keeps usable written forms (see :func:`load`)."""
-    ix = whoosh_index.open_dir(str(directory))
-    try:
-        with ix.reader() as reader:
-            return load(directory, published, reader) is not None
-    finally:
-        ix.close()
+    with index_reader(directory) as reader:
+        return load(directory, published, reader) is not None
 
 
 def load(directory: Path, published: dict, reader) -> WrittenForms | None:
