@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import random
+
+from conftest import write_large_feed
+
+from indexer.searching.matching import matching_docs
+from indexer.searching.search import Archive, SearchRequest, matched_terms, prepare
 from indexer.searching.snippets import fragments, mark
+from indexer.writing.build import build
+from indexer.writing.store import IndexStore
 
 TEXT = ("Der Bundestag debattiert. " * 20 + "Nordkoreanische Soldaten stehen in Kursk. "
         + "Fülltext ohne Bezug. " * 30 + "Die Soldaten sollen abziehen, fordert Seoul. "
@@ -68,3 +76,25 @@ def test_fragments_stay_inside_the_paragraph_of_their_match():
     text = "Erster Absatz endet hier.\n\nDie Soldaten ziehen ab.\n\nLetzter Absatz folgt."
     [fragment] = fragments(text, spans_of(text, "Soldaten"), width=200)
     assert fragment == "… Die <mark>Soldaten</mark> ziehen ab. …"
+
+
+def test_matchers_taken_on_from_hit_to_hit_find_the_same_spans(tmp_path):
+    """A page's hits share whoosh's matchers; in any order they mark what each alone does."""
+    store = IndexStore(tmp_path / "ix")
+    build(store, [str(write_large_feed(tmp_path / "feed.jsonl", 600))], processes=1)
+    snapshot = Archive(store.path, refresh_seconds=0).snapshot()
+    searcher = snapshot.searcher
+    prepared = prepare(snapshot, SearchRequest(q="Regierung Haushalt"))
+    docnums = matching_docs(prepared.restricted, searcher).tolist()
+    assert len(docnums) > 300  # several posting blocks per term
+
+    def spans(highlights, docnum):
+        body = searcher.stored_fields(docnum).get("body", "")
+        return highlights.spans(searcher, "body", docnum, body)
+
+    alone = {d: spans(matched_terms(prepared.user_query, searcher), d) for d in docnums}
+    assert all(alone.values())
+    for order in (docnums, docnums[::-1], random.Random(3).sample(docnums, len(docnums))):
+        shared = matched_terms(prepared.user_query, searcher)
+        assert {d: spans(shared, d) for d in order} == alone
+        assert shared.matchers  # they were kept

@@ -53,11 +53,16 @@ def kwic(snapshot: Snapshot, request: SearchRequest, width: int = 60, sort: str 
     searcher = snapshot.searcher
     highlights = matched_terms(prepared.user_query, searcher)
     results, _ = top_results(snapshot, prepared, request, MAX_DOCS)
-    lines: list[ContextLine] = []
-    for docnum, _ in within_budget(results, every=16):
+    found = {}  # the matches of each document, looked up in document order (see match_spans)
+    for docnum, _ in within_budget(sorted(results), every=16):
         stored = searcher.stored_fields(docnum)
         body = stored.get("body", "")
-        for start, end in sorted(set(highlights.spans(searcher, "body", docnum, body))):
+        found[docnum] = stored, sorted(set(highlights.spans(searcher, "body", docnum, body)))
+    lines: list[ContextLine] = []
+    for docnum, _ in results:
+        stored, spans = found[docnum]
+        body = stored.get("body", "")
+        for start, end in spans:
             lines.append(ContextLine(stored["id"], display_title(stored)[0],
                                      stored.get("published"), left_context(body, start, width),
                                      body[start:end], right_context(body, end, width)))

@@ -547,8 +547,9 @@ def search(snapshot: Snapshot, request: SearchRequest,
     total = int(docnums.size)
     top = results[(request.page - 1) * request.size:]
     highlights = matched_terms(prepared.user_query, searcher, prepared.excluded_forms)
-    hits = [_hit(snapshot, docnum, score if ranked else None, highlights, request)
-            for docnum, score in within_budget(top, every=1)]
+    by_document = {docnum: _hit(snapshot, docnum, score if ranked else None, highlights, request)
+                   for docnum, score in within_budget(sorted(top), every=1)}  # see match_spans
+    hits = [by_document[docnum] for docnum, _ in top]
     for hit, (docnum, _) in zip(hits, top):
         if docnum in sizes:
             hit.duplicates = sizes[docnum] - 1
@@ -744,6 +745,8 @@ class Highlights:
     terms: dict[str, set[bytes]]
     forms: dict[str, dict[str, bytes]]
     unmarked: frozenset[str] = frozenset()
+    #: whoosh's matchers of the terms looked up so far (see :func:`match_spans`)
+    matchers: dict = field(default_factory=dict, repr=False, compare=False)
 
     def spans(self, searcher, target: str, docnum: int, text: str) -> list[tuple[int, int]]:
         """Spans of the matches in the stored field ``target`` (``text``) of ``docnum``."""
@@ -752,10 +755,12 @@ class Highlights:
         for fieldname in MARKED_FIELDS[target]:
             check_budget()
             if self.terms[fieldname]:
-                found += match_spans(searcher, fieldname, docnum, self.terms[fieldname])
+                found += match_spans(searcher, fieldname, docnum, self.terms[fieldname],
+                                     self.matchers)
             if present:
                 found += [(start, end) for start, end
-                          in match_spans(searcher, fieldname, docnum, set(present.values()))
+                          in match_spans(searcher, fieldname, docnum, set(present.values()),
+                                         self.matchers)
                           if fold_word(text[start:end]) in present]
         if self.unmarked:
             found = [(start, end) for start, end in found

@@ -26,19 +26,29 @@ MAX_FRAGMENTS = 3
 LEAD_CHARS = 240
 
 
-def match_spans(searcher, fieldname: str, docnum: int, terms: set[bytes]) -> list[tuple[int, int]]:
+def match_spans(searcher, fieldname: str, docnum: int, terms: set[bytes],
+                matchers: dict | None = None) -> list[tuple[int, int]]:
     """Character spans of ``terms`` in one document's field, sorted.
 
     Reads the postings of the document's own segment only (an archive can
-    have many segments; the document is in one).
+    have many segments; the document is in one).  ``matchers``: whoosh's
+    matchers of earlier calls, by segment, field and term, taken on from where
+    they stand when this document comes after it (whoosh finds a document by
+    walking the term's blocks from the first, so the hits of a page are best
+    asked for in document order).
     """
     reader, local = segment_of(searcher, docnum)
     spans: list[tuple[int, int]] = []
     for term in terms:
         if not contains(posting_arrays(reader, fieldname, term)[0], local):
             continue  # (the lists are cached: matching read them)
-        matcher = reader.postings(fieldname, term)
-        if matcher.is_active():
+        key = (reader, fieldname, term)
+        matcher = matchers.get(key) if matchers is not None else None
+        if matcher is None or not matcher.is_active() or matcher.id() > local:
+            matcher = reader.postings(fieldname, term)
+            if matchers is not None:
+                matchers[key] = matcher
+        if matcher.is_active() and matcher.id() < local:
             matcher.skip_to(local)
         if matcher.is_active() and matcher.id() == local:
             spans.extend((start, end) for _, start, end in matcher.value_as("characters"))
