@@ -9,7 +9,7 @@ import pytest
 from conftest import write_sample_corpus
 from whoosh import query as wq
 
-from indexer.searching.matching import any_matching, matching_docs
+from indexer.searching.matching import any_matching, distinct, matching_docs
 from indexer.searching.search import Archive, SearchRequest, prepare, search
 from indexer.writing.build import build, update
 from indexer.writing.store import IndexStore
@@ -104,3 +104,10 @@ def test_any_match_agrees_with_every_match_over_segments_and_deletions(tmp_path)
     assert any(answers.values()) and not all(answers.values())
     only_deleted = [w for w in words if not answers[w]]
     assert only_deleted, "some word of the deleted article occurs in no other"
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 50, 5000])
+def test_distinct_values_are_numpys_unique(size):
+    values = np.random.default_rng(size).integers(0, max(size // 3, 1), size)
+    assert np.array_equal(distinct(values), np.unique(values))
+    assert distinct(values).dtype == values.dtype

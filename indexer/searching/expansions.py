@@ -42,7 +42,7 @@ from indexer.analysis.german import stem_german
 from indexer.analysis.variants import variant_table
 from indexer.searching.budget import within_budget
 from indexer.searching.form_table import FormTable
-from indexer.searching.matching import POSTING_CACHE, docs_with_terms
+from indexer.searching.matching import POSTING_CACHE, distinct, docs_with_terms
 from indexer.searching.query import forms_field, parts_field, wanted_leaves
 from indexer.writing.written_forms import WrittenForms
 
@@ -196,7 +196,7 @@ class WordForms:
     def _find(self, searcher, term: str, every: bool) -> TermForms:
         table = self.table(searcher)
         candidates = [table.containing(needle) for needle in {term, *_variant_spellings(term)}]
-        ordered = table.most_frequent_first(np.unique(np.concatenate(candidates)))
+        ordered = table.most_frequent_first(distinct(np.concatenate(candidates)))
         checked = ordered if every else ordered[:MAX_CHECKED]
         whole, part = [], []
         words, parts = self._schema["body"].analyzer, self._schema[parts_field("body")].analyzer

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from indexer.searching.budget import check_budget
+from indexer.searching.matching import distinct
 from indexer.writing import written_forms
 
 _LAST_CHARACTER = chr(0x10FFFF)  # sorts after every character a form can hold
@@ -88,7 +89,7 @@ class FormTable:
                 check_budget()
             found.append(match.start())
         at = np.searchsorted(self.starts, np.array(found, dtype=np.int64), side="right") - 1
-        return np.unique(at)
+        return distinct(at)
 
     def starting_with(self, prefix: str) -> np.ndarray:
         """Positions of the forms beginning with ``prefix``, in table order."""

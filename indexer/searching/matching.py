@@ -104,7 +104,7 @@ def docs_with_terms(searcher, fieldnames: tuple[str, ...], texts: list[str],
                     into.append(ids)
         for number, pieces in zip(asked, found):
             if pieces:
-                ids = pieces[0] if len(pieces) == 1 else np.unique(np.concatenate(pieces))
+                ids = pieces[0] if len(pieces) == 1 else distinct(np.concatenate(pieces))
                 parts[number].append(ids.astype(np.int64) + offset)
     return [np.concatenate(pieces) if pieces else EMPTY for pieces in parts]
 
@@ -373,11 +373,24 @@ def _union(arrays: list[np.ndarray], doc_count: int) -> np.ndarray:
     if len(arrays) == 1:
         return arrays[0]
     if sum(a.size for a in arrays) < doc_count // 16:
-        return np.unique(np.concatenate(arrays))
+        return distinct(np.concatenate(arrays))
     flags = np.zeros(doc_count, dtype=bool)
     for ids in arrays:
         flags[ids] = True
     return np.flatnonzero(flags)
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct ``values``, sorted: a sort and a look at each value's neighbour.
+
+    (``np.unique`` hashes the values before it sorts them, since NumPy 2.3:
+    twenty times slower on the tens of thousands of document numbers a query
+    unites here.)
+    """
+    ordered = np.sort(values)
+    if ordered.size < 2:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
 def _intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:
