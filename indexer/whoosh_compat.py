@@ -272,3 +272,18 @@ def index_reader(directory) -> Iterator:
             yield reader
     finally:
         ix.close()
+
+
+def deleted_numbers(reader) -> np.ndarray:
+    """The deleted document numbers of one segment reader, sorted; worked out once per
+    reader (its deletions never change: a generation's are fixed) and kept on it."""
+    found = getattr(reader, "deleted_numbers", None)
+    if found is None:
+        perdoc = getattr(reader, "_perdoc", None)
+        if perdoc is not None and hasattr(perdoc, "deleted_docs"):
+            found = np.sort(np.fromiter(perdoc.deleted_docs(), dtype=np.int64))
+        else:
+            found = np.array([d for d in range(reader.doc_count_all()) if reader.is_deleted(d)],
+                             dtype=np.int64)
+        reader.deleted_numbers = found
+    return found

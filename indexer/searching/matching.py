@@ -32,7 +32,7 @@ from whoosh import query as wq
 from indexer.searching.budget import check_budget, within_budget
 from indexer.searching.dates import DayRange
 from indexer.searching.query import phrase_terms
-from indexer.whoosh_compat import length_bytes, read_postings
+from indexer.whoosh_compat import deleted_numbers, length_bytes, read_postings
 from indexer.writing.posting_arrays import SegmentArrays
 
 EMPTY = np.zeros(0, dtype=np.int64)
@@ -107,21 +107,6 @@ def docs_with_terms(searcher, fieldnames: tuple[str, ...], texts: list[str],
                 ids = pieces[0] if len(pieces) == 1 else distinct(np.concatenate(pieces))
                 parts[number].append(ids.astype(np.int64) + offset)
     return [np.concatenate(pieces) if pieces else EMPTY for pieces in parts]
-
-
-def _deleted(reader) -> np.ndarray:
-    """The reader's deleted document numbers, worked out once per reader (they never change
-    for it: a generation's deletions are fixed), not once per posting list."""
-    found = getattr(reader, "deleted_numbers", None)
-    if found is None:
-        perdoc = getattr(reader, "_perdoc", None)
-        if perdoc is not None and hasattr(perdoc, "deleted_docs"):
-            found = np.fromiter(perdoc.deleted_docs(), dtype=np.int64)
-        else:
-            found = np.array([d for d in range(reader.doc_count_all()) if reader.is_deleted(d)],
-                             dtype=np.int64)
-        reader.deleted_numbers = found
-    return found
 
 
 class _Segment:
@@ -288,7 +273,7 @@ def _without_deleted(reader, ids: np.ndarray, weights: np.ndarray
     """The postings of the documents ``reader`` has not deleted (generations differ in that)."""
     if not reader.has_deletions():
         return ids, weights
-    live = ~np.isin(ids, _deleted(reader))
+    live = ~np.isin(ids, deleted_numbers(reader))
     return ids[live], weights[live]
 
 
@@ -296,7 +281,7 @@ def _live(reader, ids: np.ndarray) -> np.ndarray:
     """``ids`` without the documents ``reader`` has deleted."""
     if not reader.has_deletions() or not ids.size:
         return ids
-    return ids[~np.isin(ids, _deleted(reader))]
+    return ids[~np.isin(ids, deleted_numbers(reader))]
 
 
 #: Candidates of a phrase few enough to check their word positions one by one.

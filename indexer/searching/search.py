@@ -293,7 +293,7 @@ class Snapshot:
     def columns(self) -> document_columns.DocumentColumns:
         """Per-document columns: as the generation's writer kept them, or gathered here."""
         reader = self.searcher.reader()
-        published = self._published(document_columns.FILENAME)
+        published = self.generation.published(document_columns.FILENAME)
         kept = document_columns.load(self.generation.path, published, reader)
         return kept if kept is not None else document_columns.gather(reader)
 
@@ -315,7 +315,7 @@ class Snapshot:
 
     @cached_property
     def word_forms(self) -> WordForms:
-        published = self._published(written_forms.FILENAME)
+        published = self.generation.published(written_forms.FILENAME)
         return WordForms(self.index.schema, lambda: self.vocabulary.counts,
                          lambda reader: written_forms.load(self.generation.path, published,
                                                            reader))
@@ -323,10 +323,6 @@ class Snapshot:
     @cached_property
     def entity_forms(self) -> EntityForms:
         return EntityForms.load(self.generation.path)
-
-    def _published(self, name: str) -> dict:
-        """The manifest's record of the generation's file ``name`` (empty if none)."""
-        return self.generation.manifest().get("files", {}).get(name, {})
 
     def warm(self) -> None:
         """Load the per-generation columns before the first request needs them."""

@@ -315,9 +315,9 @@ def update(store: IndexStore, paths: list[str], delete_missing: bool = False,
         with ix.reader() as reader:
             known = _known_hashes(reader, arrivals)
             earlier_columns = document_columns.load(  # reused for the segments that stay
-                staging, _published(store, document_columns.FILENAME), reader)
+                staging, store.current().published(document_columns.FILENAME), reader)
             earlier_forms = written_forms.load(
-                staging, _published(store, written_forms.FILENAME), reader)
+                staging, store.current().published(written_forms.FILENAME), reader)
         seen: set[str] = set()
         cache = EntityCache(store.path, keep_unused=True)
         words, forms = read_counts(staging), read_forms(staging)
@@ -485,11 +485,6 @@ def _known_hashes(reader, arrivals: Arrivals) -> dict[str, str]:
     for _, stored in reader.iter_docs():
         known[stored["id"]] = stored.get("content_hash", "")
     return known
-
-
-def _published(store: IndexStore, name: str) -> dict:
-    """The live generation's manifest record of its file ``name`` (empty if none)."""
-    return store.current().manifest().get("files", {}).get(name, {})
 
 
 def _progress(progress: bool | Progress, paths: list[str]) -> Progress | None:

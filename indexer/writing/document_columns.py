@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.whoosh_compat import index_reader
+from indexer.whoosh_compat import deleted_numbers, index_reader
 from indexer.writing import array_file
 from indexer.writing.store import DOCUMENT_COLUMNS
 
@@ -102,7 +102,7 @@ def fingerprint(reader) -> str:
     for leaf, _ in reader.leaf_readers():
         digest.update(f"{_segment_id(leaf)}:{leaf.doc_count_all()};".encode())
         if leaf.has_deletions():
-            digest.update(_deleted(leaf).tobytes())
+            digest.update(deleted_numbers(leaf).tobytes())
     return digest.hexdigest()
 
 
@@ -128,7 +128,7 @@ def gather(reader, earlier: DocumentColumns | None = None) -> DocumentColumns:
         part = (_read_part(leaf, codes) if at is None
                 else _slice(earlier, earlier_clusters, at, leaf.doc_count_all()))
         if at is not None and leaf.has_deletions():
-            _leave_out(part, _deleted(leaf))
+            _leave_out(part, deleted_numbers(leaf))
         parts.append(part)
     return _combined(parts, fingerprint(reader),
                      tuple((_segment_id(leaf), leaf.doc_count_all())
@@ -144,7 +144,7 @@ def _read_part(leaf, codes: dict[str, _Codes]) -> _Part:
     scalar_codes = {name: np.zeros(size, dtype=np.int32) for name in SCALAR_FACETS}
     entry_doc: dict[str, list[int]] = {name: [] for name in ENTITY_FACETS}
     entry_code: dict[str, list[int]] = {name: [] for name in ENTITY_FACETS}
-    deleted = set(_deleted(leaf).tolist()) if leaf.has_deletions() else ()
+    deleted = set(deleted_numbers(leaf).tolist()) if leaf.has_deletions() else ()
     cluster_codes = codes["cluster"]
     clusters = np.zeros(size, dtype=np.int64)
     indexed = np.zeros(size, dtype=np.int64)
@@ -272,12 +272,6 @@ def _merged(coded: list[tuple[np.ndarray, list[str]]]) -> tuple[list[np.ndarray]
 def _segment_id(leaf) -> str:
     segment = leaf.segment()
     return segment.segment_id() if segment is not None else ""
-
-
-def _deleted(leaf) -> np.ndarray:
-    """The deleted document numbers of one segment reader."""
-    live = np.fromiter(leaf.all_doc_ids(), dtype=np.int64)
-    return np.setdiff1d(np.arange(leaf.doc_count_all()), live)
 
 
 def dates(reader) -> np.ndarray:

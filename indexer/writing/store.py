@@ -149,6 +149,10 @@ class Generation:
         except (OSError, ValueError):
             return {}
 
+    def published(self, name: str) -> dict:
+        """The manifest's record of the file ``name`` (size, time, checksum; empty if none)."""
+        return self.manifest().get("files", {}).get(name, {})
+
     def check_files(self, deep: bool = False, times: bool = True,
                     derived: bool = True) -> list[str]:
         """What differs from the manifest, one line per damaged file (empty if nothing).
